@@ -1,0 +1,58 @@
+/** The `hookyard` command: a thin commander layer over src/index.ts. */
+
+import { Command, InvalidArgumentError } from 'commander';
+import { checkCommand, consoleOutput, tryCommand } from './commands.js';
+import { runDemo, serveCommand } from './serve.js';
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535');
+  return n;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+const program = new Command();
+program.name('hookyard').description('Self-hosted integration hub: receive webhooks, resolve them, transfer records.');
+
+program
+  .command('serve')
+  .description('run the hub: ingest, admin API and workers')
+  .requiredOption('-c, --config <file>', 'configuration file (YAML)')
+  .option('-d, --data <dir>', 'data directory for the embedded store', process.env.HOOKYARD_DATA ?? '.hookyard')
+  .option('-p, --port <n>', 'HTTP port (default: the config, else 8080)', port)
+  .option('-H, --host <host>', 'address to listen on (default: the config, else 127.0.0.1)')
+  .action(async (options: { config: string; data: string; port?: number; host?: string }) => {
+    process.exitCode = await serveCommand(options, consoleOutput);
+  });
+
+program
+  .command('check')
+  .description('validate a configuration and print each connection\'s scope table')
+  .requiredOption('-c, --config <file>', 'configuration file (YAML)')
+  .action((options: { config: string }) => {
+    process.exitCode = checkCommand(options.config, consoleOutput);
+  });
+
+program
+  .command('try')
+  .description('dry run: print the notifications and transfer requests a hook would produce; writes nothing')
+  .requiredOption('-c, --config <file>', 'configuration file (YAML)')
+  .requiredOption('--connection <name>', 'the connection the hook is sent to')
+  .option('--header <name:value>', 'a request header (repeatable)', collect, [])
+  .option('--path <segments>', 'URL path after /hooks/<connection>/')
+  .argument('<body-file>', 'the hook body')
+  .action(async (bodyFile: string, options: { config: string; connection: string; header: string[]; path?: string }) => {
+    process.exitCode = await tryCommand({ ...options, headers: options.header, bodyFile }, consoleOutput);
+  });
+
+program
+  .command('demo')
+  .description('run the demo on embedded SQLite (PORT and HOOKYARD_DATA are honoured)')
+  .action(async () => {
+    process.exitCode = await runDemo(consoleOutput);
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,262 @@
+/**
+ * Loads a configuration file: YAML → environment substitution → schema → integrations →
+ * cross-checks → compiled receivers. Every problem is collected and reported at once, each
+ * with its path in the file.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { Scope, ScopeName } from '../domain/types.js';
+import { makeScope } from '../domain/scope.js';
+import { HyError } from '../errors.js';
+import { findIntegration } from '../integrations/registry.js';
+import type { Integration, ReceiverDefinition } from '../integrations/types.js';
+import { compileReceiver, type CompiledReceiver } from '../resolve/receiver.js';
+import type { ScopeIndex } from '../resolve/resolve.js';
+import { configSchema, DEFAULTS, type ConnectionFile } from './schema.js';
+
+export interface ConnectionConfig {
+  name: string;
+  integration: Integration;
+  scopeIndex: ScopeIndex;
+  /** Every scope the integration declares, by name. */
+  declaredScopes: ReadonlyMap<ScopeName, Scope>;
+  receiver: CompiledReceiver;
+  apiKey: string;
+  presets: Readonly<Record<string, string>>;
+  /** `all`: every declared scope but delete scopes; `listed`: named explicitly. */
+  scopes: { all: boolean; listed: ReadonlySet<ScopeName> };
+  settings: Readonly<Record<string, unknown>>;
+}
+
+export interface HubConfig {
+  /** The file it came from, when it came from one. */
+  file: string | null;
+  server: { host: string; port: number; bodyLimitBytes: number };
+  store: { durability: 'full' | 'normal' };
+  connections: ReadonlyMap<string, ConnectionConfig>;
+  warnings: string[];
+}
+
+export interface ConfigProblem {
+  path: string;
+  message: string;
+}
+
+/** Thrown with every problem found; `problems` holds them one by one. */
+export class ConfigError extends HyError {
+  constructor(readonly problems: ConfigProblem[]) {
+    super('HY_ERR_CONFIG_INVALID', problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('\n  '));
+  }
+}
+
+/** `connections.shop.scopes[2]` from ['connections', 'shop', 'scopes', 2]. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out;
+}
+
+const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+/** Replaces `${NAME}` and `${NAME:-default}` in every string; a missing variable is a problem. */
+export function substituteEnv(
+  value: unknown,
+  env: Readonly<Record<string, string | undefined>>,
+  problems: ConfigProblem[],
+  path: PropertyKey[] = [],
+): unknown {
+  if (typeof value === 'string') {
+    return value.replace(ENV_REFERENCE, (match, name: string, fallback: string | undefined) => {
+      const found = env[name];
+      if (found !== undefined && found !== '') return found;
+      if (fallback !== undefined) return fallback;
+      problems.push({ path: formatPath(path), message: `environment variable ${name} is not set` });
+      return match;
+    });
+  }
+  if (Array.isArray(value)) return value.map((item, i) => substituteEnv(item, env, problems, [...path, i]));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, substituteEnv(item, env, problems, [...path, key])]),
+    );
+  }
+  return value;
+}
+
+export interface LoadOptions {
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+export function loadConfigFile(file: string, options: LoadOptions = {}): HubConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new HyError('HY_ERR_CONFIG_UNREADABLE', `${file}: ${(error as Error).message}`);
+  }
+  return parseConfig(text, { ...options, file: resolvePath(file) });
+}
+
+export function parseConfig(text: string, options: LoadOptions & { file?: string } = {}): HubConfig {
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError([{ path: '', message: `not valid YAML: ${(error as Error).message}` }]);
+  }
+  return buildConfig(data, options);
+}
+
+export function buildConfig(data: unknown, options: LoadOptions & { file?: string } = {}): HubConfig {
+  const problems: ConfigProblem[] = [];
+  const substituted = substituteEnv(data, options.env ?? process.env, problems);
+  const parsed = configSchema.safeParse(substituted);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push({ path: formatPath(issue.path), message: issue.message });
+    }
+    throw new ConfigError(problems);
+  }
+  const configDir = options.file ? dirname(options.file) : process.cwd();
+  const connections = new Map<string, ConnectionConfig>();
+  const warnings: string[] = [];
+  for (const [name, spec] of Object.entries(parsed.data.connections)) {
+    const connection = buildConnection(name, spec, configDir, problems, warnings);
+    if (connection) connections.set(name, connection);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const server = parsed.data.server ?? {};
+  return {
+    file: options.file ?? null,
+    server: {
+      host: server.host ?? DEFAULTS.host,
+      port: server.port ?? DEFAULTS.port,
+      bodyLimitBytes: server.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes,
+    },
+    store: { durability: parsed.data.store?.durability ?? DEFAULTS.durability },
+    connections,
+    warnings,
+  };
+}
+
+function buildConnection(
+  name: string,
+  spec: ConnectionFile,
+  configDir: string,
+  problems: ConfigProblem[],
+  warnings: string[],
+): ConnectionConfig | null {
+  const at = (...rest: PropertyKey[]) => formatPath(['connections', name, ...rest]);
+  const found = findIntegration(spec.integration, configDir);
+  if (!found.integration) {
+    for (const problem of found.problems) {
+      const inside = problem.path.length ? ` at ${formatPath(problem.path)}` : '';
+      problems.push({ path: at('integration'), message: `${problem.message}${inside}` });
+    }
+    return null;
+  }
+  const integration = found.integration;
+  const before = problems.length;
+
+  // Scopes: declared once each, hook names unique across scopes.
+  const declaredScopes = new Map<ScopeName, Scope>();
+  const byHook = new Map<string, Scope>();
+  for (const declaration of integration.scopes) {
+    const scope = makeScope(declaration.scope, declaration.description);
+    if (declaredScopes.has(scope.name)) {
+      problems.push({ path: at('integration'), message: `integration ${integration.id} declares scope ${scope.name} twice` });
+    }
+    declaredScopes.set(scope.name, scope);
+    for (const hook of declaration.hooks) {
+      const other = byHook.get(hook);
+      if (other && other.name !== scope.name) {
+        problems.push({
+          path: at('integration'),
+          message: `integration ${integration.id} maps hook name "${hook}" to both ${other.name} and ${scope.name}`,
+        });
+      }
+      byHook.set(hook, scope);
+    }
+  }
+
+  // Enabled scopes must be declared; delete scopes only by name, with a warning.
+  const listed = new Set<ScopeName>();
+  const all = spec.scopes === undefined || spec.scopes === '*';
+  if (Array.isArray(spec.scopes)) {
+    spec.scopes.forEach((scopeName, i) => {
+      if (!declaredScopes.has(scopeName)) {
+        problems.push({
+          path: at('scopes', i),
+          message: `${scopeName} is not a scope of integration ${integration.id} (declared: ${[...declaredScopes.keys()].join(', ')})`,
+        });
+      }
+      listed.add(scopeName);
+      if (scopeName.endsWith('/deleted')) {
+        warnings.push(
+          `connections.${name}: delete scope ${scopeName} is enabled: deletes in ${integration.id} will be transferred`,
+        );
+      }
+    });
+  }
+
+  // Presets: declared ones only, required ones present, values from the allowed set.
+  const presets: Record<string, string> = {};
+  const declaredPresets = new Map(integration.presets.map((p) => [p.name, p]));
+  for (const [key, value] of Object.entries(spec.presets ?? {})) {
+    const declaration = declaredPresets.get(key);
+    if (!declaration) {
+      const known = integration.presets.map((p) => p.name).join(', ') || 'none';
+      problems.push({ path: at('presets', key), message: `integration ${integration.id} has no preset "${key}" (declared: ${known})` });
+      continue;
+    }
+    if (declaration.values && !declaration.values.includes(value)) {
+      problems.push({ path: at('presets', key), message: `"${value}" is not one of ${declaration.values.join(', ')}` });
+    }
+    presets[key] = value;
+  }
+  for (const declaration of integration.presets) {
+    if (presets[declaration.name] !== undefined) continue;
+    if (declaration.default !== undefined) presets[declaration.name] = declaration.default;
+    else if (declaration.required) {
+      problems.push({ path: at('presets', declaration.name), message: `preset "${declaration.name}" is required by integration ${integration.id}` });
+    }
+  }
+
+  // Receiver: the integration's, with the connection's overrides; every expression compiles.
+  const definition: ReceiverDefinition = { ...integration.receiver, ...(spec.receiver ?? {}) };
+  const compiled = compileReceiver(definition);
+  for (const problem of compiled.problems) {
+    const where = spec.receiver && problem.path.split('.')[0]! in spec.receiver ? at('receiver', ...problem.path.split('.')) : at('integration', `receiver.${problem.path}`);
+    problems.push({ path: where, message: problem.message });
+  }
+
+  if (problems.length > before || !compiled.receiver) return null;
+  return {
+    name,
+    integration,
+    scopeIndex: { integrationId: integration.id, byHook },
+    declaredScopes,
+    receiver: compiled.receiver,
+    apiKey: spec.webhook.apiKey,
+    presets,
+    scopes: { all, listed },
+    settings: spec.settings ?? {},
+  };
+}
+
+/** Whether a scope is enabled on a connection, and if not, why. */
+export function scopeEnablement(connection: ConnectionConfig, scope: Scope): { enabled: true } | { enabled: false; reason: string } {
+  if (connection.scopes.listed.has(scope.name)) return { enabled: true };
+  if (scope.action === 'deleted') {
+    return {
+      enabled: false,
+      reason: `delete scope ${scope.name} is off on connection ${connection.name}: delete scopes are transferred only when listed by name in its scopes`,
+    };
+  }
+  if (connection.scopes.all && connection.declaredScopes.has(scope.name)) return { enabled: true };
+  return { enabled: false, reason: `scope ${scope.name} is not enabled on connection ${connection.name}` };
+}

@@ -1,0 +1,53 @@
+/**
+ * The configuration file's schema. Unknown keys are rejected everywhere; defaults live in
+ * DEFAULTS, each with its unit.
+ */
+import { z } from 'zod';
+import { receiverOverrideSchema, scopeNameSchema } from '../integrations/schema.js';
+
+export const DEFAULTS = {
+  host: '127.0.0.1',
+  port: 8080,
+  bodyLimitBytes: 1_048_576, // 1 MiB: far above any real webhook, far below a memory problem
+  durability: 'full' as 'full' | 'normal', // fsync each group commit: an acknowledged hook survives power loss
+  groupCommitMaxHooks: 512, // hooks in one ingest transaction at most
+  resolveBatch: 200, // hooks a resolver claims at once
+  resolveIdleMs: 250, // 250 ms: how often an idle resolver looks for hooks it was not told about
+  leaseMs: 30_000, // 30 s: claimed work is claimed again by another worker after this
+} as const;
+
+export const connectionSchema = z.strictObject({
+  /** A built-in integration id, or a path to a declarative integration file. */
+  integration: z.string().min(1),
+  webhook: z.strictObject({
+    /** The webhook API key the system sends with each hook. */
+    apiKey: z.string().min(1),
+  }),
+  presets: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional(),
+  /** Enabled scopes: a list, or "*" for every declared scope except delete scopes. */
+  scopes: z.union([z.literal('*'), z.array(scopeNameSchema)]).optional(),
+  receiver: receiverOverrideSchema.optional(),
+  /** Integration-specific settings (base URL, API token, …), passed through unchecked. */
+  settings: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const configSchema = z.strictObject({
+  server: z
+    .strictObject({
+      host: z.string().min(1).optional(),
+      port: z.number().int().min(0).max(65_535).optional(),
+      bodyLimitBytes: z.number().int().min(1).optional(),
+    })
+    .optional(),
+  store: z
+    .strictObject({
+      durability: z.enum(['full', 'normal']).optional(),
+    })
+    .optional(),
+  connections: z
+    .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'connection names use letters, digits, "_" and "-"'), connectionSchema)
+    .refine((value) => Object.keys(value).length > 0, { message: 'configure at least one connection' }),
+});
+
+export type ConfigFile = z.infer<typeof configSchema>;
+export type ConnectionFile = z.infer<typeof connectionSchema>;

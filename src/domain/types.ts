@@ -1,0 +1,136 @@
+/**
+ * hookyard's vocabulary as types. Glossary:
+ *
+ * - data type: a mapping collection type (`product`, `customer_address`, …) or the control type
+ *   `message`, which carries hooks whose real type is only known after prerequisites run.
+ * - scope: `type/action`, declared by an integration with the external hook names that resolve
+ *   to it. Integration code only ever sees scopes, never the external hook names.
+ * - hook: one received delivery, stored before it is acknowledged.
+ * - notification: one (scope, external id) pair read out of a hook.
+ * - transfer request: one unit of work — move one record of one type in one direction.
+ */
+
+/** The data types a commerce hub moves, after the iPaaS.com list, plus the control type. */
+export const DATA_TYPES = [
+  'product',
+  'product_variant',
+  'product_category',
+  'product_inventory',
+  'customer',
+  'customer_address',
+  'customer_category',
+  'transaction',
+  'transaction_line',
+  'transaction_payment',
+  'transaction_address',
+  'gift_card',
+  'message',
+] as const;
+export type DataType = (typeof DATA_TYPES)[number];
+
+/** Control types carry no record of their own; prerequisites turn them into a real type. */
+export const CONTROL_TYPES: readonly DataType[] = ['message'];
+
+export const SCOPE_ACTIONS = ['created', 'updated', 'deleted', 'initialize', 'all', 'bulk', 'poll', 'other'] as const;
+export type ScopeAction = (typeof SCOPE_ACTIONS)[number];
+
+export type ScopeName = `${DataType}/${ScopeAction}`;
+
+export interface Scope {
+  name: ScopeName;
+  type: DataType;
+  action: ScopeAction;
+  description: string;
+}
+
+export const DIRECTIONS = ['to_hub', 'from_hub'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+export const REQUEST_TYPES = ['standard', 'delete', 'child', 'initialization', 'bulk', 'polling'] as const;
+export type RequestType = (typeof REQUEST_TYPES)[number];
+
+/**
+ * queued → running → succeeded | retrying → … | dead. `skipped` is final and carries a reason
+ * (scope not enabled, delete scopes off, …).
+ */
+export const TRANSFER_STATUSES = ['queued', 'running', 'succeeded', 'skipped', 'retrying', 'dead'] as const;
+export type TransferStatus = (typeof TRANSFER_STATUSES)[number];
+
+/**
+ * received: stored, not yet read. resolved: every notification was read out (some may still be
+ * unmatched). unmatched: no notification's hook name matched a scope. failed: the receiver
+ * definition could not read the hook at all (the error says why); replayable after a fix.
+ */
+export const HOOK_STATUSES = ['received', 'resolved', 'unmatched', 'failed'] as const;
+export type HookStatus = (typeof HOOK_STATUSES)[number];
+
+/** planned: a transfer request was made. unmatched: the hook name resolves to no scope. invalid: a field was missing. */
+export const NOTIFICATION_STATUSES = ['planned', 'unmatched', 'invalid'] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+
+/** A hook as the ingest endpoint received it: raw bytes, headers and the URL tail. */
+export interface IncomingHook {
+  connection: string;
+  /** Lower-cased header names; credentials already redacted. */
+  headers: Record<string, string>;
+  /** The URL path after `/hooks/:connection/`, split on `/`. */
+  segments: string[];
+  contentType: string | null;
+  body: Buffer;
+}
+
+export interface StoredHook extends IncomingHook {
+  id: number;
+  receivedAt: number;
+  status: HookStatus;
+  errorCode: string | null;
+  errorMessage: string | null;
+  resolvedAt: number | null;
+}
+
+/** One (scope, external id) pair read out of a hook, before planning. */
+export interface Notification {
+  /** The position of the element in the hook (0 when the hook holds one). */
+  seq: number;
+  /** The external hook name. Kept for operators; never passed to integration code. */
+  hookName: string | null;
+  scope: Scope | null;
+  externalId: string | null;
+  status: NotificationStatus;
+  reason: string | null;
+}
+
+/** A transfer request as planned, before the store gives it an id. */
+export interface PlannedTransfer {
+  seq: number;
+  trackingId: string;
+  connection: string;
+  type: DataType;
+  direction: Direction;
+  scope: ScopeName;
+  externalId: string | null;
+  requestType: RequestType;
+  status: Extract<TransferStatus, 'queued' | 'skipped'>;
+  reason: string | null;
+}
+
+export interface TransferRequest {
+  id: number;
+  trackingId: string;
+  hookId: number | null;
+  parentId: number | null;
+  connection: string;
+  type: DataType;
+  direction: Direction;
+  scope: ScopeName;
+  externalId: string | null;
+  requestType: RequestType;
+  status: TransferStatus;
+  reason: string | null;
+  attempts: number;
+  runAt: number;
+  lastErrorCode: string | null;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+}

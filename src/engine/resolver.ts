@@ -1,0 +1,117 @@
+/**
+ * The resolver worker: claims committed hooks in batches, reads and plans each one, and stores
+ * the notifications and transfer requests with the hook's new status in one transaction.
+ * The backlog lives in the store; the worker keeps nothing but the batch in hand.
+ */
+import type { Clock } from '../clock.js';
+import type { HubConfig } from '../config/load.js';
+import type { StoredHook } from '../domain/types.js';
+import { interpretHook } from '../resolve/interpret.js';
+import type { HookResolution, Store } from '../store/store.js';
+
+export interface ResolverOptions {
+  store: Store;
+  config: HubConfig;
+  clock: Clock;
+  /** Names this worker's leases. */
+  worker: string;
+  batch: number;
+  leaseMs: number;
+  /** How long an idle worker waits before it looks again without being woken. */
+  idleMs: number;
+  onError?: (error: unknown) => void;
+}
+
+export class HookResolver {
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  private woken = false;
+
+  constructor(private readonly options: ResolverOptions) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Tells an idle worker that there is work (called after each group commit). */
+  wake(): void {
+    this.woken = true;
+    const wakeUp = this.wakeUp;
+    this.wakeUp = null;
+    wakeUp?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    this.loop = null;
+  }
+
+  /** Claims and resolves one batch; resolves with the number of hooks written. */
+  async runOnce(): Promise<number> {
+    const { store, clock, worker, batch, leaseMs } = this.options;
+    const hooks = await store.claimHooks(worker, batch, clock.now(), leaseMs);
+    if (hooks.length === 0) return 0;
+    const resolutions: HookResolution[] = [];
+    for (const hook of hooks) resolutions.push(await this.resolveOne(hook));
+    return store.saveResolutions(worker, resolutions, clock.now());
+  }
+
+  private async resolveOne(hook: StoredHook): Promise<HookResolution> {
+    const connection = this.options.config.connections.get(hook.connection);
+    if (!connection) {
+      return {
+        hookId: hook.id,
+        status: 'failed',
+        errorCode: 'HY_ERR_CONNECTION_UNKNOWN',
+        errorMessage: `connection "${hook.connection}" is no longer configured; restore it and replay the hook`,
+        notifications: [],
+        transfers: [],
+      };
+    }
+    try {
+      const result = await interpretHook(connection, hook);
+      return { hookId: hook.id, ...result };
+    } catch (error) {
+      this.options.onError?.(error);
+      return {
+        hookId: hook.id,
+        status: 'failed',
+        errorCode: 'HY_ERR_INTERNAL',
+        errorMessage: (error as Error).message,
+        notifications: [],
+        transfers: [],
+      };
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      this.woken = false; // looking now covers every wake-up so far
+      let written = 0;
+      try {
+        written = await this.runOnce();
+      } catch (error) {
+        this.options.onError?.(error);
+      }
+      if (written === 0 && this.running && !this.woken) await this.idle();
+    }
+  }
+
+  private idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wakeUp = null;
+        resolve();
+      }, this.options.idleMs);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}

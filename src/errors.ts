@@ -1,0 +1,67 @@
+/**
+ * The one table of hookyard's error codes. Every code here is listed in docs/errors.md
+ * (test/errors.test.ts fails when the two differ). A retired code is never reused: move it to
+ * RETIRED_CODES instead of deleting it.
+ *
+ * `status` is the HTTP status the edge answers with; `retryable` tells the engine whether a
+ * transfer that failed with this code may be tried again.
+ */
+export const ERRORS = {
+  // ingest
+  HY_ERR_CONNECTION_UNKNOWN: { status: 404, retryable: false, message: 'no connection with this name is configured' },
+  HY_ERR_AUTH_MISSING: { status: 401, retryable: false, message: 'the hook carries no credential; send the connection\'s webhook API key' },
+  HY_ERR_AUTH_INVALID: { status: 401, retryable: false, message: 'the hook\'s credential does not match the connection\'s webhook API key' },
+  HY_ERR_BODY_TOO_LARGE: { status: 413, retryable: false, message: 'the body is larger than the configured limit' },
+  HY_ERR_BODY_INVALID: { status: 400, retryable: false, message: 'the body could not be read' },
+  // admin API and routing
+  HY_ERR_ROUTE_NOT_FOUND: { status: 404, retryable: false, message: 'no such route' },
+  HY_ERR_HOOK_NOT_FOUND: { status: 404, retryable: false, message: 'no hook with this id' },
+  HY_ERR_TRANSFER_NOT_FOUND: { status: 404, retryable: false, message: 'no transfer request with this id' },
+  HY_ERR_QUERY_INVALID: { status: 400, retryable: false, message: 'a query parameter is invalid' },
+  HY_ERR_ADMIN_TOKEN_INVALID: { status: 401, retryable: false, message: 'send the admin token as "Authorization: Bearer <HOOKYARD_ADMIN_TOKEN>"' },
+  // resolution (stored on the hook or notification, not answered over HTTP)
+  HY_ERR_HOOK_BODY_NOT_JSON: { status: 422, retryable: false, message: 'the hook body is not JSON, so the receiver definition cannot read it' },
+  HY_ERR_RECEIVER_EXPRESSION: { status: 422, retryable: false, message: 'a receiver expression failed while reading the hook' },
+  HY_ERR_HOOK_NAME_MISSING: { status: 422, retryable: false, message: 'the receiver definition found no hook name' },
+  HY_ERR_EXTERNAL_ID_MISSING: { status: 422, retryable: false, message: 'the receiver definition found no external id' },
+  // configuration and CLI
+  HY_ERR_CONFIG_INVALID: { status: 400, retryable: false, message: 'the configuration is invalid' },
+  HY_ERR_CONFIG_UNREADABLE: { status: 400, retryable: false, message: 'the configuration file could not be read' },
+  HY_ERR_STORE_MIGRATION: { status: 500, retryable: false, message: 'the store could not be migrated' },
+  // the last resort at the edge
+  HY_ERR_INTERNAL: { status: 500, retryable: true, message: 'an unexpected error; it has been logged' },
+} as const satisfies Record<string, { status: number; retryable: boolean; message: string }>;
+
+/** Codes that existed once. They are never given a new meaning. */
+export const RETIRED_CODES: readonly string[] = [];
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** An expected failure with a code. `message` adds the specifics to the table's text. */
+export class HyError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly retryable: boolean;
+
+  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown }) {
+    const entry = ERRORS[code];
+    super(detail ? `${entry.message}: ${detail}` : entry.message, options);
+    this.name = 'HyError';
+    this.code = code;
+    this.status = entry.status;
+    this.retryable = entry.retryable;
+  }
+
+  toJSON(): { error: ErrorCode; message: string } {
+    return { error: this.code, message: this.message };
+  }
+}
+
+export function isHyError(value: unknown): value is HyError {
+  return value instanceof HyError;
+}
+
+/** The JSON body for an error answer. */
+export function errorBody(code: ErrorCode, detail?: string): { error: ErrorCode; message: string } {
+  return new HyError(code, detail).toJSON();
+}

@@ -1,0 +1,13 @@
+/** hookyard as a library: what the CLI and embedders import. */
+export { createHub, type Hub, type HubOptions } from './server.js';
+export { loadConfigFile, parseConfig, buildConfig, ConfigError, type HubConfig, type ConnectionConfig } from './config/load.js';
+export { DEFAULTS } from './config/schema.js';
+export { openStore, type Store } from './store/index.js';
+export { interpretHook, type Interpretation } from './resolve/interpret.js';
+export { ERRORS, HyError, type ErrorCode } from './errors.js';
+export { systemClock, FakeClock, type Clock } from './clock.js';
+export type { Integration, ReceiverDefinition, FieldSource, ScopeDeclaration, PresetDeclaration } from './integrations/types.js';
+export { STANDARD_RECEIVER } from './integrations/types.js';
+export { BUILTIN_INTEGRATIONS } from './integrations/registry.js';
+export * from './domain/types.js';
+export { scopeFor, parseScopeName } from './domain/scope.js';

@@ -1,0 +1,66 @@
+/**
+ * Finds integrations by id (built-in code integrations) or by file path (declarative YAML
+ * integrations, read relative to the configuration file).
+ */
+import { readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { integrationFileSchema } from './schema.js';
+import { STANDARD_RECEIVER, type Integration } from './types.js';
+import { storefront } from './storefront/index.js';
+
+export const BUILTIN_INTEGRATIONS: ReadonlyMap<string, Integration> = new Map([[storefront.id, storefront]]);
+
+/** True when the reference names a file rather than a registered id. */
+export function isIntegrationFile(reference: string): boolean {
+  return /\.ya?ml$/i.test(reference) || reference.includes('/');
+}
+
+export interface IntegrationProblem {
+  /** Path inside the integration file, empty for the file as a whole. */
+  path: (string | number)[];
+  message: string;
+}
+
+export function loadIntegrationFile(
+  file: string,
+): { integration: Integration; problems: [] } | { integration: null; problems: IntegrationProblem[] } {
+  let data: unknown;
+  try {
+    data = parseYaml(readFileSync(file, 'utf8'));
+  } catch (error) {
+    return { integration: null, problems: [{ path: [], message: `cannot read integration file ${file}: ${(error as Error).message}` }] };
+  }
+  const parsed = integrationFileSchema.safeParse(data);
+  if (!parsed.success) {
+    return {
+      integration: null,
+      problems: parsed.error.issues.map((issue) => ({ path: issue.path as (string | number)[], message: issue.message })),
+    };
+  }
+  const spec = parsed.data;
+  const integration: Integration = {
+    id: spec.id,
+    title: spec.title ?? spec.id,
+    scopes: spec.scopes.map((s) => ({ scope: s.scope, hooks: s.hooks ?? [s.scope], description: s.description })),
+    presets: spec.presets ?? [],
+    receiver: { ...STANDARD_RECEIVER, ...spec.receiver },
+  };
+  return { integration, problems: [] };
+}
+
+export function findIntegration(
+  reference: string,
+  configDir: string,
+): { integration: Integration; problems: [] } | { integration: null; problems: IntegrationProblem[] } {
+  if (isIntegrationFile(reference)) {
+    return loadIntegrationFile(resolvePath(configDir, reference));
+  }
+  const builtin = BUILTIN_INTEGRATIONS.get(reference);
+  if (builtin) return { integration: builtin, problems: [] };
+  const known = [...BUILTIN_INTEGRATIONS.keys()].join(', ');
+  return {
+    integration: null,
+    problems: [{ path: [], message: `no integration with id "${reference}" (built in: ${known}; or give a path to a .yaml file)` }],
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * storefront — a web shop in the style of Shopify. Each hook names its topic in the
+ * `X-Shopify-Topic` header (`products/update`, `orders/edited`, …) and carries the record's
+ * numeric id as `id` in the body; the shop sends its webhook key in `X-Shop-Webhook-Key`.
+ * Several topics resolve to one scope: the integration only ever sees the scope.
+ */
+import type { Integration } from '../types.js';
+
+export const storefront: Integration = {
+  id: 'storefront',
+  title: 'Storefront (Shopify-style web shop)',
+  scopes: [
+    { scope: 'product/created', hooks: ['products/create'], description: 'Shop product → product' },
+    { scope: 'product/updated', hooks: ['products/update'], description: 'Shop product → product' },
+    { scope: 'product/deleted', hooks: ['products/delete'], description: 'Shop product → product' },
+    { scope: 'customer/created', hooks: ['customers/create'], description: 'Shop customer → customer' },
+    {
+      scope: 'customer/updated',
+      hooks: ['customers/update', 'customers/enable', 'customers/disable'],
+      description: 'Shop customer → customer',
+    },
+    { scope: 'customer/deleted', hooks: ['customers/delete'], description: 'Shop customer → customer' },
+    { scope: 'customer_address/created', hooks: ['customer_addresses/create'], description: 'Shop customer address → customer address' },
+    { scope: 'customer_address/updated', hooks: ['customer_addresses/update'], description: 'Shop customer address → customer address' },
+    { scope: 'transaction/created', hooks: ['orders/create'], description: 'Shop order → transaction' },
+    {
+      scope: 'transaction/updated',
+      hooks: ['orders/updated', 'orders/edited', 'orders/paid', 'orders/fulfilled', 'orders/message_added'],
+      description: 'Shop order → transaction',
+    },
+    { scope: 'transaction/deleted', hooks: ['orders/delete'], description: 'Shop order → transaction' },
+  ],
+  presets: [],
+  receiver: {
+    hook: { from: 'header', name: 'x-shopify-topic' },
+    externalId: { from: 'body', path: 'id' },
+    auth: { from: 'header', name: 'x-shop-webhook-key' },
+  },
+};

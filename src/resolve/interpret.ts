@@ -1,0 +1,35 @@
+/**
+ * Reading and planning one hook, without I/O: what the resolver worker stores and what
+ * `hookyard try` prints.
+ */
+import type { ConnectionConfig } from '../config/load.js';
+import type { IncomingHook, Notification, PlannedTransfer } from '../domain/types.js';
+import type { ErrorCode } from '../errors.js';
+import { planTransfers, type NewTrackingId } from '../plan/plan.js';
+import { resolveHook } from './resolve.js';
+
+export interface Interpretation {
+  status: 'resolved' | 'unmatched' | 'failed';
+  errorCode: ErrorCode | null;
+  errorMessage: string | null;
+  notifications: Notification[];
+  transfers: PlannedTransfer[];
+}
+
+export async function interpretHook(
+  connection: ConnectionConfig,
+  hook: IncomingHook,
+  newTrackingId?: NewTrackingId,
+): Promise<Interpretation> {
+  const resolution = await resolveHook(connection.receiver, connection.scopeIndex, hook);
+  if (resolution.status === 'failed') {
+    return { status: 'failed', errorCode: resolution.errorCode, errorMessage: resolution.errorMessage, notifications: [], transfers: [] };
+  }
+  return {
+    status: resolution.status,
+    errorCode: null,
+    errorMessage: null,
+    notifications: resolution.notifications,
+    transfers: planTransfers(connection, resolution.notifications, newTrackingId),
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * Resolution: a stored hook → notifications, each a (scope, external id) pair or a reason why
+ * not. Pure: the same hook and definition always give the same answer.
+ */
+import type { Notification, IncomingHook, Scope, ScopeAction } from '../domain/types.js';
+import type { ErrorCode } from '../errors.js';
+import { evaluateExpression, ExpressionError } from '../expressions/jsonata.js';
+import { readField, type CompiledReceiver, type FieldContext } from './receiver.js';
+
+/** An integration's declarations, indexed for resolution. */
+export interface ScopeIndex {
+  integrationId: string;
+  /** External hook name → scope. */
+  byHook: ReadonlyMap<string, Scope>;
+}
+
+export type Resolution =
+  | { status: 'resolved' | 'unmatched'; notifications: Notification[] }
+  | { status: 'failed'; errorCode: ErrorCode; errorMessage: string; notifications: [] };
+
+/** Actions that are about one record and so need its external id. */
+const NEEDS_EXTERNAL_ID: ReadonlySet<ScopeAction> = new Set(['created', 'updated', 'deleted']);
+
+export type ParsedBody = { ok: true; value: unknown } | { ok: false; reason: string };
+
+/** Parses the raw body as JSON. An empty body is `undefined`, not an error. */
+export function parseBody(body: Buffer): ParsedBody {
+  if (body.length === 0) return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: JSON.parse(body.toString('utf8')) };
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message };
+  }
+}
+
+function failed(errorCode: ErrorCode, errorMessage: string): Resolution {
+  return { status: 'failed', errorCode, errorMessage, notifications: [] };
+}
+
+function elementsOf(selected: unknown): unknown[] {
+  if (selected === undefined || selected === null) return [];
+  return Array.isArray(selected) ? selected : [selected];
+}
+
+export async function resolveHook(receiver: CompiledReceiver, scopes: ScopeIndex, hook: IncomingHook): Promise<Resolution> {
+  const parsed = parseBody(hook.body);
+  if (!parsed.ok) {
+    return failed('HY_ERR_HOOK_BODY_NOT_JSON', parsed.reason);
+  }
+  const base = { headers: hook.headers, segments: hook.segments };
+  try {
+    let body = parsed.value;
+    if (receiver.preprocess) {
+      body = await evaluateExpression(
+        receiver.preprocess,
+        body,
+        { body, url: hook.segments, headers: hook.headers },
+        receiver.definition.preprocess!,
+      );
+    }
+    const elements = receiver.multiple
+      ? elementsOf(await evaluateExpression(receiver.multiple, body, { body, url: hook.segments, headers: hook.headers }, receiver.definition.multiple!))
+      : [body];
+
+    const notifications: Notification[] = [];
+    for (const [seq, element] of elements.entries()) {
+      notifications.push(await readNotification(receiver, scopes, { ...base, body, element }, seq));
+    }
+    const anyMatched = notifications.some((n) => n.scope !== null);
+    return { status: anyMatched || notifications.length === 0 ? 'resolved' : 'unmatched', notifications };
+  } catch (error) {
+    if (error instanceof ExpressionError) {
+      return failed('HY_ERR_RECEIVER_EXPRESSION', `${error.message} in "${error.source}"`);
+    }
+    throw error;
+  }
+}
+
+async function readNotification(
+  receiver: CompiledReceiver,
+  scopes: ScopeIndex,
+  ctx: FieldContext,
+  seq: number,
+): Promise<Notification> {
+  const hookName = await readField(receiver.hook, ctx);
+  if (hookName === null) {
+    return { seq, hookName, scope: null, externalId: null, status: 'invalid', reason: 'HY_ERR_HOOK_NAME_MISSING: the receiver definition found no hook name in this element' };
+  }
+  const externalId = await readField(receiver.externalId, { ...ctx, hook: hookName });
+  const scope = scopes.byHook.get(hookName) ?? null;
+  if (scope === null) {
+    return {
+      seq,
+      hookName,
+      scope: null,
+      externalId,
+      status: 'unmatched',
+      reason: `hook name "${hookName}" matches no scope of integration ${scopes.integrationId}`,
+    };
+  }
+  if (externalId === null && NEEDS_EXTERNAL_ID.has(scope.action)) {
+    return { seq, hookName, scope, externalId, status: 'invalid', reason: 'HY_ERR_EXTERNAL_ID_MISSING: the receiver definition found no external id in this element' };
+  }
+  return { seq, hookName, scope, externalId, status: 'planned', reason: null };
+}

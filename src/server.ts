@@ -1,0 +1,110 @@
+/**
+ * Assembles a hub: the HTTP server (ingest, admin API, health), group commit and the resolver
+ * worker over one store. The only place where failures become HTTP answers.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
+import { apiPlugin } from './api/plugin.js';
+import { systemClock, type Clock } from './clock.js';
+import type { HubConfig } from './config/load.js';
+import { DEFAULTS } from './config/schema.js';
+import { HookResolver } from './engine/resolver.js';
+import { errorBody, isHyError, type ErrorCode } from './errors.js';
+import { GroupCommit } from './ingest/group-commit.js';
+import { ingestPlugin } from './ingest/plugin.js';
+import type { Store } from './store/store.js';
+
+export interface HubOptions {
+  config: HubConfig;
+  store: Store;
+  clock?: Clock;
+  adminToken?: string | null;
+  /** Log as JSON lines to stdout; off by default in the library, on in `hookyard serve`. */
+  logger?: boolean;
+  /** Start the resolver worker (default true). */
+  resolve?: boolean;
+}
+
+export interface Hub {
+  app: FastifyInstance;
+  store: Store;
+  commit: GroupCommit;
+  resolver: HookResolver;
+  /** Starts listening; resolves with the bound address. */
+  listen(port: number, host: string): Promise<string>;
+  /** Stops taking hooks, commits what was taken, stops the worker, closes the store. */
+  close(): Promise<void>;
+}
+
+/** Fastify's own 4xx errors, by code, mapped onto ours. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'HY_ERR_BODY_TOO_LARGE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'HY_ERR_BODY_INVALID',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'HY_ERR_BODY_INVALID',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'HY_ERR_BODY_INVALID',
+};
+
+export async function createHub(options: HubOptions): Promise<Hub> {
+  const { config, store } = options;
+  const clock = options.clock ?? systemClock;
+  const app = Fastify({
+    logger: options.logger ? { level: 'info', redact: ['req.headers.authorization'] } : false,
+    // One log line per hook would cost more than storing it; errors and lifecycle still log.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.server.bodyLimitBytes,
+    return503OnClosing: true,
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isHyError(error)) return reply.code(error.status).send(error.toJSON());
+    const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
+    if (mapped) return reply.code(error.statusCode ?? 400).send(errorBody(mapped, error.message));
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.code(error.statusCode).send(errorBody('HY_ERR_BODY_INVALID', error.message));
+    }
+    request.log.error({ err: error }, 'unexpected error');
+    return reply.code(500).send(errorBody('HY_ERR_INTERNAL'));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send(errorBody('HY_ERR_ROUTE_NOT_FOUND', `${request.method} ${request.url.split('?')[0]}`));
+  });
+
+  const commit = new GroupCommit(store, clock, DEFAULTS.groupCommitMaxHooks);
+  const resolver = new HookResolver({
+    store,
+    config,
+    clock,
+    worker: `resolver-${randomUUID()}`,
+    batch: DEFAULTS.resolveBatch,
+    leaseMs: DEFAULTS.leaseMs,
+    idleMs: DEFAULTS.resolveIdleMs,
+    onError: (error) => app.log.error({ err: error }, 'resolver error'),
+  });
+  commit.onCommit(() => resolver.wake());
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async () => ({ status: 'ready', store: store.kind, counts: await store.counts() }));
+  await app.register(ingestPlugin, { config, commit });
+  await app.register(apiPlugin, { config, store, adminToken: options.adminToken ?? null });
+  await app.ready();
+  if (options.resolve !== false) resolver.start();
+
+  let closed = false;
+  return {
+    app,
+    store,
+    commit,
+    resolver,
+    async listen(port, host) {
+      return app.listen({ port, host });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await commit.drain();
+      await resolver.stop();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,75 @@
+/** Row ↔ domain conversions shared by the adapters (column names are the same in both). */
+import type { StoredHook, TransferRequest } from '../domain/types.js';
+import type { HookSummary, StoredNotification } from './store.js';
+
+type Row = Record<string, unknown>;
+
+const num = (value: unknown): number => Number(value);
+const numOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+const strOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
+
+export function hookFromRow(row: Row): StoredHook {
+  return {
+    id: num(row.id),
+    connection: String(row.connection),
+    receivedAt: num(row.received_at),
+    headers: JSON.parse(String(row.headers)) as Record<string, string>,
+    segments: JSON.parse(String(row.segments)) as string[],
+    contentType: strOrNull(row.content_type),
+    body: Buffer.isBuffer(row.body) ? row.body : Buffer.from(row.body as Uint8Array),
+    status: row.status as StoredHook['status'],
+    errorCode: strOrNull(row.error_code),
+    errorMessage: strOrNull(row.error_message),
+    resolvedAt: numOrNull(row.resolved_at),
+  };
+}
+
+export function hookSummaryFromRow(row: Row): HookSummary {
+  return {
+    id: num(row.id),
+    connection: String(row.connection),
+    receivedAt: num(row.received_at),
+    contentType: strOrNull(row.content_type),
+    bodyBytes: num(row.body_bytes),
+    status: row.status as HookSummary['status'],
+    errorCode: strOrNull(row.error_code),
+    errorMessage: strOrNull(row.error_message),
+    resolvedAt: numOrNull(row.resolved_at),
+  };
+}
+
+export function notificationFromRow(row: Row): StoredNotification {
+  return {
+    id: num(row.id),
+    hookId: num(row.hook_id),
+    seq: num(row.seq),
+    hookName: strOrNull(row.hook_name),
+    scope: strOrNull(row.scope) as StoredNotification['scope'],
+    externalId: strOrNull(row.external_id),
+    status: row.status as StoredNotification['status'],
+    reason: strOrNull(row.reason),
+  };
+}
+
+export function transferFromRow(row: Row): TransferRequest {
+  return {
+    id: num(row.id),
+    trackingId: String(row.tracking_id),
+    hookId: numOrNull(row.hook_id),
+    parentId: numOrNull(row.parent_id),
+    connection: String(row.connection),
+    type: row.type as TransferRequest['type'],
+    direction: row.direction as TransferRequest['direction'],
+    scope: row.scope as TransferRequest['scope'],
+    externalId: strOrNull(row.external_id),
+    requestType: row.request_type as TransferRequest['requestType'],
+    status: row.status as TransferRequest['status'],
+    reason: strOrNull(row.reason),
+    attempts: num(row.attempts),
+    runAt: num(row.run_at),
+    lastErrorCode: strOrNull(row.last_error_code),
+    lastError: strOrNull(row.last_error),
+    createdAt: num(row.created_at),
+    updatedAt: num(row.updated_at),
+  };
+}

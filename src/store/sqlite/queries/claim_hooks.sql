@@ -1,0 +1,11 @@
+-- Claims the oldest received hooks that no live lease holds.
+-- Params: @worker, @leaseUntil (ms), @now (ms), @limit
+UPDATE hooks
+SET lease_owner = @worker, lease_until = @leaseUntil
+WHERE id IN (
+  SELECT id FROM hooks
+  WHERE status = 'received' AND (lease_until IS NULL OR lease_until < @now)
+  ORDER BY id
+  LIMIT @limit
+)
+RETURNING *

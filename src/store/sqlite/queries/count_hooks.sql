@@ -1,0 +1,2 @@
+-- Params: none
+SELECT status, count(*) AS n FROM hooks GROUP BY status

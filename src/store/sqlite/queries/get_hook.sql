@@ -1,0 +1,2 @@
+-- Params: @id
+SELECT * FROM hooks WHERE id = @id

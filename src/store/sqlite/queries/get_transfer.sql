@@ -1,0 +1,2 @@
+-- Params: @id
+SELECT * FROM transfers WHERE id = @id

@@ -1,0 +1,2 @@
+-- Params: @hookId
+SELECT * FROM notifications WHERE hook_id = @hookId ORDER BY seq, id

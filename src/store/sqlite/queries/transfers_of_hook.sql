@@ -1,0 +1,2 @@
+-- Params: @hookId
+SELECT * FROM transfers WHERE hook_id = @hookId ORDER BY id

@@ -1,0 +1,234 @@
+/**
+ * The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous, so each method
+ * runs its transaction to the end before the event loop moves on; statements are prepared once.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { HOOK_STATUSES, TRANSFER_STATUSES, type IncomingHook, type StoredHook, type TransferRequest } from '../../domain/types.js';
+import { HyError } from '../../errors.js';
+import { loadMigrations, loadQueries } from '../sql-files.js';
+import { hookFromRow, hookSummaryFromRow, notificationFromRow, transferFromRow } from '../rows.js';
+import type { HookFilter, HookResolution, HookSummary, Page, Store, StoreCounts, StoredNotification, TransferFilter } from '../store.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const QUERIES = loadQueries(join(here, 'queries'));
+const MIGRATIONS = loadMigrations(join(here, 'migrations'));
+
+type Row = Record<string, unknown>;
+
+export interface SqliteStoreOptions {
+  /** The database file; created with its folder when missing. */
+  file: string;
+  /** `full` fsyncs every commit (survives power loss); `normal` survives a process crash only. */
+  durability?: 'full' | 'normal';
+}
+
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  mkdirSync(dirname(options.file), { recursive: true });
+  const db = new Database(options.file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000'); // 5 s: another process migrating or writing holds the lock briefly
+  migrate(db, options.file);
+  return new SqliteStore(db);
+}
+
+/**
+ * Applies the missing migrations in one immediate transaction, so two processes starting at once
+ * take turns: the second finds the work done.
+ */
+function migrate(db: Database.Database, file: string): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  const applied = db.prepare('SELECT version FROM schema_migrations');
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const run = db.transaction(() => {
+    const done = new Set(applied.all().map((row) => Number((row as Row).version)));
+    const newest = Math.max(0, ...done);
+    if (newest > MIGRATIONS.length) {
+      throw new HyError(
+        'HY_ERR_STORE_MIGRATION',
+        `${file} was migrated to version ${newest} by a newer hookyard; this one knows ${MIGRATIONS.length}. Upgrade hookyard or use another data directory`,
+      );
+    }
+    for (const migration of MIGRATIONS) {
+      if (done.has(migration.version)) continue;
+      try {
+        db.exec(migration.sql);
+      } catch (error) {
+        throw new HyError(
+          'HY_ERR_STORE_MIGRATION',
+          `migration ${migration.version} (${migration.name}) failed on ${file}: ${(error as Error).message}. Nothing was changed; restore the file from a backup or report this`,
+          { cause: error },
+        );
+      }
+      record.run(migration.version, migration.name, Date.now());
+    }
+  });
+  run.immediate();
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  private readonly statements;
+  private readonly appendMany;
+  private readonly claimTx;
+  private readonly saveTx;
+
+  constructor(private readonly db: Database.Database) {
+    const prepare = (name: string) => {
+      const sql = QUERIES[name];
+      if (sql === undefined) throw new Error(`missing query ${name}.sql`);
+      return db.prepare(sql);
+    };
+    this.statements = {
+      appendHook: prepare('append_hook'),
+      claimHooks: prepare('claim_hooks'),
+      finishHook: prepare('finish_hook'),
+      insertNotification: prepare('insert_notification'),
+      insertTransfer: prepare('insert_transfer'),
+      getHook: prepare('get_hook'),
+      listHooks: prepare('list_hooks'),
+      notificationsOf: prepare('notifications_of_hook'),
+      transfersOf: prepare('transfers_of_hook'),
+      getTransfer: prepare('get_transfer'),
+      listTransfers: prepare('list_transfers'),
+      countHooks: prepare('count_hooks'),
+      countTransfers: prepare('count_transfers'),
+    };
+
+    this.appendMany = db.transaction((hooks: readonly IncomingHook[], now: number) =>
+      hooks.map((hook) => {
+        const row = this.statements.appendHook.get({
+          connection: hook.connection,
+          receivedAt: now,
+          headers: JSON.stringify(hook.headers),
+          segments: JSON.stringify(hook.segments),
+          contentType: hook.contentType,
+          body: hook.body,
+        }) as Row;
+        return Number(row.id);
+      }),
+    );
+
+    this.claimTx = db.transaction((worker: string, limit: number, now: number, leaseMs: number) =>
+      (this.statements.claimHooks.all({ worker, leaseUntil: now + leaseMs, now, limit }) as Row[])
+        .map(hookFromRow)
+        .sort((a, b) => a.id - b.id),
+    );
+
+    this.saveTx = db.transaction((worker: string, resolutions: readonly HookResolution[], now: number) => {
+      let saved = 0;
+      for (const resolution of resolutions) {
+        const finished = this.statements.finishHook.run({
+          id: resolution.hookId,
+          worker,
+          status: resolution.status,
+          errorCode: resolution.errorCode,
+          errorMessage: resolution.errorMessage,
+          now,
+        });
+        if (finished.changes === 0) continue; // the lease went to another worker
+        saved += 1;
+        const notificationIds = new Map<number, number>();
+        for (const n of resolution.notifications) {
+          const row = this.statements.insertNotification.get({
+            hookId: resolution.hookId,
+            seq: n.seq,
+            hookName: n.hookName,
+            scope: n.scope?.name ?? null,
+            externalId: n.externalId,
+            status: n.status,
+            reason: n.reason,
+          }) as Row;
+          notificationIds.set(n.seq, Number(row.id));
+        }
+        for (const t of resolution.transfers) {
+          this.statements.insertTransfer.run({
+            trackingId: t.trackingId,
+            hookId: resolution.hookId,
+            notificationId: notificationIds.get(t.seq) ?? null,
+            parentId: null,
+            connection: t.connection,
+            type: t.type,
+            direction: t.direction,
+            scope: t.scope,
+            externalId: t.externalId,
+            requestType: t.requestType,
+            status: t.status,
+            reason: t.reason,
+            now,
+          });
+        }
+      }
+      return saved;
+    });
+  }
+
+  async appendHooks(hooks: readonly IncomingHook[], now: number): Promise<number[]> {
+    return this.appendMany.immediate(hooks, now);
+  }
+
+  async claimHooks(worker: string, limit: number, now: number, leaseMs: number): Promise<StoredHook[]> {
+    return this.claimTx.immediate(worker, limit, now, leaseMs);
+  }
+
+  async saveResolutions(worker: string, resolutions: readonly HookResolution[], now: number): Promise<number> {
+    return this.saveTx.immediate(worker, resolutions, now);
+  }
+
+  async getHook(id: number): Promise<StoredHook | null> {
+    const row = this.statements.getHook.get({ id }) as Row | undefined;
+    return row ? hookFromRow(row) : null;
+  }
+
+  async listHooks(filter: HookFilter): Promise<Page<HookSummary>> {
+    const rows = this.statements.listHooks.all({
+      status: filter.status ?? null,
+      connection: filter.connection ?? null,
+      before: filter.before ?? null,
+      limit: filter.limit,
+    }) as Row[];
+    const items = rows.map(hookSummaryFromRow);
+    return { items, next: items.length === filter.limit ? items.at(-1)!.id : null };
+  }
+
+  async notificationsOf(hookId: number): Promise<StoredNotification[]> {
+    return (this.statements.notificationsOf.all({ hookId }) as Row[]).map(notificationFromRow);
+  }
+
+  async transfersOf(hookId: number): Promise<TransferRequest[]> {
+    return (this.statements.transfersOf.all({ hookId }) as Row[]).map(transferFromRow);
+  }
+
+  async getTransfer(id: number): Promise<TransferRequest | null> {
+    const row = this.statements.getTransfer.get({ id }) as Row | undefined;
+    return row ? transferFromRow(row) : null;
+  }
+
+  async listTransfers(filter: TransferFilter): Promise<Page<TransferRequest>> {
+    const rows = this.statements.listTransfers.all({
+      status: filter.status ?? null,
+      scope: filter.scope ?? null,
+      connection: filter.connection ?? null,
+      before: filter.before ?? null,
+      limit: filter.limit,
+    }) as Row[];
+    const items = rows.map(transferFromRow);
+    return { items, next: items.length === filter.limit ? items.at(-1)!.id : null };
+  }
+
+  async counts(): Promise<StoreCounts> {
+    const hooks = Object.fromEntries(HOOK_STATUSES.map((s) => [s, 0])) as StoreCounts['hooks'];
+    const transfers = Object.fromEntries(TRANSFER_STATUSES.map((s) => [s, 0])) as StoreCounts['transfers'];
+    for (const row of this.statements.countHooks.all() as Row[]) hooks[row.status as keyof typeof hooks] = Number(row.n);
+    for (const row of this.statements.countTransfers.all() as Row[]) transfers[row.status as keyof typeof transfers] = Number(row.n);
+    return { hooks, transfers };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
