@@ -23,6 +23,8 @@ export interface HubOptions {
   logger?: boolean;
   /** Start the resolver worker (default true). */
   resolve?: boolean;
+  /** How often an idle resolver looks for hooks without being woken (default DEFAULTS.resolveIdleMs). */
+  resolveIdleMs?: number;
 }
 
 export interface Hub {
@@ -77,7 +79,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     worker: `resolver-${randomUUID()}`,
     batch: DEFAULTS.resolveBatch,
     leaseMs: DEFAULTS.leaseMs,
-    idleMs: DEFAULTS.resolveIdleMs,
+    idleMs: options.resolveIdleMs ?? DEFAULTS.resolveIdleMs,
     onError: (error) => app.log.error({ err: error }, 'resolver error'),
   });
   commit.onCommit(() => resolver.wake());

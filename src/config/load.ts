@@ -13,7 +13,7 @@ import { findIntegration } from '../integrations/registry.js';
 import type { Integration, ReceiverDefinition } from '../integrations/types.js';
 import { compileReceiver, type CompiledReceiver } from '../resolve/receiver.js';
 import type { ScopeIndex } from '../resolve/resolve.js';
-import { configSchema, DEFAULTS, type ConnectionFile } from './schema.js';
+import { configSchema, connectionSchema, DEFAULTS, type ConnectionFile } from './schema.js';
 
 export interface ConnectionConfig {
   name: string;
@@ -115,20 +115,26 @@ export function buildConfig(data: unknown, options: LoadOptions & { file?: strin
   const problems: ConfigProblem[] = [];
   const substituted = substituteEnv(data, options.env ?? process.env, problems);
   const parsed = configSchema.safeParse(substituted);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      problems.push({ path: formatPath(issue.path), message: issue.message });
-    }
-    throw new ConfigError(problems);
-  }
+  const issuesAt = (issues: readonly { path: PropertyKey[]; message: string }[], prefix: PropertyKey[] = []) => {
+    for (const issue of issues) problems.push({ path: formatPath([...prefix, ...issue.path]), message: issue.message });
+  };
+  if (!parsed.success) issuesAt(parsed.error.issues);
+  // Connections are checked even when the top level has problems, so that all are reported.
+  const rawConnections = (substituted as { connections?: unknown } | null)?.connections;
+  const connectionEntries = rawConnections !== null && typeof rawConnections === 'object' ? Object.entries(rawConnections) : [];
   const configDir = options.file ? dirname(options.file) : process.cwd();
   const connections = new Map<string, ConnectionConfig>();
   const warnings: string[] = [];
-  for (const [name, spec] of Object.entries(parsed.data.connections)) {
-    const connection = buildConnection(name, spec, configDir, problems, warnings);
+  for (const [name, raw] of connectionEntries) {
+    const spec = connectionSchema.safeParse(raw);
+    if (!spec.success) {
+      issuesAt(spec.error.issues, ['connections', name]);
+      continue;
+    }
+    const connection = buildConnection(name, spec.data, configDir, problems, warnings);
     if (connection) connections.set(name, connection);
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const server = parsed.data.server ?? {};
   return {
     file: options.file ?? null,

@@ -44,8 +44,9 @@ export const configSchema = z.strictObject({
       durability: z.enum(['full', 'normal']).optional(),
     })
     .optional(),
+  /** Each connection is checked with connectionSchema on its own, so one bad connection hides no other's problems. */
   connections: z
-    .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'connection names use letters, digits, "_" and "-"'), connectionSchema)
+    .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'connection names use letters, digits, "_" and "-"'), z.unknown())
     .refine((value) => Object.keys(value).length > 0, { message: 'configure at least one connection' }),
 });
 

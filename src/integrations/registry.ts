@@ -44,7 +44,7 @@ export function loadIntegrationFile(
     title: spec.title ?? spec.id,
     scopes: spec.scopes.map((s) => ({ scope: s.scope, hooks: s.hooks ?? [s.scope], description: s.description })),
     presets: spec.presets ?? [],
-    receiver: { ...STANDARD_RECEIVER, ...spec.receiver },
+    receiver: spec.receiver ? { ...spec.receiver, auth: spec.receiver.auth ?? STANDARD_RECEIVER.auth } : STANDARD_RECEIVER,
   };
   return { integration, problems: [] };
 }

@@ -51,5 +51,6 @@ export const integrationFileSchema = z.strictObject({
   title: z.string().optional(),
   scopes: z.array(scopeDeclarationSchema).min(1),
   presets: z.array(presetDeclarationSchema).optional(),
-  receiver: receiverSchema.partial().optional(),
+  /** Without it, the standard receiver; with it, only `auth` defaults (to the bearer header). */
+  receiver: receiverSchema.extend({ auth: fieldSourceSchema.optional() }).optional(),
 });

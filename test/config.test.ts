@@ -1,0 +1,206 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfigFile } from '../src/config/load.js';
+import { checkCommand, tryCommand, type Output } from '../src/cli/commands.js';
+import { fixtureConfig, tempDir } from './helpers/hub.js';
+
+function problemsOf(yaml: string, env: Record<string, string> = {}): string[] {
+  try {
+    fixtureConfig(yaml, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems.map((p) => `${p.path}: ${p.message}`);
+  }
+  throw new Error('expected the config to be refused');
+}
+
+function capture(): Output & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t) };
+}
+
+describe('configuration', () => {
+  it('reports every problem at once, each with its path', () => {
+    const problems = problemsOf(`
+server: { port: 99999, colour: blue }
+connections:
+  shop:
+    integration: storefront
+    webhook: { apiKey: "\${MISSING_KEY}" }
+    scopes: [product/updated, product/updatd, widget/created]
+    extra: 1
+  erp:
+    integration: nothing-like-this
+    webhook: { apiKey: k }
+`);
+    const text = problems.join('\n');
+    expect(text).toContain('connections.shop.webhook.apiKey: environment variable MISSING_KEY is not set');
+    expect(text).toMatch(/server\.port: /);
+    expect(text).toMatch(/server: .*colour/);
+    expect(text).toMatch(/connections\.shop\.scopes\[1\]: must be "type\/action"/);
+    expect(text).toMatch(/connections\.shop\.scopes\[2\]: must be "type\/action"/);
+    expect(text).toMatch(/connections\.shop: .*extra/);
+    expect(problems.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('reports cross-check problems together: unknown integration, undeclared scope, presets, expressions', () => {
+    const problems = problemsOf(`
+connections:
+  a:
+    integration: nothing-like-this
+    webhook: { apiKey: k }
+  b:
+    integration: storefront
+    webhook: { apiKey: k }
+    scopes: [gift_card/updated]
+    presets: { flavour: x }
+  c:
+    integration: ./integrations/standard.yaml
+    webhook: { apiKey: k }
+    receiver:
+      hook: { from: body, path: "scope", expression: "$substringAfter(" }
+`);
+    const text = problems.join('\n');
+    expect(text).toMatch(/connections\.a\.integration: no integration with id "nothing-like-this"/);
+    expect(text).toMatch(/connections\.b\.scopes\[0\]: gift_card\/updated is not a scope of integration storefront/);
+    expect(text).toMatch(/connections\.b\.presets\.flavour: integration storefront has no preset "flavour"/);
+    expect(text).toMatch(/connections\.c\.receiver\.hook\.expression: /);
+    expect(problems).toHaveLength(4);
+  });
+
+  it('checks presets against the declaration: required, allowed values, defaults', () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir.path, 'erp.yaml'),
+      `id: erp
+scopes: [{ scope: message/created, description: "any" }]
+presets:
+  - { name: productPrefix, type: product, required: true }
+  - { name: mode, values: [live, test], default: test }
+`,
+    );
+    writeFileSync(join(dir.path, 'bad.yaml'), `connections:\n  e:\n    integration: ./erp.yaml\n    webhook: { apiKey: k }\n    presets: { mode: staging }\n`);
+    writeFileSync(join(dir.path, 'good.yaml'), `connections:\n  e:\n    integration: ./erp.yaml\n    webhook: { apiKey: k }\n    presets: { productPrefix: Item }\n`);
+    expect(() => loadConfigFile(join(dir.path, 'bad.yaml'))).toThrow(ConfigError);
+    try {
+      loadConfigFile(join(dir.path, 'bad.yaml'));
+    } catch (error) {
+      const text = (error as ConfigError).problems.map((p) => `${p.path}: ${p.message}`).join('\n');
+      expect(text).toContain('connections.e.presets.mode: "staging" is not one of live, test');
+      expect(text).toContain('connections.e.presets.productPrefix: preset "productPrefix" is required by integration erp');
+    }
+    const good = loadConfigFile(join(dir.path, 'good.yaml'));
+    expect(good.connections.get('e')!.presets).toEqual({ productPrefix: 'Item', mode: 'test' });
+    dir.remove();
+  });
+
+  it('reports problems inside a declarative integration file with their place in it', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir.path, 'broken.yaml'), `id: Broken Id\nscopes:\n  - { scope: product/nothing, description: x }\n`);
+    writeFileSync(join(dir.path, 'c.yaml'), `connections:\n  x:\n    integration: ./broken.yaml\n    webhook: { apiKey: k }\n`);
+    try {
+      loadConfigFile(join(dir.path, 'c.yaml'));
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      const text = (error as ConfigError).problems.map((p) => `${p.path}: ${p.message}`).join('\n');
+      expect(text).toMatch(/connections\.x\.integration: .* at id/);
+      expect(text).toMatch(/connections\.x\.integration: must be "type\/action".* at scopes\[0\]\.scope/);
+    }
+    dir.remove();
+  });
+
+  it('substitutes environment variables, with defaults', () => {
+    const config = fixtureConfig(
+      `connections:\n  s:\n    integration: storefront\n    webhook: { apiKey: "\${KEY}-\${SUFFIX:-x}" }\n`,
+      { KEY: 'abc' },
+    );
+    expect(config.connections.get('s')!.apiKey).toBe('abc-x');
+  });
+
+  it('warns when a delete scope is enabled', () => {
+    const config = fixtureConfig(`connections:\n  s:\n    integration: storefront\n    webhook: { apiKey: k }\n    scopes: [product/deleted]\n`);
+    expect(config.warnings).toEqual([expect.stringContaining('delete scope product/deleted is enabled')]);
+  });
+});
+
+describe('hookyard check', () => {
+  const example = resolve(import.meta.dirname, '../examples/demo.yaml');
+
+  it('prints the scope table of each connection of the example config', () => {
+    const output = capture();
+    expect(checkCommand(example, output, {})).toBe(0);
+    const text = output.stdout.join('\n');
+    expect(text).toMatch(/connection shop — integration storefront/);
+    expect(text).toMatch(/SCOPE\s+ENABLED\s+EXTERNAL HOOKS\s+DESCRIPTION/);
+    expect(text).toMatch(/transaction\/updated\s+yes\s+orders\/updated, orders\/edited/);
+    expect(text).toMatch(/product\/deleted\s+no \(delete\)\s+products\/delete/);
+    expect(text).toMatch(/customer\/created\s+no\s+customers\/create/);
+    expect(text).toMatch(/connection erp — integration acme-erp/);
+    expect(text).toMatch(/message\/created\s+yes\s+item\.changed, customer\.changed/);
+    expect(text).toMatch(/ok, 3 connections/);
+  });
+
+  it('lists every problem of a broken config and exits non-zero', () => {
+    const dir = tempDir();
+    mkdirSync(dir.path, { recursive: true });
+    const file = join(dir.path, 'broken.yaml');
+    writeFileSync(file, `connections:\n  shop:\n    integration: storefront\n    webhook: {}\n    scopes: [nope]\n  erp:\n    integration: missing.yaml\n    webhook: { apiKey: k }\n`);
+    const output = capture();
+    expect(checkCommand(file, output, {})).toBe(1);
+    const text = output.stderr.join('\n');
+    expect(text).toContain('3 problems (HY_ERR_CONFIG_INVALID)');
+    expect(text).toContain('connections.shop.webhook.apiKey');
+    expect(text).toContain('connections.shop.scopes[0]');
+    expect(text).toMatch(/connections\.erp\.integration: cannot read integration file/);
+    dir.remove();
+  });
+
+  it('says when the file cannot be read', () => {
+    const output = capture();
+    expect(checkCommand('/no/such/file.yaml', output, {})).toBe(1);
+    expect(output.stderr.join('\n')).toMatch(/HY_ERR_CONFIG_UNREADABLE/);
+  });
+});
+
+describe('hookyard try', () => {
+  it('prints the notifications and transfer requests of a hook, writing nothing', async () => {
+    const output = capture();
+    const code = await tryCommand(
+      {
+        config: resolve(import.meta.dirname, '../examples/demo.yaml'),
+        connection: 'erp',
+        headers: ['Authorization: Bearer whatever'],
+        bodyFile: resolve(import.meta.dirname, '../examples/hooks/erp-notifications.json'),
+      },
+      output,
+      {},
+    );
+    expect(code).toBe(0);
+    const result = JSON.parse(output.stdout.join('\n')) as { status: string; transfers: Array<{ scope: string; externalId: string; status: string }> };
+    expect(result.status).toBe('resolved');
+    expect(result.transfers.map((t) => [t.scope, t.externalId, t.status])).toEqual([
+      ['message/created', 'Item:1234', 'queued'],
+      ['message/created', 'Cust:77', 'queued'],
+      ['message/created', 'Item:1235', 'queued'],
+    ]);
+  });
+
+  it('reads URL segments from --path and names an unknown connection', async () => {
+    const dir = tempDir();
+    const body = join(dir.path, 'body.json');
+    writeFileSync(body, '{"data":{"id":"C1"}}');
+    writeFileSync(
+      join(dir.path, 'c.yaml'),
+      `connections:\n  u:\n    integration: ${resolve(import.meta.dirname, 'fixtures/integrations/url-named.yaml')}\n    webhook: { apiKey: k }\n`,
+    );
+    const output = capture();
+    expect(await tryCommand({ config: join(dir.path, 'c.yaml'), connection: 'u', headers: [], path: 'customer-changed', bodyFile: body }, output, {})).toBe(0);
+    expect(JSON.parse(output.stdout.join('\n')).transfers[0]).toMatchObject({ scope: 'customer/updated', externalId: 'C1' });
+    const unknown = capture();
+    expect(await tryCommand({ config: join(dir.path, 'c.yaml'), connection: 'zz', headers: [], bodyFile: body }, unknown, {})).toBe(1);
+    expect(unknown.stderr.join('')).toMatch(/HY_ERR_CONNECTION_UNKNOWN.*configured: u/);
+    dir.remove();
+  });
+});

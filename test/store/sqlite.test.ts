@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { tempDir } from '../helpers/hub.js';
+import { storeContract } from './store.contract.js';
+
+storeContract('sqlite', () => {
+  const dir = tempDir();
+  return {
+    open: async () => openSqliteStore({ file: join(dir.path, 'hookyard.db') }),
+    dispose: async () => dir.remove(),
+  };
+});
+
+describe('SQLite store', () => {
+  it('creates the data directory and keeps hooks across a reopen', async () => {
+    const dir = tempDir();
+    const file = join(dir.path, 'nested', 'deeper', 'hookyard.db');
+    const first = openSqliteStore({ file });
+    const [id] = await first.appendHooks([{ connection: 'shop', headers: {}, segments: [], contentType: null, body: Buffer.from('kept') }], 1);
+    await first.close();
+    expect(existsSync(file)).toBe(true);
+    const second = openSqliteStore({ file });
+    expect((await second.getHook(id!))!.body.toString()).toBe('kept');
+    await second.close();
+    dir.remove();
+  });
+
+  it('migrates once when two stores open the same file at once', async () => {
+    const dir = tempDir();
+    const file = join(dir.path, 'hookyard.db');
+    const a = openSqliteStore({ file });
+    const b = openSqliteStore({ file });
+    await a.appendHooks([{ connection: 'c', headers: {}, segments: [], contentType: null, body: Buffer.from('x') }], 1);
+    expect((await b.listHooks({ limit: 10 })).items).toHaveLength(1);
+    await a.close();
+    await b.close();
+    dir.remove();
+  });
+
+  it('refuses a file migrated by a newer hookyard, saying what to do', async () => {
+    const dir = tempDir();
+    const file = join(dir.path, 'hookyard.db');
+    const store = openSqliteStore({ file });
+    await store.close();
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(file);
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, ?, 0)').run('future');
+    db.close();
+    expect(() => openSqliteStore({ file })).toThrowError(/HY_ERR_STORE_MIGRATION|newer hookyard/);
+    try {
+      openSqliteStore({ file });
+    } catch (error) {
+      expect((error as { code: string }).code).toBe('HY_ERR_STORE_MIGRATION');
+      expect((error as Error).message).toMatch(/Upgrade hookyard/);
+    }
+    dir.remove();
+  });
+});

@@ -1,0 +1,219 @@
+/**
+ * The Store contract: every adapter runs exactly these tests, through a factory that gives a
+ * fresh, empty store (store/*.test.ts).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { IncomingHook, Notification, PlannedTransfer } from '../../src/domain/types.js';
+import { makeScope } from '../../src/domain/scope.js';
+import type { HookResolution, Store } from '../../src/store/store.js';
+
+export interface StoreFactory {
+  open(): Promise<Store>;
+  dispose(): Promise<void>;
+}
+
+const T0 = Date.UTC(2026, 0, 1);
+const LEASE = 30_000;
+
+function hook(connection: string, body: string | Buffer, extra: Partial<IncomingHook> = {}): IncomingHook {
+  return {
+    connection,
+    headers: { 'content-type': 'application/json', 'x-topic': 'products/update' },
+    segments: [],
+    contentType: 'application/json',
+    body: Buffer.isBuffer(body) ? body : Buffer.from(body),
+    ...extra,
+  };
+}
+
+function planned(hookId: number, ids: string[]): HookResolution {
+  const scope = makeScope('product/updated', 'p');
+  const notifications: Notification[] = ids.map((externalId, seq) => ({
+    seq,
+    hookName: 'products/update',
+    scope,
+    externalId,
+    status: 'planned',
+    reason: null,
+  }));
+  const transfers: PlannedTransfer[] = ids.map((externalId, seq) => ({
+    seq,
+    trackingId: `track-${hookId}-${seq}`,
+    connection: 'shop',
+    type: 'product',
+    direction: 'to_hub',
+    scope: 'product/updated',
+    externalId,
+    requestType: 'standard',
+    status: 'queued',
+    reason: null,
+  }));
+  return { hookId, status: 'resolved', errorCode: null, errorMessage: null, notifications, transfers };
+}
+
+export function storeContract(adapter: string, factory: () => StoreFactory): void {
+  describe(`Store contract: ${adapter}`, () => {
+    let made: StoreFactory;
+    let store: Store;
+
+    beforeEach(async () => {
+      made = factory();
+      store = await made.open();
+    });
+    afterEach(async () => {
+      await store.close();
+      await made.dispose();
+    });
+
+    it('appends hooks in one call and gives increasing ids in order', async () => {
+      const ids = await store.appendHooks([hook('shop', '{"id":1}'), hook('shop', '{"id":2}'), hook('erp', '{"id":3}')], T0);
+      expect(ids).toHaveLength(3);
+      expect(ids[0]! < ids[1]! && ids[1]! < ids[2]!).toBe(true);
+      const more = await store.appendHooks([hook('shop', '{}')], T0);
+      expect(more[0]! > ids[2]!).toBe(true);
+    });
+
+    it('keeps the raw bytes, headers, URL segments and content type exactly', async () => {
+      const bytes = Buffer.from([0xff, 0x00, 0xfe, 0x7b, 0x22, 0x80]);
+      const [id] = await store.appendHooks(
+        [hook('shop', bytes, { segments: ['orders', 'ü x'], headers: { 'x-a': 'b, c' }, contentType: 'application/octet-stream' })],
+        T0,
+      );
+      const stored = await store.getHook(id!);
+      expect(stored).not.toBeNull();
+      expect(stored!.body.equals(bytes)).toBe(true);
+      expect(stored!.segments).toEqual(['orders', 'ü x']);
+      expect(stored!.headers).toEqual({ 'x-a': 'b, c' });
+      expect(stored!.contentType).toBe('application/octet-stream');
+      expect(stored!.status).toBe('received');
+      expect(stored!.receivedAt).toBe(T0);
+    });
+
+    it('answers null for an unknown hook or transfer', async () => {
+      expect(await store.getHook(999_999)).toBeNull();
+      expect(await store.getTransfer(999_999)).toBeNull();
+    });
+
+    it('claims received hooks oldest first, up to the limit', async () => {
+      const ids = await store.appendHooks([hook('shop', '1'), hook('shop', '2'), hook('shop', '3')], T0);
+      const claimed = await store.claimHooks('w1', 2, T0, LEASE);
+      expect(claimed.map((h) => h.id)).toEqual(ids.slice(0, 2));
+      const rest = await store.claimHooks('w2', 10, T0, LEASE);
+      expect(rest.map((h) => h.id)).toEqual(ids.slice(2));
+    });
+
+    it('does not hand a leased hook to another worker until the lease expires', async () => {
+      const [id] = await store.appendHooks([hook('shop', '1')], T0);
+      expect((await store.claimHooks('w1', 10, T0, LEASE)).map((h) => h.id)).toEqual([id]);
+      expect(await store.claimHooks('w2', 10, T0 + LEASE - 1, LEASE)).toEqual([]);
+      expect((await store.claimHooks('w2', 10, T0 + LEASE + 1, LEASE)).map((h) => h.id)).toEqual([id]);
+    });
+
+    it('stores a resolution with its notifications and transfer requests together', async () => {
+      const [id] = await store.appendHooks([hook('shop', '{}')], T0);
+      await store.claimHooks('w1', 10, T0, LEASE);
+      expect(await store.saveResolutions('w1', [planned(id!, ['a', 'b', 'c'])], T0 + 5)).toBe(1);
+
+      const stored = await store.getHook(id!);
+      expect(stored!.status).toBe('resolved');
+      expect(stored!.resolvedAt).toBe(T0 + 5);
+      const notifications = await store.notificationsOf(id!);
+      expect(notifications.map((n) => [n.seq, n.scope, n.externalId, n.status])).toEqual([
+        [0, 'product/updated', 'a', 'planned'],
+        [1, 'product/updated', 'b', 'planned'],
+        [2, 'product/updated', 'c', 'planned'],
+      ]);
+      const transfers = await store.transfersOf(id!);
+      expect(transfers.map((t) => [t.externalId, t.status, t.direction, t.requestType, t.attempts])).toEqual([
+        ['a', 'queued', 'to_hub', 'standard', 0],
+        ['b', 'queued', 'to_hub', 'standard', 0],
+        ['c', 'queued', 'to_hub', 'standard', 0],
+      ]);
+      expect(transfers[0]!.hookId).toBe(id);
+      expect(transfers[0]!.runAt).toBe(T0 + 5);
+      expect(await store.getTransfer(transfers[1]!.id)).toEqual(transfers[1]);
+      // Resolved hooks are not claimed again.
+      expect(await store.claimHooks('w2', 10, T0 + 10 * LEASE, LEASE)).toEqual([]);
+    });
+
+    it('writes nothing for a worker whose lease was taken over', async () => {
+      const [id] = await store.appendHooks([hook('shop', '{}')], T0);
+      await store.claimHooks('slow', 10, T0, LEASE);
+      await store.claimHooks('fast', 10, T0 + LEASE + 1, LEASE);
+      expect(await store.saveResolutions('slow', [planned(id!, ['a'])], T0 + LEASE + 2)).toBe(0);
+      expect(await store.transfersOf(id!)).toEqual([]);
+      expect(await store.saveResolutions('fast', [planned(id!, ['a'])], T0 + LEASE + 3)).toBe(1);
+      expect(await store.transfersOf(id!)).toHaveLength(1);
+      // Saving twice does not duplicate anything.
+      expect(await store.saveResolutions('fast', [planned(id!, ['a'])], T0 + LEASE + 4)).toBe(0);
+      expect(await store.transfersOf(id!)).toHaveLength(1);
+    });
+
+    it('records failed and unmatched hooks with their error', async () => {
+      const [a, b] = await store.appendHooks([hook('shop', 'not json'), hook('shop', '{}')], T0);
+      await store.claimHooks('w', 10, T0, LEASE);
+      await store.saveResolutions(
+        'w',
+        [
+          { hookId: a!, status: 'failed', errorCode: 'HY_ERR_HOOK_BODY_NOT_JSON', errorMessage: 'Unexpected token', notifications: [], transfers: [] },
+          {
+            hookId: b!,
+            status: 'unmatched',
+            errorCode: null,
+            errorMessage: null,
+            notifications: [{ seq: 0, hookName: 'x/y', scope: null, externalId: '1', status: 'unmatched', reason: 'no scope' }],
+            transfers: [],
+          },
+        ],
+        T0,
+      );
+      const failed = await store.getHook(a!);
+      expect([failed!.status, failed!.errorCode, failed!.errorMessage]).toEqual(['failed', 'HY_ERR_HOOK_BODY_NOT_JSON', 'Unexpected token']);
+      expect((await store.notificationsOf(b!))[0]).toMatchObject({ hookName: 'x/y', scope: null, status: 'unmatched', reason: 'no scope' });
+      const counts = await store.counts();
+      expect(counts.hooks).toMatchObject({ failed: 1, unmatched: 1, received: 0, resolved: 0 });
+    });
+
+    it('lists hooks newest first with filters and paging', async () => {
+      const ids = await store.appendHooks(
+        [hook('shop', '1'), hook('erp', '22'), hook('shop', '333'), hook('shop', '4444'), hook('erp', '5')],
+        T0,
+      );
+      const first = await store.listHooks({ limit: 2 });
+      expect(first.items.map((h) => h.id)).toEqual([ids[4], ids[3]]);
+      expect(first.next).toBe(ids[3]);
+      const second = await store.listHooks({ limit: 2, before: first.next! });
+      expect(second.items.map((h) => h.id)).toEqual([ids[2], ids[1]]);
+      const last = await store.listHooks({ limit: 2, before: second.next! });
+      expect(last.items.map((h) => h.id)).toEqual([ids[0]]);
+      expect(last.next).toBeNull();
+
+      const shop = await store.listHooks({ limit: 50, connection: 'shop' });
+      expect(shop.items.map((h) => h.id)).toEqual([ids[3], ids[2], ids[0]]);
+      expect(shop.items[0]!.bodyBytes).toBe(4);
+      expect(await store.listHooks({ limit: 50, status: 'resolved' })).toEqual({ items: [], next: null });
+      expect((await store.listHooks({ limit: 50, status: 'received', connection: 'erp' })).items).toHaveLength(2);
+    });
+
+    it('lists transfer requests with status, scope and connection filters', async () => {
+      const ids = await store.appendHooks([hook('shop', '{}'), hook('shop', '{}')], T0);
+      await store.claimHooks('w', 10, T0, LEASE);
+      const skipped: HookResolution = planned(ids[1]!, ['z']);
+      skipped.transfers = skipped.transfers.map((t) => ({ ...t, connection: 'erp', scope: 'product/deleted', requestType: 'delete', status: 'skipped', reason: 'delete scopes are off' }));
+      await store.saveResolutions('w', [planned(ids[0]!, ['a', 'b']), skipped], T0);
+
+      const all = await store.listTransfers({ limit: 50 });
+      expect(all.items.map((t) => t.externalId)).toEqual(['z', 'b', 'a']);
+      expect((await store.listTransfers({ limit: 50, status: 'skipped' })).items.map((t) => [t.externalId, t.reason])).toEqual([
+        ['z', 'delete scopes are off'],
+      ]);
+      expect((await store.listTransfers({ limit: 50, scope: 'product/updated' })).items).toHaveLength(2);
+      expect((await store.listTransfers({ limit: 50, connection: 'erp' })).items).toHaveLength(1);
+      const page = await store.listTransfers({ limit: 2 });
+      expect(page.next).toBe(page.items[1]!.id);
+      expect((await store.listTransfers({ limit: 2, before: page.next! })).items.map((t) => t.externalId)).toEqual(['a']);
+      const counts = await store.counts();
+      expect(counts.transfers).toMatchObject({ queued: 2, skipped: 1, succeeded: 0 });
+    });
+  });
+}
