@@ -78,7 +78,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     clock,
     worker: `resolver-${randomUUID()}`,
     batch: DEFAULTS.resolveBatch,
-    leaseMs: DEFAULTS.leaseMs,
+    leaseMs: DEFAULTS.resolveLeaseMs,
     idleMs: options.resolveIdleMs ?? DEFAULTS.resolveIdleMs,
     onError: (error) => app.log.error({ err: error }, 'resolver error'),
   });

@@ -13,7 +13,10 @@ export const DEFAULTS = {
   groupCommitMaxHooks: 512, // hooks in one ingest transaction at most
   resolveBatch: 200, // hooks a resolver claims at once
   resolveIdleMs: 250, // 250 ms: how often an idle resolver looks for hooks it was not told about
-  leaseMs: 30_000, // 30 s: claimed work is claimed again by another worker after this
+  // 5 s: resolving a batch is CPU work of milliseconds; after a crash its hooks wait at most this
+  // long. A worker that overruns loses nothing: the store refuses its save, the new holder's counts.
+  resolveLeaseMs: 5_000,
+  leaseMs: 30_000, // 30 s: a claimed transfer is claimed again by another worker after this
 } as const;
 
 export const connectionSchema = z.strictObject({
