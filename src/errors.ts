@@ -24,6 +24,9 @@ export const ERRORS = {
   HY_ERR_RECEIVER_EXPRESSION: { status: 422, retryable: false, message: 'a receiver expression failed while reading the hook' },
   HY_ERR_HOOK_NAME_MISSING: { status: 422, retryable: false, message: 'the receiver definition found no hook name' },
   HY_ERR_EXTERNAL_ID_MISSING: { status: 422, retryable: false, message: 'the receiver definition found no external id' },
+  // mapping (stored on the transfer request that failed)
+  HY_ERR_MAPPING_EXPRESSION: { status: 422, retryable: false, message: 'a mapping expression failed while mapping the record' },
+  HY_ERR_MAPPING_LOOKUP: { status: 422, retryable: false, message: 'a mapping lookup found no entry for the value and has no default' },
   // configuration and CLI
   HY_ERR_CONFIG_INVALID: { status: 400, retryable: false, message: 'the configuration is invalid' },
   HY_ERR_CONFIG_UNREADABLE: { status: 400, retryable: false, message: 'the configuration file could not be read' },

@@ -1,0 +1,77 @@
+/**
+ * Failure injection for tests: make chosen requests answer with an error status, a number of
+ * times or until cleared, so the hub's retry and error handling can be exercised against a
+ * system that is otherwise real. Rules are checked in the order they were added.
+ */
+export interface RequestInfo {
+  method: string;
+  /** The path as sent (possibly URL-encoded) and decoded; `pathIncludes` matches either. */
+  path: string;
+  decodedPath: string;
+}
+
+export interface FailureRule {
+  method?: string;
+  pathIncludes?: string;
+  /** Any further condition; all given conditions must hold. */
+  match?: (request: RequestInfo) => boolean;
+  /** How many requests fail; unlimited when left out. */
+  times?: number;
+  /** Default 500. */
+  status?: number;
+  /** Default: the system's usual error body. */
+  body?: unknown;
+}
+
+export interface ActiveFailure {
+  /** Requests this rule has failed so far. */
+  readonly hits: number;
+  clear(): void;
+}
+
+interface Entry {
+  rule: FailureRule;
+  hits: number;
+}
+
+export class FailureInjector {
+  private entries: Entry[] = [];
+
+  add(rule: FailureRule | ((request: RequestInfo) => boolean)): ActiveFailure {
+    const entry: Entry = { rule: typeof rule === 'function' ? { match: rule } : rule, hits: 0 };
+    this.entries.push(entry);
+    return {
+      get hits() {
+        return entry.hits;
+      },
+      clear: () => {
+        this.entries = this.entries.filter((e) => e !== entry);
+      },
+    };
+  }
+
+  clear(): void {
+    this.entries = [];
+  }
+
+  /** The failure to answer this request with, or null; uses up one of the rule's `times`. */
+  take(request: RequestInfo): { status: number; body?: unknown } | null {
+    const entry = this.entries.find((e) => matches(e.rule, request));
+    if (!entry) return null;
+    entry.hits += 1;
+    // A rule that has used up its times removes itself, so `times: 2` means "fail twice, then work".
+    if (entry.rule.times !== undefined && entry.hits >= entry.rule.times) {
+      this.entries = this.entries.filter((e) => e !== entry);
+    }
+    return { status: entry.rule.status ?? 500, body: entry.rule.body };
+  }
+}
+
+function matches(rule: FailureRule, request: RequestInfo): boolean {
+  if (rule.times !== undefined && rule.times <= 0) return false;
+  if (rule.method && rule.method.toUpperCase() !== request.method) return false;
+  if (rule.pathIncludes && !request.path.includes(rule.pathIncludes) && !request.decodedPath.includes(rule.pathIncludes)) {
+    return false;
+  }
+  return rule.match ? rule.match(request) : true;
+}

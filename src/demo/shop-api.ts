@@ -1,0 +1,105 @@
+/**
+ * The demo shop's REST API, shaped like Shopify's Admin API: bodies wrapped in the resource name
+ * (`{"product": {...}}`), lists paged with `since_id` and `limit`. Every write goes through
+ * ShopState (so it fires the same webhook as the merchant would) and is counted.
+ */
+import { DemoError, notFound } from './demo-error.js';
+import type { JsonHandler, JsonReply, JsonRequest } from './json-server.js';
+import { Router } from './router.js';
+import type { ShopState } from './shop-state.js';
+import * as v from './validate.js';
+import type { WriteCounter } from './writes.js';
+
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 250;
+
+export function shopRouter(state: ShopState, writes: WriteCounter<number>): Router<JsonHandler> {
+  const ok = (status: number, body: unknown): JsonReply => ({ status, body });
+  return new Router<JsonHandler>()
+    .add('GET', '/admin/products', (r) => ok(200, { products: page(state.products, r) }))
+    .add('GET', '/admin/products/:id', (r) => ok(200, { product: state.product(id(r)) }))
+    .add('POST', '/admin/products', (r) => {
+      const product = state.createProduct(unwrap(r, 'product'));
+      writes.record('products', 'create', product.id);
+      return ok(201, { product });
+    })
+    .add('PUT', '/admin/products/:id', (r) => {
+      const product = state.updateProduct(id(r), unwrap(r, 'product'));
+      writes.record('products', 'update', product.id);
+      return ok(200, { product });
+    })
+    .add('DELETE', '/admin/products/:id', (r) => {
+      state.deleteProduct(id(r));
+      writes.record('products', 'delete', id(r));
+      return ok(200, {});
+    })
+    .add('GET', '/admin/customers', (r) => ok(200, { customers: page(state.customers, r) }))
+    .add('GET', '/admin/customers/:id', (r) => ok(200, { customer: state.customer(id(r)) }))
+    .add('POST', '/admin/customers', (r) => {
+      const customer = state.createCustomer(unwrap(r, 'customer'));
+      writes.record('customers', 'create', customer.id);
+      return ok(201, { customer });
+    })
+    .add('PUT', '/admin/customers/:id', (r) => {
+      const customer = state.updateCustomer(id(r), unwrap(r, 'customer'));
+      writes.record('customers', 'update', customer.id);
+      return ok(200, { customer });
+    })
+    .add('PUT', '/admin/customers/:id/addresses/:addressId', (r) => {
+      const address = state.updateAddress(id(r), id(r, 'addressId'), unwrap(r, 'address'));
+      writes.record('customer_addresses', 'update', address.id);
+      return ok(200, { customer_address: address });
+    })
+    .add('GET', '/admin/orders', (r) => ok(200, { orders: page(state.orders, r) }))
+    .add('GET', '/admin/orders/:id', (r) => ok(200, { order: state.order(id(r)) }))
+    .add('POST', '/admin/orders', (r) => {
+      const order = state.createOrder(unwrap(r, 'order'));
+      writes.record('orders', 'create', order.id);
+      return ok(201, { order });
+    })
+    .add('PUT', '/admin/orders/:id', (r) => {
+      const order = state.updateOrder(id(r), unwrap(r, 'order'));
+      writes.record('orders', 'update', order.id);
+      return ok(200, { order });
+    })
+    .add('POST', '/admin/orders/:id/messages', (r) => {
+      const message = unwrap<{ text?: unknown }>(r, 'message');
+      const order = state.addOrderMessage(id(r), v.nonBlank(message.text, 'text'));
+      writes.record('order_messages', 'create', order.id);
+      return ok(201, { order });
+    });
+}
+
+/** A numeric id from the path; anything else cannot name a record. */
+function id(request: JsonRequest, param = 'id'): number {
+  const raw = request.params[param] ?? '';
+  if (!/^\d+$/.test(raw)) throw notFound(`${param} ${raw}`);
+  return Number(raw);
+}
+
+/** The resource inside Shopify's wrapper, `{"product": {...}}`. Its fields are checked by ShopState. */
+function unwrap<T extends object>(request: JsonRequest, name: string): T {
+  const inner = (request.body as Record<string, unknown> | null)?.[name];
+  if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) {
+    throw new DemoError(400, 'Required parameter missing or invalid', name);
+  }
+  return inner as T;
+}
+
+/** Records with an id above `since_id`, ascending, at most `limit` (default 50, at most 250). */
+function page<T>(records: Map<number, T>, request: JsonRequest): T[] {
+  const sinceId = queryInt(request, 'since_id', 0);
+  const limit = Math.min(queryInt(request, 'limit', DEFAULT_LIMIT), MAX_LIMIT);
+  return [...records.entries()]
+    .filter(([key]) => key > sinceId)
+    .sort(([a], [b]) => a - b)
+    .slice(0, limit)
+    .map(([, record]) => record);
+}
+
+function queryInt(request: JsonRequest, name: string, fallback: number): number {
+  const raw = request.query.get(name);
+  if (raw === null || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || (name === 'limit' && Number(raw) < 1)) throw new DemoError(400, `${name} must be a positive integer`, name);
+  return Number(raw);
+}
