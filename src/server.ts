@@ -80,6 +80,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     batch: DEFAULTS.resolveBatch,
     leaseMs: DEFAULTS.resolveLeaseMs,
     idleMs: options.resolveIdleMs ?? DEFAULTS.resolveIdleMs,
+    ingestBusy: () => commit.busy(DEFAULTS.ingestBusyWindowMs),
+    yieldMs: DEFAULTS.resolveYieldMs,
     onError: (error) => app.log.error({ err: error }, 'resolver error'),
   });
   commit.onCommit(() => resolver.wake());

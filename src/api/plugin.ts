@@ -9,7 +9,7 @@ import type { HubConfig } from '../config/load.js';
 import { scopeEnablement } from '../config/load.js';
 import { HOOK_STATUSES, TRANSFER_STATUSES, type StoredHook } from '../domain/types.js';
 import { HyError } from '../errors.js';
-import { secretsEqual } from '../ingest/credentials.js';
+import { matchesDigest, secretDigest } from '../ingest/credentials.js';
 import type { Store } from '../store/store.js';
 
 export interface ApiOptions {
@@ -53,10 +53,11 @@ export async function apiPlugin(app: FastifyInstance, options: ApiOptions): Prom
   const { config, store, adminToken } = options;
 
   if (adminToken !== null) {
+    const expected = secretDigest(adminToken);
     app.addHook('onRequest', async (request) => {
       const header = request.headers.authorization ?? '';
       const given = header.startsWith('Bearer ') ? header.slice(7) : '';
-      if (!secretsEqual(given, adminToken)) throw new HyError('HY_ERR_ADMIN_TOKEN_INVALID');
+      if (!matchesDigest(given, expected)) throw new HyError('HY_ERR_ADMIN_TOKEN_INVALID');
     });
   }
 

@@ -24,7 +24,7 @@ export async function startServe(options: ServeOptions, output: Output): Promise
   }
   for (const warning of config.warnings) output.err(`warning: ${warning}`);
   const env = options.env ?? process.env;
-  const store = await openStore({ dataDir: options.data, durability: config.store.durability });
+  const store = await openStore({ dataDir: options.data, durability: config.store.durability, appendThread: true });
   const hub = await createHub({ config, store, logger: true, adminToken: env.HOOKYARD_ADMIN_TOKEN || null });
   const address = await hub.listen(options.port ?? config.server.port, options.host ?? config.server.host);
   output.out(`hookyard listening on ${address} — store: sqlite in ${resolvePath(options.data)}, ${config.connections.size} connection(s)`);

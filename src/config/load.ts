@@ -10,6 +10,7 @@ import type { Scope, ScopeName } from '../domain/types.js';
 import { makeScope } from '../domain/scope.js';
 import { HyError } from '../errors.js';
 import { findIntegration } from '../integrations/registry.js';
+import { secretDigest } from '../ingest/credentials.js';
 import type { Integration, ReceiverDefinition } from '../integrations/types.js';
 import { compileReceiver, type CompiledReceiver } from '../resolve/receiver.js';
 import type { ScopeIndex } from '../resolve/resolve.js';
@@ -23,6 +24,8 @@ export interface ConnectionConfig {
   declaredScopes: ReadonlyMap<ScopeName, Scope>;
   receiver: CompiledReceiver;
   apiKey: string;
+  /** SHA-256 of apiKey, computed once: ingest compares digests in constant time. */
+  apiKeyDigest: Buffer;
   presets: Readonly<Record<string, string>>;
   /** `all`: every declared scope but delete scopes; `listed`: named explicitly. */
   scopes: { all: boolean; listed: ReadonlySet<ScopeName> };
@@ -248,6 +251,7 @@ function buildConnection(
     declaredScopes,
     receiver: compiled.receiver,
     apiKey: spec.webhook.apiKey,
+    apiKeyDigest: secretDigest(spec.webhook.apiKey),
     presets,
     scopes: { all, listed },
     settings: spec.settings ?? {},

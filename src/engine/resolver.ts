@@ -19,6 +19,12 @@ export interface ResolverOptions {
   leaseMs: number;
   /** How long an idle worker waits before it looks again without being woken. */
   idleMs: number;
+  /**
+   * Whether hooks are arriving right now. While they are, the worker rests `yieldMs` between
+   * batches, so that acknowledging hooks keeps the event loop: the backlog waits in the store.
+   */
+  ingestBusy?: () => boolean;
+  yieldMs?: number;
   onError?: (error: unknown) => void;
 }
 
@@ -99,7 +105,13 @@ export class HookResolver {
         this.options.onError?.(error);
       }
       if (written === 0 && this.running && !this.woken) await this.idle();
+      else if (written > 0 && this.running && this.options.ingestBusy?.()) await this.rest(this.options.yieldMs ?? 0);
     }
+  }
+
+  /** Waits without listening to wake-ups (they only mean more hooks arrived). */
+  private rest(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
   }
 
   private idle(): Promise<void> {

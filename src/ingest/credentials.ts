@@ -1,12 +1,16 @@
 /** Comparing credentials without leaking how much of them matched. */
 import { createHash, timingSafeEqual } from 'node:crypto';
 
+/** The digest a secret is compared by; computed once per configured secret. */
+export function secretDigest(secret: string): Buffer {
+  return createHash('sha256').update(secret).digest();
+}
+
 /**
- * Constant-time equality of two secrets of any length: both are hashed first, so the compared
- * buffers always have the same length and timingSafeEqual never throws.
+ * Constant-time comparison of a given credential with an expected one's digest: both sides are
+ * SHA-256 digests, so the compared buffers always have the same length and timingSafeEqual never
+ * throws, whatever the sender sent.
  */
-export function secretsEqual(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b) && given.length === expected.length;
+export function matchesDigest(given: string, expected: Buffer): boolean {
+  return timingSafeEqual(secretDigest(given), expected);
 }

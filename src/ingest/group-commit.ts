@@ -18,6 +18,8 @@ export class GroupCommit {
   private scheduled = false;
   private flushing: Promise<void> | null = null;
   private readonly listeners: Array<(ids: number[]) => void> = [];
+  /** When the last batch committed (clock time), for `busy`. */
+  private lastCommitAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly store: Store,
@@ -36,6 +38,11 @@ export class GroupCommit {
   /** Called with the ids of each committed batch (the resolver listens to wake up). */
   onCommit(listener: (ids: number[]) => void): void {
     this.listeners.push(listener);
+  }
+
+  /** Whether hooks are arriving: something is waiting, or a batch committed within `windowMs`. */
+  busy(windowMs: number): boolean {
+    return this.pending.length > 0 || this.flushing !== null || this.clock.now() - this.lastCommitAt < windowMs;
   }
 
   /** Resolves when everything appended so far is committed (or failed). */
@@ -67,6 +74,7 @@ export class GroupCommit {
         batch.map((w) => w.hook),
         this.clock.now(),
       );
+      this.lastCommitAt = this.clock.now();
       batch.forEach((w, i) => w.resolve(ids[i]!));
       for (const listener of this.listeners) listener(ids);
     } catch (error) {

@@ -14,7 +14,7 @@ import { HyError } from '../errors.js';
 import type { FieldSource } from '../integrations/types.js';
 import { readField } from '../resolve/receiver.js';
 import { parseBody } from '../resolve/resolve.js';
-import { secretsEqual } from './credentials.js';
+import { matchesDigest } from './credentials.js';
 import type { GroupCommit } from './group-commit.js';
 
 export interface IngestOptions {
@@ -71,7 +71,7 @@ function plainCredential(source: FieldSource, request: FastifyRequest<{ Params: 
 
 function checkCredential(connection: ConnectionConfig, given: string | null): void {
   if (given === null) throw new HyError('HY_ERR_AUTH_MISSING', `connection ${connection.name}`);
-  if (!secretsEqual(given, connection.apiKey)) throw new HyError('HY_ERR_AUTH_INVALID', `connection ${connection.name}`);
+  if (!matchesDigest(given, connection.apiKeyDigest)) throw new HyError('HY_ERR_AUTH_INVALID', `connection ${connection.name}`);
 }
 
 export async function ingestPlugin(app: FastifyInstance, options: IngestOptions): Promise<void> {

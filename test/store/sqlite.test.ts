@@ -58,3 +58,11 @@ describe('SQLite store', () => {
     dir.remove();
   });
 });
+
+storeContract('sqlite with the append thread', () => {
+  const dir = tempDir();
+  return {
+    open: async () => openSqliteStore({ file: join(dir.path, 'hookyard.db'), appendThread: true }),
+    dispose: async () => dir.remove(),
+  };
+});

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { HOOK_STATUSES, TRANSFER_STATUSES, type IncomingHook, type StoredHook, type TransferRequest } from '../../domain/types.js';
 import { HyError } from '../../errors.js';
 import { loadMigrations, loadQueries } from '../sql-files.js';
+import { AppendThread } from './append-thread.js';
 import { hookFromRow, hookSummaryFromRow, notificationFromRow, transferFromRow } from '../rows.js';
 import type { HookFilter, HookResolution, HookSummary, Page, Store, StoreCounts, StoredNotification, TransferFilter } from '../store.js';
 
@@ -23,6 +24,11 @@ export interface SqliteStoreOptions {
   file: string;
   /** `full` fsyncs every commit (survives power loss); `normal` survives a process crash only. */
   durability?: 'full' | 'normal';
+  /**
+   * Append hooks on a thread of their own (append-thread.mjs), so that the HTTP event loop never
+   * waits for SQLite. Off for tools and tests that only read or write a few rows.
+   */
+  appendThread?: boolean;
 }
 
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
@@ -33,7 +39,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000'); // 5 s: another process migrating or writing holds the lock briefly
   migrate(db, options.file);
-  return new SqliteStore(db);
+  const thread = options.appendThread ? new AppendThread(options.file, options.durability ?? 'full') : null;
+  return new SqliteStore(db, thread);
 }
 
 /**
@@ -77,7 +84,10 @@ export class SqliteStore implements Store {
   private readonly claimTx;
   private readonly saveTx;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly appendThread: AppendThread | null = null,
+  ) {
     const prepare = (name: string) => {
       const sql = QUERIES[name];
       if (sql === undefined) throw new Error(`missing query ${name}.sql`);
@@ -85,7 +95,9 @@ export class SqliteStore implements Store {
     };
     this.statements = {
       appendHook: prepare('append_hook'),
+      appendHookPayload: prepare('append_hook_payload'),
       claimHooks: prepare('claim_hooks'),
+      claimedHooks: prepare('claimed_hooks'),
       finishHook: prepare('finish_hook'),
       insertNotification: prepare('insert_notification'),
       insertTransfer: prepare('insert_transfer'),
@@ -104,20 +116,25 @@ export class SqliteStore implements Store {
         const row = this.statements.appendHook.get({
           connection: hook.connection,
           receivedAt: now,
+          contentType: hook.contentType,
+          bodyBytes: hook.body.length,
+        }) as Row;
+        const hookId = Number(row.id);
+        this.statements.appendHookPayload.run({
+          hookId,
           headers: JSON.stringify(hook.headers),
           segments: JSON.stringify(hook.segments),
-          contentType: hook.contentType,
           body: hook.body,
-        }) as Row;
-        return Number(row.id);
+        });
+        return hookId;
       }),
     );
 
-    this.claimTx = db.transaction((worker: string, limit: number, now: number, leaseMs: number) =>
-      (this.statements.claimHooks.all({ worker, leaseUntil: now + leaseMs, now, limit }) as Row[])
-        .map(hookFromRow)
-        .sort((a, b) => a.id - b.id),
-    );
+    this.claimTx = db.transaction((worker: string, limit: number, now: number, leaseMs: number) => {
+      const leaseUntil = now + leaseMs;
+      this.statements.claimHooks.run({ worker, leaseUntil, now, limit });
+      return (this.statements.claimedHooks.all({ worker, leaseUntil }) as Row[]).map(hookFromRow);
+    });
 
     this.saveTx = db.transaction((worker: string, resolutions: readonly HookResolution[], now: number) => {
       let saved = 0;
@@ -168,6 +185,7 @@ export class SqliteStore implements Store {
   }
 
   async appendHooks(hooks: readonly IncomingHook[], now: number): Promise<number[]> {
+    if (this.appendThread) return this.appendThread.append(hooks, now);
     return this.appendMany.immediate(hooks, now);
   }
 
@@ -229,6 +247,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.appendThread?.close();
     if (this.db.open) this.db.close();
   }
 }

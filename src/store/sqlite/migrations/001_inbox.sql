@@ -5,10 +5,8 @@ CREATE TABLE hooks (
   id            INTEGER PRIMARY KEY,
   connection    TEXT    NOT NULL,
   received_at   INTEGER NOT NULL,
-  headers       TEXT    NOT NULL,               -- JSON object, lower-case names, credentials redacted
-  segments      TEXT    NOT NULL,               -- JSON array: the URL path after /hooks/:connection/
   content_type  TEXT,
-  body          BLOB    NOT NULL,               -- the raw bytes as received
+  body_bytes    INTEGER NOT NULL,
   status        TEXT    NOT NULL DEFAULT 'received',
   error_code    TEXT,
   error_message TEXT,
@@ -16,9 +14,20 @@ CREATE TABLE hooks (
   lease_owner   TEXT,
   lease_until   INTEGER
 );
+-- Each index is paid on every append. Claims need only the hooks still to read; operators look
+-- for the rare failed and unmatched ones. Listing by connection, or all resolved hooks, walks
+-- the primary key from the newest, which is what a listing wants anyway.
 CREATE INDEX hooks_received ON hooks (id) WHERE status = 'received';
-CREATE INDEX hooks_by_status ON hooks (status, id);
-CREATE INDEX hooks_by_connection ON hooks (connection, id);
+CREATE INDEX hooks_needing_attention ON hooks (status, id) WHERE status IN ('failed', 'unmatched');
+
+-- What was received, kept apart from the hook's state: it never changes, so claiming and
+-- resolving a hook rewrite a small row instead of the whole payload.
+CREATE TABLE hook_payloads (
+  hook_id  INTEGER PRIMARY KEY REFERENCES hooks (id),
+  headers  TEXT    NOT NULL,                    -- JSON object, lower-case names, credentials redacted
+  segments TEXT    NOT NULL,                    -- JSON array: the URL path after /hooks/:connection/
+  body     BLOB    NOT NULL                     -- the raw bytes as received
+);
 
 CREATE TABLE notifications (
   id          INTEGER PRIMARY KEY,

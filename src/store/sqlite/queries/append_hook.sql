@@ -1,5 +1,6 @@
--- Appends one received hook. Run many times inside one transaction (group commit).
--- Params: @connection, @receivedAt (ms), @headers (JSON), @segments (JSON), @contentType, @body (bytes)
-INSERT INTO hooks (connection, received_at, headers, segments, content_type, body)
-VALUES (@connection, @receivedAt, @headers, @segments, @contentType, @body)
+-- Appends one received hook's state row. Run many times inside one transaction (group commit),
+-- each followed by append_hook_payload.
+-- Params: @connection, @receivedAt (ms), @contentType, @bodyBytes
+INSERT INTO hooks (connection, received_at, content_type, body_bytes)
+VALUES (@connection, @receivedAt, @contentType, @bodyBytes)
 RETURNING id

@@ -1,4 +1,4 @@
--- Claims the oldest received hooks that no live lease holds.
+-- Claims the oldest received hooks that no live lease holds; claimed_hooks then reads them.
 -- Params: @worker, @leaseUntil (ms), @now (ms), @limit
 UPDATE hooks
 SET lease_owner = @worker, lease_until = @leaseUntil
@@ -8,4 +8,3 @@ WHERE id IN (
   ORDER BY id
   LIMIT @limit
 )
-RETURNING *

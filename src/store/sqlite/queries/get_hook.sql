@@ -1,2 +1,4 @@
 -- Params: @id
-SELECT * FROM hooks WHERE id = @id
+SELECT h.*, p.headers, p.segments, p.body
+FROM hooks h JOIN hook_payloads p ON p.hook_id = h.id
+WHERE h.id = @id

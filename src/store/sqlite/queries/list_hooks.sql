@@ -1,6 +1,6 @@
 -- Newest first. A null filter matches everything.
 -- Params: @status, @connection, @before (id), @limit
-SELECT id, connection, received_at, content_type, length(body) AS body_bytes, status, error_code,
+SELECT id, connection, received_at, content_type, body_bytes, status, error_code,
        error_message, resolved_at
 FROM hooks
 WHERE (@status IS NULL OR status = @status)
