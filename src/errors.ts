@@ -27,6 +27,16 @@ export const ERRORS = {
   // mapping (stored on the transfer request that failed)
   HY_ERR_MAPPING_EXPRESSION: { status: 422, retryable: false, message: 'a mapping expression failed while mapping the record' },
   HY_ERR_MAPPING_LOOKUP: { status: 422, retryable: false, message: 'a mapping lookup found no entry for the value and has no default' },
+  // transfers (stored on the transfer request)
+  HY_ERR_DESTINATION_UNREACHABLE: { status: 424, retryable: true, message: 'the external system could not be reached or did not answer in time' },
+  HY_ERR_DESTINATION_FAILED: { status: 424, retryable: true, message: 'the external system answered with a server error or asked to slow down' },
+  HY_ERR_DESTINATION_REJECTED: { status: 422, retryable: false, message: 'the external system refused the request' },
+  HY_ERR_INTEGRATION: { status: 424, retryable: true, message: 'the integration failed unexpectedly' },
+  HY_ERR_INTEGRATION_UNSUPPORTED: { status: 422, retryable: false, message: 'the integration cannot do this (no get, create, update or delete for the type)' },
+  HY_ERR_PREREQUISITE: { status: 422, retryable: false, message: 'the integration\'s prerequisites refused the request' },
+  HY_ERR_CHILD_FAILED: { status: 422, retryable: false, message: 'a child request failed' },
+  HY_ERR_COLLISION: { status: 409, retryable: false, message: 'a hub record with the same match value exists and collision handling is "error"' },
+  HY_ERR_RECORD_NOT_FOUND: { status: 404, retryable: false, message: 'the record does not exist in the source system' },
   // configuration and CLI
   HY_ERR_CONFIG_INVALID: { status: 400, retryable: false, message: 'the configuration is invalid' },
   HY_ERR_CONFIG_UNREADABLE: { status: 400, retryable: false, message: 'the configuration file could not be read' },

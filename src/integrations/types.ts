@@ -7,7 +7,7 @@
  * Integration code never sees the external hook name: the receiver definition turns it into a
  * scope before anything else runs.
  */
-import type { DataType, ScopeName } from '../domain/types.js';
+import type { DataType, Direction, RequestType, ScopeAction, ScopeName } from '../domain/types.js';
 
 /**
  * Where one field of a hook comes from. After retrieval, `prefix` (if given) is stripped, then
@@ -55,12 +55,102 @@ export interface PresetDeclaration {
   values?: string[];
 }
 
+/**
+ * A child type whose hooks become requests for its parent: a customer-address hook is a reason
+ * to transfer the customer. `parentId` says where the parent's id is in the hook's element.
+ */
+export interface ParentDeclaration {
+  type: DataType;
+  parent: DataType;
+  parentId: FieldSource;
+}
+
+/** A record as the external system has it (its own field names). */
+export type ExternalRecord = Record<string, unknown>;
+
+/** What integration code sees of a transfer request: never the external hook name. */
+export interface TransferInfo {
+  id: number;
+  trackingId: string;
+  connection: string;
+  type: DataType;
+  action: ScopeAction;
+  scope: ScopeName;
+  direction: Direction;
+  externalId: string | null;
+  requestType: RequestType;
+  parentId: number | null;
+}
+
+export interface IntegrationContext {
+  /** The connection's name. */
+  connection: string;
+  settings: Readonly<Record<string, unknown>>;
+  presets: Readonly<Record<string, string>>;
+  /** Adds a line to the transfer's activity log. */
+  log(step: string, detail?: string): void;
+}
+
+export interface WriteContext extends IntegrationContext {
+  /** The hub record being written. */
+  hubId: number;
+  /**
+   * The same for every attempt at creating this hub record in this connection: pass it to the
+   * system (an idempotency key, an external reference) so that a create retried after a crash
+   * finds the record the first attempt made instead of making a second one.
+   */
+  idempotencyKey: string;
+}
+
+/** A child request that prerequisites run (the DataHandler). */
+export interface ChildRequest {
+  scope: ScopeName;
+  externalId: string;
+}
+
+export interface ChildOutcome {
+  id: number;
+  status: 'succeeded' | 'skipped';
+  reason: string | null;
+  hubId: number | null;
+}
+
+export interface PrerequisiteContext extends IntegrationContext {
+  /** The data type whose preset (declared with a `type`) has this value on the connection, or null. */
+  findMatchingType(presetValue: string): DataType | null;
+  scopeFor(type: DataType, action: ScopeAction): ScopeName;
+  /** Runs a child request to completion now; rejects with its error when it fails. */
+  transfer(child: ChildRequest): Promise<ChildOutcome>;
+  /** Runs a child request and ends this request as resolved by it (return what this gives). */
+  resolveWith(child: ChildRequest): Promise<PrerequisiteResult>;
+}
+
+export type PrerequisiteResult = { resolvedBy: ChildOutcome } | undefined;
+
+export interface TransferResult {
+  hubId: number | null;
+  /** created / updated / unchanged / deleted in the hub (to_hub) or the destination (from_hub). */
+  outcome: 'created' | 'updated' | 'unchanged' | 'deleted';
+  externalId: string | null;
+}
+
 export interface Integration {
   id: string;
   title: string;
   scopes: ScopeDeclaration[];
   presets: PresetDeclaration[];
   receiver: ReceiverDefinition;
+  parents?: ParentDeclaration[];
+  /** Reads a record from the system (transfers to the hub); null when it does not exist. */
+  get?(type: DataType, externalId: string, ctx: IntegrationContext): Promise<ExternalRecord | null>;
+  /** Creates a record (transfers from the hub); resolves with its id in the system. */
+  create?(type: DataType, record: ExternalRecord, ctx: WriteContext): Promise<{ externalId: string }>;
+  update?(type: DataType, externalId: string, record: ExternalRecord, ctx: WriteContext): Promise<void>;
+  delete?(type: DataType, externalId: string, ctx: WriteContext): Promise<void>;
+  /** Runs before a transfer: may run child requests first, or resolve the request by one. */
+  handlePrerequisites?(request: TransferInfo, ctx: PrerequisiteContext): Promise<PrerequisiteResult>;
+  /** Runs after a successful transfer. */
+  handlePostActions?(request: TransferInfo, result: TransferResult, ctx: IntegrationContext): Promise<void>;
 }
 
 /**

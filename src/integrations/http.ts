@@ -1,0 +1,78 @@
+/**
+ * JSON over HTTP for integrations, with a timeout and the failure classification the engine
+ * retries by: a network error, a timeout, 5xx and 429 are retryable (429/503 honour
+ * Retry-After); other 4xx are permanent. A 404 on a read is not an error: `getJson` gives null.
+ */
+import { permanentError, retryableError } from './errors.js';
+
+export interface HttpClientOptions {
+  baseUrl: string;
+  headers?: Record<string, string>;
+  /** Per request; default 10 s. */
+  timeoutMs?: number;
+}
+
+export interface HttpClient {
+  /** GET a JSON document; null on 404. */
+  getJson<T = unknown>(path: string, headers?: Record<string, string>): Promise<T | null>;
+  /** Send JSON (POST, PUT, PATCH, DELETE) and read the JSON answer (null when empty). */
+  sendJson<T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T | null>;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** Retry-After as milliseconds: delta seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
+  if (!value) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - now);
+}
+
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const base = options.baseUrl.replace(/\/+$/, '');
+
+  async function call(method: string, path: string, body: unknown, headers: Record<string, string> | undefined, allow404: boolean) {
+    const url = `${base}${path.startsWith('/') ? path : `/${path}`}`;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers, ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      throw retryableError(
+        'HY_ERR_DESTINATION_UNREACHABLE',
+        `${method} ${url}: ${timedOut ? `no answer within ${timeoutMs} ms` : (error as Error).message}`,
+        null,
+        error,
+      );
+    }
+    const text = await response.text().catch(() => '');
+    if (response.status === 404 && allow404) return null;
+    if (response.ok) {
+      if (text === '') return null;
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        throw permanentError('HY_ERR_DESTINATION_REJECTED', `${method} ${url}: answered ${response.status} with a body that is not JSON`);
+      }
+    }
+    const detail = `${method} ${url}: ${response.status} ${text.slice(0, 300)}`;
+    if (response.status === 429 || response.status >= 500) {
+      throw retryableError('HY_ERR_DESTINATION_FAILED', detail, parseRetryAfter(response.headers.get('retry-after')));
+    }
+    throw permanentError('HY_ERR_DESTINATION_REJECTED', detail);
+  }
+
+  return {
+    getJson: async <T>(path: string, headers?: Record<string, string>) => (await call('GET', path, undefined, headers, true)) as T | null,
+    sendJson: async <T>(method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+      (await call(method, path, body, headers, false)) as T | null,
+  };
+}
