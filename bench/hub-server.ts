@@ -68,7 +68,7 @@ const hub = await createHub({
   config,
   store,
   logger: process.env.BENCH_HUB_LOGGER !== '0',
-  resolve: process.env.BENCH_HUB_RESOLVE !== '0',
+  workers: process.env.BENCH_HUB_RESOLVE !== '0',
 });
 const stats = process.env.BENCH_HUB_STATS === '1' ? timeStore(store) : null;
 const address = await hub.listen(0, '127.0.0.1');

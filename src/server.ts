@@ -9,6 +9,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { HubConfig } from './config/load.js';
 import { DEFAULTS } from './config/schema.js';
 import { HookResolver } from './engine/resolver.js';
+import { TransferWorker } from './engine/transfer-worker.js';
 import { errorBody, isHyError, type ErrorCode } from './errors.js';
 import { GroupCommit } from './ingest/group-commit.js';
 import { ingestPlugin } from './ingest/plugin.js';
@@ -21,8 +22,8 @@ export interface HubOptions {
   adminToken?: string | null;
   /** Log as JSON lines to stdout; off by default in the library, on in `hookyard serve`. */
   logger?: boolean;
-  /** Start the resolver worker (default true). */
-  resolve?: boolean;
+  /** Start the resolver and transfer workers (default true); tests drive them by hand instead. */
+  workers?: boolean;
   /** How often an idle resolver looks for hooks without being woken (default DEFAULTS.resolveIdleMs). */
   resolveIdleMs?: number;
 }
@@ -32,6 +33,7 @@ export interface Hub {
   store: Store;
   commit: GroupCommit;
   resolver: HookResolver;
+  transfers: TransferWorker;
   /** Starts listening; resolves with the bound address. */
   listen(port: number, host: string): Promise<string>;
   /** Stops taking hooks, commits what was taken, stops the worker, closes the store. */
@@ -72,11 +74,23 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   });
 
   const commit = new GroupCommit(store, clock, DEFAULTS.groupCommitMaxHooks);
+  const processId = randomUUID();
+  const transfers = new TransferWorker({
+    store,
+    config,
+    clock,
+    worker: `transfers-${processId}`,
+    leaseMs: config.engine.leaseMs,
+    concurrency: config.engine.concurrency,
+    idleMs: DEFAULTS.transferIdleMs,
+    onError: (error) => app.log.error({ err: error }, 'transfer worker error'),
+  });
   const resolver = new HookResolver({
     store,
     config,
     clock,
-    worker: `resolver-${randomUUID()}`,
+    worker: `resolver-${processId}`,
+    onSaved: () => transfers.wake(),
     batch: DEFAULTS.resolveBatch,
     leaseMs: DEFAULTS.resolveLeaseMs,
     idleMs: options.resolveIdleMs ?? DEFAULTS.resolveIdleMs,
@@ -91,7 +105,10 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   await app.register(ingestPlugin, { config, commit });
   await app.register(apiPlugin, { config, store, adminToken: options.adminToken ?? null });
   await app.ready();
-  if (options.resolve !== false) resolver.start();
+  if (options.workers !== false) {
+    resolver.start();
+    transfers.start();
+  }
 
   let closed = false;
   return {
@@ -99,6 +116,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     store,
     commit,
     resolver,
+    transfers,
     async listen(port, host) {
       return app.listen({ port, host });
     },
@@ -108,6 +126,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       await app.close();
       await commit.drain();
       await resolver.stop();
+      await transfers.stop();
       await store.close();
     },
   };

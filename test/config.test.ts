@@ -81,8 +81,9 @@ presets:
   - { name: mode, values: [live, test], default: test }
 `,
     );
-    writeFileSync(join(dir.path, 'bad.yaml'), `connections:\n  e:\n    integration: ./erp.yaml\n    webhook: { apiKey: k }\n    presets: { mode: staging }\n`);
-    writeFileSync(join(dir.path, 'good.yaml'), `connections:\n  e:\n    integration: ./erp.yaml\n    webhook: { apiKey: k }\n    presets: { productPrefix: Item }\n`);
+    const mapped = '    mappings: { message: { to_hub: { sync: add_and_update } } }\n';
+    writeFileSync(join(dir.path, 'bad.yaml'), `connections:\n  e:\n    integration: ./erp.yaml\n    webhook: { apiKey: k }\n    presets: { mode: staging }\n${mapped}`);
+    writeFileSync(join(dir.path, 'good.yaml'), `connections:\n  e:\n    integration: ./erp.yaml\n    webhook: { apiKey: k }\n    presets: { productPrefix: Item }\n${mapped}`);
     expect(() => loadConfigFile(join(dir.path, 'bad.yaml'))).toThrow(ConfigError);
     try {
       loadConfigFile(join(dir.path, 'bad.yaml'));
@@ -136,10 +137,10 @@ describe('hookyard check', () => {
     expect(text).toMatch(/SCOPE\s+ENABLED\s+EXTERNAL HOOKS\s+DESCRIPTION/);
     expect(text).toMatch(/transaction\/updated\s+yes\s+orders\/updated, orders\/edited/);
     expect(text).toMatch(/product\/deleted\s+no \(delete\)\s+products\/delete/);
-    expect(text).toMatch(/customer\/created\s+no\s+customers\/create/);
-    expect(text).toMatch(/connection erp — integration acme-erp/);
+    expect(text).toMatch(/customer_address\/created\s+no\s+customer_addresses\/create/);
+    expect(text).toMatch(/connection erp — integration acme-erp \(Acme ERP/);
     expect(text).toMatch(/message\/created\s+yes\s+item\.changed, customer\.changed/);
-    expect(text).toMatch(/ok, 3 connections/);
+    expect(text).toMatch(/ok, 2 connections/);
   });
 
   it('lists every problem of a broken config and exits non-zero', () => {

@@ -84,6 +84,7 @@ function writeConfig(dir: string): string {
       `    webhook: { apiKey: ${JSON.stringify(API_KEY)} }`,
       '    presets: { productPrefix: Item, customerPrefix: Cust }',
       '    scopes: [message/created]',
+      '    mappings: { message: { to_hub: { sync: add_and_update } } }',
       '',
     ].join('\n'),
   );

@@ -44,7 +44,7 @@ describe('the resolver worker', () => {
 
   it('commits what was taken before it closes', async () => {
     const store = await openStore({ dataDir: dir.path });
-    hub = await createHub({ config: fixtureConfig(CONFIG), store, resolve: false });
+    hub = await createHub({ config: fixtureConfig(CONFIG), store, workers: false });
     const pending = Array.from({ length: 20 }, (_, i) =>
       hub!.app.inject({
         method: 'POST',

@@ -112,7 +112,7 @@ export async function tryCommand(options: TryOptions, output: Output, env?: Reco
     contentType: headers['content-type'] ?? 'application/json',
     body,
   };
-  const result = await interpretHook(connection, hook);
+  const result = await interpretHook(connection, hook, Date.now());
   output.out(
     JSON.stringify(
       {

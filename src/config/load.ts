@@ -6,13 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { Scope, ScopeName } from '../domain/types.js';
+import { CONTROL_TYPES, type DataType, type Scope, type ScopeName } from '../domain/types.js';
+import { collectionFor, compileMappings, type CompiledMappings } from '../mapping/index.js';
 import { makeScope } from '../domain/scope.js';
 import { HyError } from '../errors.js';
 import { findIntegration } from '../integrations/registry.js';
 import { secretDigest } from '../ingest/credentials.js';
 import type { Integration, ReceiverDefinition } from '../integrations/types.js';
-import { compileReceiver, type CompiledReceiver } from '../resolve/receiver.js';
+import { compileField, compileReceiver, type CompiledReceiver } from '../resolve/receiver.js';
 import type { ScopeIndex } from '../resolve/resolve.js';
 import { configSchema, connectionSchema, DEFAULTS, type ConnectionFile } from './schema.js';
 
@@ -30,6 +31,10 @@ export interface ConnectionConfig {
   /** `all`: every declared scope but delete scopes; `listed`: named explicitly. */
   scopes: { all: boolean; listed: ReadonlySet<ScopeName> };
   settings: Readonly<Record<string, unknown>>;
+  mappings: CompiledMappings;
+  /** Per data type: drop its hooks, or debounce them (ms). */
+  noise: ReadonlyMap<DataType, { ignore: true } | { debounceMs: number }>;
+  retry: { maxAttempts: number; delaysMs: readonly number[] | null };
 }
 
 export interface HubConfig {
@@ -37,6 +42,7 @@ export interface HubConfig {
   file: string | null;
   server: { host: string; port: number; bodyLimitBytes: number };
   store: { durability: 'full' | 'normal' };
+  engine: { concurrency: number; leaseMs: number; echoWindowMs: number };
   connections: ReadonlyMap<string, ConnectionConfig>;
   warnings: string[];
 }
@@ -147,6 +153,11 @@ export function buildConfig(data: unknown, options: LoadOptions & { file?: strin
       bodyLimitBytes: server.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes,
     },
     store: { durability: parsed.data.store?.durability ?? DEFAULTS.durability },
+    engine: {
+      concurrency: parsed.data.engine?.concurrency ?? DEFAULTS.concurrency,
+      leaseMs: parsed.data.engine?.lease ?? DEFAULTS.leaseMs,
+      echoWindowMs: parsed.data.engine?.echoWindow ?? DEFAULTS.echoWindowMs,
+    },
     connections,
     warnings,
   };
@@ -243,11 +254,42 @@ function buildConnection(
     problems.push({ path: where, message: problem.message });
   }
 
-  if (problems.length > before || !compiled.receiver) return null;
+  // Parents: a child type's hooks become requests for the parent record.
+  const parents = new Map<DataType, { parent: DataType; field: ReturnType<typeof compileField> }>();
+  for (const [i, declaration] of (integration.parents ?? []).entries()) {
+    const fieldProblems: { path: string; message: string }[] = [];
+    const field = compileField(declaration.parentId, 'parentId', fieldProblems);
+    for (const problem of fieldProblems) problems.push({ path: at('integration', `parents[${i}].${problem.path}`), message: problem.message });
+    parents.set(declaration.type, { parent: declaration.parent, field });
+  }
+
+  // Mappings: every expression compiles; a control type that a scope carries must be mapped.
+  const mappings = compileMappings(spec.mappings);
+  for (const problem of mappings.problems) problems.push({ path: at('mappings', ...problem.path.split('.')), message: problem.message });
+  if (mappings.mappings) {
+    for (const scope of declaredScopes.values()) {
+      if (!CONTROL_TYPES.includes(scope.type)) continue;
+      const enabled = listed.has(scope.name) || (all && scope.action !== 'deleted');
+      if (enabled && !collectionFor(mappings.mappings, scope.type, 'to_hub')) {
+        problems.push({
+          path: at('mappings', scope.type),
+          message: `scope ${scope.name} carries the control type ${scope.type}, which needs a mapping collection: add mappings.${scope.type}.to_hub (e.g. { sync: add_and_update })`,
+        });
+        break;
+      }
+    }
+  }
+
+  const noise = new Map<DataType, { ignore: true } | { debounceMs: number }>();
+  for (const [type, rule] of Object.entries(spec.noise ?? {}) as Array<[DataType, { ignore: true } | { debounce: number }]>) {
+    noise.set(type, 'ignore' in rule ? { ignore: true } : { debounceMs: rule.debounce });
+  }
+
+  if (problems.length > before || !compiled.receiver || !mappings.mappings) return null;
   return {
     name,
     integration,
-    scopeIndex: { integrationId: integration.id, byHook },
+    scopeIndex: { integrationId: integration.id, byHook, parents },
     declaredScopes,
     receiver: compiled.receiver,
     apiKey: spec.webhook.apiKey,
@@ -255,18 +297,25 @@ function buildConnection(
     presets,
     scopes: { all, listed },
     settings: spec.settings ?? {},
+    mappings: mappings.mappings,
+    noise,
+    retry: { maxAttempts: spec.retry?.maxAttempts ?? DEFAULTS.maxAttempts, delaysMs: spec.retry?.delays ?? null },
   };
 }
 
 /** Whether a scope is enabled on a connection, and if not, why. */
-export function scopeEnablement(connection: ConnectionConfig, scope: Scope): { enabled: true } | { enabled: false; reason: string } {
+export function scopeEnablement(
+  connection: ConnectionConfig,
+  scope: Scope,
+): { enabled: true } | { enabled: false; code: 'delete_off' | 'not_enabled'; reason: string } {
   if (connection.scopes.listed.has(scope.name)) return { enabled: true };
   if (scope.action === 'deleted') {
     return {
       enabled: false,
+      code: 'delete_off',
       reason: `delete scope ${scope.name} is off on connection ${connection.name}: delete scopes are transferred only when listed by name in its scopes`,
     };
   }
   if (connection.scopes.all && connection.declaredScopes.has(scope.name)) return { enabled: true };
-  return { enabled: false, reason: `scope ${scope.name} is not enabled on connection ${connection.name}` };
+  return { enabled: false, code: 'not_enabled', reason: `scope ${scope.name} is not enabled on connection ${connection.name}` };
 }

@@ -3,7 +3,10 @@
  * DEFAULTS, each with its unit.
  */
 import { z } from 'zod';
+import { DATA_TYPES } from '../domain/types.js';
 import { receiverOverrideSchema, scopeNameSchema } from '../integrations/schema.js';
+import { mappingsSchema } from '../mapping/index.js';
+import { durationSchema } from './duration.js';
 
 export const DEFAULTS = {
   host: '127.0.0.1',
@@ -21,7 +24,19 @@ export const DEFAULTS = {
   // long. A worker that overruns loses nothing: the store refuses its save, the new holder's counts.
   resolveLeaseMs: 5_000,
   leaseMs: 30_000, // 30 s: a claimed transfer is claimed again by another worker after this
+  concurrency: 8, // transfers in flight per process: they wait on other systems, not on the CPU
+  transferIdleMs: 250, // 250 ms: how often an idle transfer worker looks for due retries
+  echoWindowMs: 300_000, // 5 min: how long a write waits for its echo hook before it is forgotten
+  maxAttempts: 8, // then the request is dead
 } as const;
+
+/**
+ * iPaaS.com's retry schedule: attempt n waits 10·n·(n+1) minutes (20 min, 1 h, 2 h, …).
+ * `attempt` is the number of attempts made so far (1 after the first failure).
+ */
+export function ipaasRetryDelayMs(attempt: number): number {
+  return 10 * attempt * (attempt + 1) * 60_000;
+}
 
 export const connectionSchema = z.strictObject({
   /** A built-in integration id, or a path to a declarative integration file. */
@@ -34,6 +49,20 @@ export const connectionSchema = z.strictObject({
   /** Enabled scopes: a list, or "*" for every declared scope except delete scopes. */
   scopes: z.union([z.literal('*'), z.array(scopeNameSchema)]).optional(),
   receiver: receiverOverrideSchema.optional(),
+  /** Mapping collections by data type and direction (docs/configuration.md). */
+  mappings: mappingsSchema.optional(),
+  /** Noisy types: ignore their hooks, or let repeated hooks for one record within a window collapse. */
+  noise: z
+    .partialRecord(z.enum(DATA_TYPES), z.union([z.strictObject({ ignore: z.literal(true) }), z.strictObject({ debounce: durationSchema })]))
+    .optional(),
+  retry: z
+    .strictObject({
+      /** Attempts before a request is dead. */
+      maxAttempts: z.number().int().min(1).max(100).optional(),
+      /** Waits before each retry (the last one repeats); default: iPaaS's 10·n·(n+1) minutes. */
+      delays: z.array(durationSchema).min(1).optional(),
+    })
+    .optional(),
   /** Integration-specific settings (base URL, API token, …), passed through unchecked. */
   settings: z.record(z.string(), z.unknown()).optional(),
 });
@@ -49,6 +78,16 @@ export const configSchema = z.strictObject({
   store: z
     .strictObject({
       durability: z.enum(['full', 'normal']).optional(),
+    })
+    .optional(),
+  engine: z
+    .strictObject({
+      /** Transfers in flight per process. */
+      concurrency: z.number().int().min(1).max(256).optional(),
+      /** How long a claimed transfer stays with its worker before another may take it. */
+      lease: durationSchema.optional(),
+      /** How long a write waits for its echo hook. */
+      echoWindow: durationSchema.optional(),
     })
     .optional(),
   /** Each connection is checked with connectionSchema on its own, so one bad connection hides no other's problems. */

@@ -1,12 +1,15 @@
 /**
  * Acme ERP's REST API: plain JSON records addressed by code (URL-encoded, `Item%3A1234`, or raw),
  * lists paged by code number with `after`, and a change feed for categories, which have no
- * webhook: `GET /api/categories?changedSince=<ms>` ordered by (updatedAt, code).
+ * webhook: `GET /api/categories?changedSince=<ms>` ordered by (updatedAt, code). Item and
+ * customer creates honour `Idempotency-Key`: a repeated key answers 200 with the record the first
+ * request made, and counts no write.
  */
 import { DemoError } from './demo-error.js';
 import { codeNumber, type ErpState } from './erp-state.js';
 import type { ErpCategory } from './erp-types.js';
 import type { JsonHandler, JsonReply, JsonRequest } from './json-server.js';
+import { IdempotencyKeys } from './idempotency.js';
 import { Router } from './router.js';
 import type { WriteCounter } from './writes.js';
 
@@ -24,14 +27,15 @@ interface Kind<T extends { code: string }> {
 
 export function erpRouter(state: ErpState, writes: WriteCounter<string>): Router<JsonHandler> {
   const router = new Router<JsonHandler>();
-  crud(router, 'items', writes, {
+  const keys = new IdempotencyKeys<string>();
+  crud(router, 'items', writes, keys, {
     records: state.items,
     get: (code) => state.item(code),
     create: (input) => state.createItem(input),
     update: (code, patch) => state.updateItem(code, patch),
     remove: (code) => state.deleteItem(code),
   });
-  crud(router, 'customers', writes, {
+  crud(router, 'customers', writes, keys, {
     records: state.customers,
     get: (code) => state.customer(code),
     create: (input) => state.createCustomer(input),
@@ -43,12 +47,25 @@ export function erpRouter(state: ErpState, writes: WriteCounter<string>): Router
   return router;
 }
 
-function crud<T extends { code: string }>(router: Router<JsonHandler>, name: string, writes: WriteCounter<string>, kind: Kind<T>): void {
+function crud<T extends { code: string }>(
+  router: Router<JsonHandler>,
+  name: string,
+  writes: WriteCounter<string>,
+  keys: IdempotencyKeys<string>,
+  kind: Kind<T>,
+): void {
   router
     .add('GET', `/api/${name}`, (r) => ok(200, byCode([...kind.records.values()], r)))
     .add('GET', `/api/${name}/:code`, (r) => ok(200, kind.get(code(r))))
     .add('POST', `/api/${name}`, (r) => {
-      const record = kind.create(body(r));
+      const { record, created } = keys.create(
+        name,
+        r.headers,
+        (known) => kind.records.get(known),
+        () => kind.create(body(r)),
+        (c) => c.code,
+      );
+      if (!created) return ok(200, record);
       writes.record(name, 'create', record.code);
       return ok(201, record);
     })

@@ -1,7 +1,8 @@
 /**
- * Failure injection for tests: make chosen requests answer with an error status, a number of
- * times or until cleared, so the hub's retry and error handling can be exercised against a
- * system that is otherwise real. Rules are checked in the order they were added.
+ * Failure injection for tests: make chosen requests answer with an error status, or answer
+ * slowly, a number of times or until cleared, so the hub's retry and error handling can be
+ * exercised against a system that is otherwise real. Rules are checked in the order they were
+ * added.
  */
 export interface RequestInfo {
   method: string;
@@ -17,10 +18,27 @@ export interface FailureRule {
   match?: (request: RequestInfo) => boolean;
   /** How many requests fail; unlimited when left out. */
   times?: number;
-  /** Default 500. */
+  /** Default 500, unless the rule only delays (has `delayMs`): then the real status stands. */
   status?: number;
   /** Default: the system's usual error body. */
   body?: unknown;
+  /** Wait this long: before processing, or with `applyFirst` only before answering. */
+  delayMs?: number;
+  /**
+   * Process the request normally first (state changes, webhooks are queued), then delay the
+   * answer and, when `status` is given, answer with it instead: a reply lost or slow on the
+   * network, after which the caller may give up or crash without knowing the write happened.
+   */
+  applyFirst?: boolean;
+}
+
+/** What to do to one request, as decided by the first matching rule. */
+export interface FailureAction {
+  /** Answer with this status instead of the real one; undefined keeps the real answer. */
+  status?: number;
+  body?: unknown;
+  delayMs: number;
+  applyFirst: boolean;
 }
 
 export interface ActiveFailure {
@@ -54,8 +72,8 @@ export class FailureInjector {
     this.entries = [];
   }
 
-  /** The failure to answer this request with, or null; uses up one of the rule's `times`. */
-  take(request: RequestInfo): { status: number; body?: unknown } | null {
+  /** What to do to this request, or null; uses up one of the rule's `times`. */
+  take(request: RequestInfo): FailureAction | null {
     const entry = this.entries.find((e) => matches(e.rule, request));
     if (!entry) return null;
     entry.hits += 1;
@@ -63,7 +81,10 @@ export class FailureInjector {
     if (entry.rule.times !== undefined && entry.hits >= entry.rule.times) {
       this.entries = this.entries.filter((e) => e !== entry);
     }
-    return { status: entry.rule.status ?? 500, body: entry.rule.body };
+    const { status, body, delayMs, applyFirst } = entry.rule;
+    // A rule that only delays keeps the real status; any other rule is an error, 500 by default.
+    const answer = status ?? (delayMs === undefined ? 500 : undefined);
+    return { ...(answer === undefined ? {} : { status: answer, body }), delayMs: delayMs ?? 0, applyFirst: applyFirst === true };
   }
 }
 

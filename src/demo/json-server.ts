@@ -1,11 +1,13 @@
 /**
  * The HTTP side shared by the demo systems: a node:http server that authenticates every request,
- * applies injected failures, routes, reads and writes JSON, and turns thrown DemoErrors into each
- * system's own error format. Handlers are synchronous because all state is in memory; webhooks
- * they queue start sending only on a later turn of the event loop, after the response is written.
+ * applies injected failures and delays, routes, reads and writes JSON, and turns thrown DemoErrors
+ * into each system's own error format. Handlers are synchronous because all state is in memory;
+ * webhooks they queue start sending only on a later turn of the event loop, after the response is
+ * written — unless a rule with `applyFirst` holds the response back, which is its point.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DemoError } from './demo-error.js';
 import type { FailureInjector } from './failures.js';
 import { safeDecode, type Router } from './router.js';
@@ -53,33 +55,56 @@ export interface RunningServer {
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
 export async function startJsonServer(options: JsonServerOptions): Promise<RunningServer> {
+  // Aborted on close, so a delayed request (FailureRule.delayMs) neither holds the process open
+  // nor changes state after the system has stopped.
+  const closing = new AbortController();
   const server = createServer((req, res) => {
-    handle(options, req).then(
-      (reply) => send(res, reply),
-      (error: unknown) => send(res, errorReply(options, error)),
-    );
+    handle(options, req, closing.signal)
+      .catch((error: unknown) => (closing.signal.aborted ? null : errorReply(options, error)))
+      .then((reply) => (reply === null ? res.destroy() : send(res, reply)));
   });
   await listen(server, options.port, options.host);
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  return { url: `http://${host}:${port}`, close: () => closeServer(server) };
+  return {
+    url: `http://${host}:${port}`,
+    close: () => {
+      closing.abort();
+      return closeServer(server);
+    },
+  };
 }
 
-async function handle(options: JsonServerOptions, req: IncomingMessage): Promise<JsonReply> {
+async function handle(options: JsonServerOptions, req: IncomingMessage, closing: AbortSignal): Promise<JsonReply> {
   const method = req.method ?? 'GET';
   const url = new URL(req.url ?? '/', 'http://demo.invalid');
   const denied = options.authorize(req.headers);
   if (denied) return denied;
   // Injected failures come after authentication: they stand for the system failing on a valid call.
   const failure = options.failures.take({ method, path: url.pathname, decodedPath: safeDecode(url.pathname) ?? url.pathname });
-  if (failure) {
-    return { status: failure.status, body: failure.body ?? options.errorBody({ status: failure.status, message: 'injected failure' }) };
+  if (failure && !failure.applyFirst) {
+    if (failure.delayMs > 0) await sleep(failure.delayMs, undefined, { signal: closing });
+    if (failure.status !== undefined) return injected(options, failure.status, failure.body);
   }
+  // Errors become the reply here, so that with applyFirst a refused request is delayed too.
+  const reply = await route(options, req, method, url).catch((error: unknown) => errorReply(options, error));
+  if (failure?.applyFirst) {
+    if (failure.delayMs > 0) await sleep(failure.delayMs, undefined, { signal: closing });
+    if (failure.status !== undefined) return injected(options, failure.status, failure.body);
+  }
+  return reply;
+}
+
+async function route(options: JsonServerOptions, req: IncomingMessage, method: string, url: URL): Promise<JsonReply> {
   const match = options.router.match(method, url.pathname);
   if (match === null) return { status: 404, body: options.errorBody({ status: 404, message: 'Not Found' }) };
   if (match === 'method') return { status: 405, body: options.errorBody({ status: 405, message: 'Method Not Allowed' }) };
   const body = method === 'POST' || method === 'PUT' || method === 'PATCH' ? await readJson(req) : {};
   return match.handler({ method, params: match.params, query: url.searchParams, headers: req.headers, body });
+}
+
+function injected(options: JsonServerOptions, status: number, body: unknown): JsonReply {
+  return { status, body: body ?? options.errorBody({ status, message: 'injected failure' }) };
 }
 
 function errorReply(options: JsonServerOptions, error: unknown): JsonReply {

@@ -1,10 +1,13 @@
 /**
  * The demo shop's REST API, shaped like Shopify's Admin API: bodies wrapped in the resource name
  * (`{"product": {...}}`), lists paged with `since_id` and `limit`. Every write goes through
- * ShopState (so it fires the same webhook as the merchant would) and is counted.
+ * ShopState (so it fires the same webhook as the merchant would) and is counted. Product and
+ * customer creates honour `Idempotency-Key`: a repeated key answers 200 with the record the
+ * first request made, and counts no write.
  */
 import { DemoError, notFound } from './demo-error.js';
 import type { JsonHandler, JsonReply, JsonRequest } from './json-server.js';
+import { IdempotencyKeys } from './idempotency.js';
 import { Router } from './router.js';
 import type { ShopState } from './shop-state.js';
 import * as v from './validate.js';
@@ -15,11 +18,19 @@ const MAX_LIMIT = 250;
 
 export function shopRouter(state: ShopState, writes: WriteCounter<number>): Router<JsonHandler> {
   const ok = (status: number, body: unknown): JsonReply => ({ status, body });
+  const keys = new IdempotencyKeys<number>();
   return new Router<JsonHandler>()
     .add('GET', '/admin/products', (r) => ok(200, { products: page(state.products, r) }))
     .add('GET', '/admin/products/:id', (r) => ok(200, { product: state.product(id(r)) }))
     .add('POST', '/admin/products', (r) => {
-      const product = state.createProduct(unwrap(r, 'product'));
+      const { record: product, created } = keys.create(
+        'products',
+        r.headers,
+        (known) => state.products.get(known),
+        () => state.createProduct(unwrap(r, 'product')),
+        (p) => p.id,
+      );
+      if (!created) return ok(200, { product });
       writes.record('products', 'create', product.id);
       return ok(201, { product });
     })
@@ -36,7 +47,14 @@ export function shopRouter(state: ShopState, writes: WriteCounter<number>): Rout
     .add('GET', '/admin/customers', (r) => ok(200, { customers: page(state.customers, r) }))
     .add('GET', '/admin/customers/:id', (r) => ok(200, { customer: state.customer(id(r)) }))
     .add('POST', '/admin/customers', (r) => {
-      const customer = state.createCustomer(unwrap(r, 'customer'));
+      const { record: customer, created } = keys.create(
+        'customers',
+        r.headers,
+        (known) => state.customers.get(known),
+        () => state.createCustomer(unwrap(r, 'customer')),
+        (c) => c.id,
+      );
+      if (!created) return ok(200, { customer });
       writes.record('customers', 'create', customer.id);
       return ok(201, { customer });
     })

@@ -90,6 +90,8 @@ export interface StoredHook extends IncomingHook {
 
 /** One (scope, external id) pair read out of a hook, before planning. */
 export interface Notification {
+  /** For a child type whose integration declares a parent: the parent record to transfer instead. */
+  parent?: { type: DataType; externalId: string };
   /** The position of the element in the hook (0 when the hook holds one). */
   seq: number;
   /** The external hook name. Kept for operators; never passed to integration code. */
@@ -112,6 +114,12 @@ export interface PlannedTransfer {
   requestType: RequestType;
   status: Extract<TransferStatus, 'queued' | 'skipped'>;
   reason: string | null;
+  /** A short machine-readable reason: not_enabled, delete_off, ignored, … */
+  reasonCode: string | null;
+  /** When it may run: now, or later for a debounced type. */
+  runAt: number;
+  /** Why it exists when that is not plain: "customer_address/updated 55". */
+  origin: string | null;
 }
 
 export interface TransferRequest {
@@ -133,4 +141,28 @@ export interface TransferRequest {
   lastError: string | null;
   createdAt: number;
   updatedAt: number;
+  /** The hub record it wrote (to_hub) or writes out (from_hub). */
+  hubId: number | null;
+  sourceConnection: string | null;
+  origin: string | null;
+  reasonCode: string | null;
+  resolvedBy: number | null;
+  finishedAt: number | null;
+}
+
+/** hookyard's canonical copy of a record. */
+export interface HubRecord {
+  id: number;
+  type: DataType;
+  data: Record<string, unknown>;
+  version: number;
+  deleted: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ActivityEntry {
+  at: number;
+  step: string;
+  detail: string | null;
 }

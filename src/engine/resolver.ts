@@ -26,6 +26,8 @@ export interface ResolverOptions {
   ingestBusy?: () => boolean;
   yieldMs?: number;
   onError?: (error: unknown) => void;
+  /** Called after a batch was saved (the transfer worker listens: new requests may be queued). */
+  onSaved?: () => void;
 }
 
 export class HookResolver {
@@ -64,7 +66,9 @@ export class HookResolver {
     if (hooks.length === 0) return 0;
     const resolutions: HookResolution[] = [];
     for (const hook of hooks) resolutions.push(await this.resolveOne(hook));
-    return store.saveResolutions(worker, resolutions, clock.now());
+    const saved = await store.saveResolutions(worker, resolutions, clock.now());
+    if (saved > 0) this.options.onSaved?.();
+    return saved;
   }
 
   private async resolveOne(hook: StoredHook): Promise<HookResolution> {
@@ -80,7 +84,7 @@ export class HookResolver {
       };
     }
     try {
-      const result = await interpretHook(connection, hook);
+      const result = await interpretHook(connection, hook, this.options.clock.now());
       return { hookId: hook.id, ...result };
     } catch (error) {
       this.options.onError?.(error);

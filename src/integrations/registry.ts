@@ -7,9 +7,13 @@ import { resolve as resolvePath } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { integrationFileSchema } from './schema.js';
 import { STANDARD_RECEIVER, type Integration } from './types.js';
+import { acmeErp } from './acme-erp/index.js';
 import { storefront } from './storefront/index.js';
 
-export const BUILTIN_INTEGRATIONS: ReadonlyMap<string, Integration> = new Map([[storefront.id, storefront]]);
+export const BUILTIN_INTEGRATIONS: ReadonlyMap<string, Integration> = new Map([
+  [storefront.id, storefront],
+  [acmeErp.id, acmeErp],
+]);
 
 /** True when the reference names a file rather than a registered id. */
 export function isIntegrationFile(reference: string): boolean {

@@ -19,6 +19,7 @@ export interface Interpretation {
 export async function interpretHook(
   connection: ConnectionConfig,
   hook: IncomingHook,
+  now: number,
   newTrackingId?: NewTrackingId,
 ): Promise<Interpretation> {
   const resolution = await resolveHook(connection.receiver, connection.scopeIndex, hook);
@@ -30,6 +31,6 @@ export async function interpretHook(
     errorCode: null,
     errorMessage: null,
     notifications: resolution.notifications,
-    transfers: planTransfers(connection, resolution.notifications, newTrackingId),
+    transfers: planTransfers(connection, resolution.notifications, now, newTrackingId),
   };
 }

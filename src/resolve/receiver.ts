@@ -53,7 +53,7 @@ export interface CompileProblem {
   message: string;
 }
 
-function compileField(
+export function compileField(
   source: FieldSource,
   name: string,
   problems: CompileProblem[],

@@ -2,16 +2,18 @@
  * Resolution: a stored hook → notifications, each a (scope, external id) pair or a reason why
  * not. Pure: the same hook and definition always give the same answer.
  */
-import type { Notification, IncomingHook, Scope, ScopeAction } from '../domain/types.js';
+import type { DataType, Notification, IncomingHook, Scope, ScopeAction } from '../domain/types.js';
 import type { ErrorCode } from '../errors.js';
 import { evaluateExpression, ExpressionError } from '../expressions/jsonata.js';
-import { readField, type CompiledReceiver, type FieldContext } from './receiver.js';
+import { readField, type CompiledField, type CompiledReceiver, type FieldContext } from './receiver.js';
 
 /** An integration's declarations, indexed for resolution. */
 export interface ScopeIndex {
   integrationId: string;
   /** External hook name → scope. */
   byHook: ReadonlyMap<string, Scope>;
+  /** Child type → its parent type and where the parent's id is in the hook. */
+  parents?: ReadonlyMap<DataType, { parent: DataType; field: CompiledField }>;
 }
 
 export type Resolution =
@@ -100,6 +102,14 @@ async function readNotification(
   }
   if (externalId === null && NEEDS_EXTERNAL_ID.has(scope.action)) {
     return { seq, hookName, scope, externalId, status: 'invalid', reason: 'HY_ERR_EXTERNAL_ID_MISSING: the receiver definition found no external id in this element' };
+  }
+  const parent = scopes.parents?.get(scope.type);
+  if (parent) {
+    const parentId = await readField(parent.field, { ...ctx, hook: hookName });
+    if (parentId === null) {
+      return { seq, hookName, scope, externalId, status: 'invalid', reason: `HY_ERR_EXTERNAL_ID_MISSING: a ${scope.type} hook becomes a ${parent.parent} request, but this element has no ${parent.parent} id` };
+    }
+    return { seq, hookName, scope, externalId, status: 'planned', reason: null, parent: { type: parent.parent, externalId: parentId } };
   }
   return { seq, hookName, scope, externalId, status: 'planned', reason: null };
 }

@@ -1,5 +1,5 @@
 /** Row ↔ domain conversions shared by the adapters (column names are the same in both). */
-import type { StoredHook, TransferRequest } from '../domain/types.js';
+import type { HubRecord, StoredHook, TransferRequest } from '../domain/types.js';
 import type { HookSummary, StoredNotification } from './store.js';
 
 type Row = Record<string, unknown>;
@@ -71,5 +71,28 @@ export function transferFromRow(row: Row): TransferRequest {
     lastError: strOrNull(row.last_error),
     createdAt: num(row.created_at),
     updatedAt: num(row.updated_at),
+    hubId: numOrNull(row.hub_id),
+    sourceConnection: strOrNull(row.source_connection),
+    origin: strOrNull(row.origin),
+    reasonCode: strOrNull(row.reason_code),
+    resolvedBy: numOrNull(row.resolved_by),
+    finishedAt: numOrNull(row.finished_at),
   };
+}
+
+export function hubRecordFromRow(row: Row): HubRecord {
+  return {
+    id: num(row.id),
+    type: row.type as HubRecord['type'],
+    data: JSON.parse(String(row.data)) as Record<string, unknown>,
+    version: num(row.version),
+    deleted: Boolean(num(row.deleted)),
+    createdAt: num(row.created_at),
+    updatedAt: num(row.updated_at),
+  };
+}
+
+/** `direction|connection|type|id`: transfers with the same key run one at a time, in order. */
+export function recordKey(direction: string, connection: string, type: string, externalId: string | null, hubId: number | null): string {
+  return direction === 'from_hub' ? `from_hub|${connection}|${type}|hub:${hubId ?? ''}` : `to_hub|${connection}|${type}|${externalId ?? ''}`;
 }

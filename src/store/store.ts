@@ -11,7 +11,12 @@
  * Time is always passed in (`now`, epoch milliseconds) — the store never reads a clock.
  */
 import type {
+  ActivityEntry,
+  DataType,
+  Direction,
   HookStatus,
+  HubRecord,
+  RequestType,
   IncomingHook,
   Notification,
   NotificationStatus,
@@ -72,6 +77,69 @@ export interface TransferFilter {
 export interface StoreCounts {
   hooks: Record<HookStatus, number>;
   transfers: Record<TransferStatus, number>;
+  /** Finished transfers by reason code (echo, coalesced, filtered, resolved_by_child, …). */
+  reasons: Record<string, number>;
+}
+
+/** A transfer request the engine creates: a child of a running request, or a fan-out from the hub. */
+export interface NewTransfer {
+  trackingId: string;
+  parentId: number | null;
+  hookId: number | null;
+  connection: string;
+  type: DataType;
+  direction: Direction;
+  scope: ScopeName;
+  externalId: string | null;
+  hubId: number | null;
+  requestType: RequestType;
+  sourceConnection: string | null;
+  origin: string | null;
+}
+
+/** How one attempt at a transfer ended. */
+export interface TransferOutcome {
+  status: 'succeeded' | 'skipped' | 'retrying' | 'dead';
+  reason: string | null;
+  reasonCode: string | null;
+  errorCode: string | null;
+  error: string | null;
+  /** retrying: when to try again. */
+  runAt: number | null;
+  hubId: number | null;
+  resolvedBy: number | null;
+}
+
+/** Writes that end a transfer together with it (from_hub: the new cross-reference and the echo). */
+export interface FinishEffects {
+  link?: { connection: string; type: DataType; externalId: string; hubId: number; writtenHash: string | null };
+  writtenHash?: { connection: string; type: DataType; hubId: number; hash: string };
+  echo?: { connection: string; type: DataType; externalId: string; expiresAt: number };
+}
+
+/**
+ * A change to the hub from one to_hub transfer, applied in one transaction with the fan-out it
+ * causes, so that a crash can never leave a changed hub record without its outgoing requests.
+ */
+export interface HubChange {
+  type: DataType;
+  /** null: create a new hub record. */
+  hubId: number | null;
+  /** The version read before mapping; the write fails with a conflict when it moved on. */
+  expectedVersion: number | null;
+  data: Record<string, unknown>;
+  deleted: boolean;
+  /** Record the cross-reference (connection, type, external id) → this hub record. */
+  link: { connection: string; externalId: string; replaceExisting: boolean } | null;
+  /** One from_hub request per destination (hub id filled in by the store). */
+  fanOut: Array<Omit<NewTransfer, 'hubId'>>;
+}
+
+export class HubConflictError extends Error {
+  constructor(hubId: number) {
+    super(`hub record ${hubId} changed while it was being mapped`);
+    this.name = 'HubConflictError';
+  }
 }
 
 export interface Store {
@@ -102,6 +170,55 @@ export interface Store {
   listTransfers(filter: TransferFilter): Promise<Page<TransferRequest>>;
 
   counts(): Promise<StoreCounts>;
+
+  // --- transfers ---
+
+  /**
+   * Claims up to `limit` runnable transfer requests for `worker` until `now + leaseMs`: due ones
+   * (and running ones whose lease expired) that are first in line for their record.
+   */
+  claimTransfers(worker: string, limit: number, now: number, leaseMs: number): Promise<TransferRequest[]>;
+
+  /** Inserts a child request already running under `worker`'s lease (it runs inline, now). */
+  startChild(worker: string, child: NewTransfer, now: number, leaseMs: number): Promise<TransferRequest>;
+
+  /**
+   * Ends an attempt with its activity and effects, while `worker` still holds the lease; false
+   * (and nothing written) when the lease went to another worker.
+   */
+  finishTransfer(
+    worker: string,
+    id: number,
+    outcome: TransferOutcome,
+    activity: readonly ActivityEntry[],
+    effects: FinishEffects,
+    now: number,
+  ): Promise<boolean>;
+
+  activityOf(transferId: number): Promise<ActivityEntry[]>;
+  childrenOf(transferId: number): Promise<TransferRequest[]>;
+
+  // --- the hub ---
+
+  getHubRecord(id: number): Promise<HubRecord | null>;
+  hubRecordByExternalId(connection: string, type: DataType, externalId: string): Promise<HubRecord | null>;
+  /** A live hub record of the type whose (top-level) field equals the value. */
+  hubRecordByField(type: DataType, field: string, value: unknown): Promise<HubRecord | null>;
+  externalIdOf(connection: string, type: DataType, hubId: number): Promise<{ externalId: string; writtenHash: string | null } | null>;
+  externalIdsOfHubRecord(hubId: number): Promise<Array<{ connection: string; type: DataType; externalId: string }>>;
+
+  /**
+   * Applies a to_hub change with its fan-out, guarded by `worker`'s lease on `transferId`.
+   * Throws HubConflictError when the hub record moved past `expectedVersion`; resolves null when
+   * the lease is lost.
+   */
+  applyHubChange(worker: string, transferId: number, change: HubChange, now: number): Promise<{ hubId: number; fanOut: number[] } | null>;
+
+  // --- echoes ---
+
+  registerEcho(connection: string, type: DataType, externalId: string, expiresAt: number): Promise<void>;
+  /** True (and forgotten) when a live echo was registered for this record. */
+  consumeEcho(connection: string, type: DataType, externalId: string, now: number): Promise<boolean>;
 
   close(): Promise<void>;
 }

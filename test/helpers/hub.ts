@@ -30,7 +30,7 @@ export async function startTestHub(config: HubConfig, options: { adminToken?: st
   const dir = tempDir();
   const clock = new FakeClock();
   const store = await openStore({ dataDir: dir.path });
-  const hub = await createHub({ config, store, clock, resolve: false, adminToken: options.adminToken ?? null });
+  const hub = await createHub({ config, store, clock, workers: false, adminToken: options.adminToken ?? null });
   return Object.assign(hub, {
     clock,
     async resolveAll() {

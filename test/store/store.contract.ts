@@ -47,6 +47,9 @@ function planned(hookId: number, ids: string[]): HookResolution {
     requestType: 'standard',
     status: 'queued',
     reason: null,
+    reasonCode: null,
+    runAt: T0,
+    origin: null,
   }));
   return { hookId, status: 'resolved', errorCode: null, errorMessage: null, notifications, transfers };
 }
@@ -130,7 +133,7 @@ export function storeContract(adapter: string, factory: () => StoreFactory): voi
         ['c', 'queued', 'to_hub', 'standard', 0],
       ]);
       expect(transfers[0]!.hookId).toBe(id);
-      expect(transfers[0]!.runAt).toBe(T0 + 5);
+      expect(transfers[0]!.runAt).toBe(T0); // as planned
       expect(await store.getTransfer(transfers[1]!.id)).toEqual(transfers[1]);
       // Resolved hooks are not claimed again.
       expect(await store.claimHooks('w2', 10, T0 + 10 * LEASE, LEASE)).toEqual([]);

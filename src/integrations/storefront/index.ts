@@ -3,8 +3,12 @@
  * `X-Shopify-Topic` header (`products/update`, `orders/edited`, …) and carries the record's
  * numeric id as `id` in the body; the shop sends its webhook key in `X-Shop-Webhook-Key`.
  * Several topics resolve to one scope: the integration only ever sees the scope.
+ *
+ * Transfers go through the shop's Admin API (records.ts): connection settings `baseUrl` and
+ * `accessToken` (client.ts). An address hook is a reason to transfer its customer (`parents`).
  */
 import type { Integration } from '../types.js';
+import { createRecord, deleteRecord, getRecord, updateRecord } from './records.js';
 
 export const storefront: Integration = {
   id: 'storefront',
@@ -36,4 +40,10 @@ export const storefront: Integration = {
     externalId: { from: 'body', path: 'id' },
     auth: { from: 'header', name: 'x-shop-webhook-key' },
   },
+  // The customer_addresses/* body is the address itself, which names its customer.
+  parents: [{ type: 'customer_address', parent: 'customer', parentId: { from: 'body', path: 'customer_id' } }],
+  get: getRecord,
+  create: createRecord,
+  update: updateRecord,
+  delete: deleteRecord,
 };

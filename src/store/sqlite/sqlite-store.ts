@@ -6,12 +6,35 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { HOOK_STATUSES, TRANSFER_STATUSES, type IncomingHook, type StoredHook, type TransferRequest } from '../../domain/types.js';
+import {
+  HOOK_STATUSES,
+  TRANSFER_STATUSES,
+  type ActivityEntry,
+  type DataType,
+  type HubRecord,
+  type IncomingHook,
+  type StoredHook,
+  type TransferRequest,
+} from '../../domain/types.js';
 import { HyError } from '../../errors.js';
 import { loadMigrations, loadQueries } from '../sql-files.js';
 import { AppendThread } from './append-thread.js';
-import { hookFromRow, hookSummaryFromRow, notificationFromRow, transferFromRow } from '../rows.js';
-import type { HookFilter, HookResolution, HookSummary, Page, Store, StoreCounts, StoredNotification, TransferFilter } from '../store.js';
+import { hookFromRow, hookSummaryFromRow, notificationFromRow, recordKey, transferFromRow } from '../rows.js';
+import type {
+  FinishEffects,
+  HookFilter,
+  HookResolution,
+  HookSummary,
+  HubChange,
+  NewTransfer,
+  Page,
+  Store,
+  StoreCounts,
+  StoredNotification,
+  TransferFilter,
+  TransferOutcome,
+} from '../store.js';
+import { EngineTables } from './engine-tables.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const QUERIES = loadQueries(join(here, 'queries'));
@@ -80,6 +103,7 @@ function migrate(db: Database.Database, file: string): void {
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly statements;
+  private readonly engine: EngineTables;
   private readonly appendMany;
   private readonly claimTx;
   private readonly saveTx;
@@ -109,7 +133,10 @@ export class SqliteStore implements Store {
       listTransfers: prepare('list_transfers'),
       countHooks: prepare('count_hooks'),
       countTransfers: prepare('count_transfers'),
+      countReasons: prepare('count_reasons'),
+      findWaitingTransfer: prepare('find_waiting_transfer'),
     };
+    this.engine = new EngineTables(db, prepare);
 
     this.appendMany = db.transaction((hooks: readonly IncomingHook[], now: number) =>
       hooks.map((hook) => {
@@ -149,8 +176,17 @@ export class SqliteStore implements Store {
         });
         if (finished.changes === 0) continue; // the lease went to another worker
         saved += 1;
+        // A queued request for the same record absorbs the new one (coalescing): it has not read
+        // the record yet, so it will see this change too.
+        const absorbedBy = new Map<number, number>();
+        for (const t of resolution.transfers) {
+          if (t.status !== 'queued') continue;
+          const waiting = this.statements.findWaitingTransfer.get({ recordKey: recordKey(t.direction, t.connection, t.type, t.externalId, null) }) as Row | undefined;
+          if (waiting) absorbedBy.set(t.seq, Number(waiting.id));
+        }
         const notificationIds = new Map<number, number>();
         for (const n of resolution.notifications) {
+          const absorbed = absorbedBy.get(n.seq);
           const row = this.statements.insertNotification.get({
             hookId: resolution.hookId,
             seq: n.seq,
@@ -158,12 +194,13 @@ export class SqliteStore implements Store {
             scope: n.scope?.name ?? null,
             externalId: n.externalId,
             status: n.status,
-            reason: n.reason,
+            reason: absorbed === undefined ? n.reason : `coalesced into transfer ${absorbed}, which has not run yet`,
           }) as Row;
           notificationIds.set(n.seq, Number(row.id));
         }
         for (const t of resolution.transfers) {
-          this.statements.insertTransfer.run({
+          if (absorbedBy.has(t.seq)) continue;
+          this.statements.insertTransfer.get({
             trackingId: t.trackingId,
             hookId: resolution.hookId,
             notificationId: notificationIds.get(t.seq) ?? null,
@@ -176,6 +213,14 @@ export class SqliteStore implements Store {
             requestType: t.requestType,
             status: t.status,
             reason: t.reason,
+            reasonCode: t.reasonCode,
+            recordKey: recordKey(t.direction, t.connection, t.type, t.externalId, null),
+            hubId: null,
+            sourceConnection: null,
+            origin: t.origin,
+            runAt: t.runAt,
+            leaseOwner: null,
+            leaseUntil: null,
             now,
           });
         }
@@ -243,7 +288,68 @@ export class SqliteStore implements Store {
     const transfers = Object.fromEntries(TRANSFER_STATUSES.map((s) => [s, 0])) as StoreCounts['transfers'];
     for (const row of this.statements.countHooks.all() as Row[]) hooks[row.status as keyof typeof hooks] = Number(row.n);
     for (const row of this.statements.countTransfers.all() as Row[]) transfers[row.status as keyof typeof transfers] = Number(row.n);
-    return { hooks, transfers };
+    const reasons: Record<string, number> = {};
+    for (const row of this.statements.countReasons.all() as Row[]) reasons[String(row.reason_code)] = Number(row.n);
+    return { hooks, transfers, reasons };
+  }
+
+  async claimTransfers(worker: string, limit: number, now: number, leaseMs: number): Promise<TransferRequest[]> {
+    return this.engine.claimTransfers(worker, limit, now, leaseMs);
+  }
+
+  async startChild(worker: string, child: NewTransfer, now: number, leaseMs: number): Promise<TransferRequest> {
+    return this.engine.startChild(worker, child, now, leaseMs);
+  }
+
+  async finishTransfer(
+    worker: string,
+    id: number,
+    outcome: TransferOutcome,
+    activity: readonly ActivityEntry[],
+    effects: FinishEffects,
+    now: number,
+  ): Promise<boolean> {
+    return this.engine.finishTransfer(worker, id, outcome, activity, effects, now);
+  }
+
+  async activityOf(transferId: number): Promise<ActivityEntry[]> {
+    return this.engine.activityOf(transferId);
+  }
+
+  async childrenOf(transferId: number): Promise<TransferRequest[]> {
+    return this.engine.childrenOf(transferId);
+  }
+
+  async getHubRecord(id: number): Promise<HubRecord | null> {
+    return this.engine.getHubRecord(id);
+  }
+
+  async hubRecordByExternalId(connection: string, type: DataType, externalId: string): Promise<HubRecord | null> {
+    return this.engine.hubRecordByExternalId(connection, type, externalId);
+  }
+
+  async hubRecordByField(type: DataType, field: string, value: unknown): Promise<HubRecord | null> {
+    return this.engine.hubRecordByField(type, field, value);
+  }
+
+  async externalIdOf(connection: string, type: DataType, hubId: number): Promise<{ externalId: string; writtenHash: string | null } | null> {
+    return this.engine.externalIdOf(connection, type, hubId);
+  }
+
+  async externalIdsOfHubRecord(hubId: number): Promise<Array<{ connection: string; type: DataType; externalId: string }>> {
+    return this.engine.externalIdsOfHubRecord(hubId);
+  }
+
+  async applyHubChange(worker: string, transferId: number, change: HubChange, now: number): Promise<{ hubId: number; fanOut: number[] } | null> {
+    return this.engine.applyHubChange(worker, transferId, change, now);
+  }
+
+  async registerEcho(connection: string, type: DataType, externalId: string, expiresAt: number): Promise<void> {
+    this.engine.registerEcho(connection, type, externalId, expiresAt);
+  }
+
+  async consumeEcho(connection: string, type: DataType, externalId: string, now: number): Promise<boolean> {
+    return this.engine.consumeEcho(connection, type, externalId, now);
   }
 
   async close(): Promise<void> {

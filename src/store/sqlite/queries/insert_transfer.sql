@@ -1,7 +1,11 @@
 -- Params: @trackingId, @hookId, @notificationId, @parentId, @connection, @type, @direction, @scope,
---         @externalId, @requestType, @status, @reason, @now (ms; also the first run time)
+--         @externalId, @requestType, @status, @reason, @reasonCode, @recordKey, @hubId,
+--         @sourceConnection, @origin, @runAt (ms), @leaseOwner, @leaseUntil, @now (ms)
 INSERT INTO transfers (tracking_id, hook_id, notification_id, parent_id, connection, type, direction, scope,
-                       external_id, request_type, status, reason, run_at, created_at, updated_at)
+                       external_id, request_type, status, reason, reason_code, record_key, hub_id,
+                       source_connection, origin, run_at, lease_owner, lease_until, attempts, created_at, updated_at)
 VALUES (@trackingId, @hookId, @notificationId, @parentId, @connection, @type, @direction, @scope,
-        @externalId, @requestType, @status, @reason, @now, @now, @now)
+        @externalId, @requestType, @status, @reason, @reasonCode, @recordKey, @hubId,
+        @sourceConnection, @origin, @runAt, @leaseOwner, @leaseUntil, CASE WHEN @leaseOwner IS NULL THEN 0 ELSE 1 END,
+        @now, @now)
 RETURNING id

@@ -1,0 +1,22 @@
+/**
+ * Backoff, as a pure function: how long a failed attempt waits before the next one. Retry state
+ * (attempts, run_at, last error) lives on the transfer row; this only computes the next run.
+ */
+import { ipaasRetryDelayMs } from '../config/schema.js';
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  /** Waits before each retry (the last repeats); null: iPaaS's 10·n·(n+1) minutes. */
+  delaysMs: readonly number[] | null;
+}
+
+/**
+ * After `attempts` attempts failed retryably: when to try again, or null when none are left.
+ * A system's Retry-After wins when it asks for longer.
+ */
+export function nextAttemptAt(policy: RetryPolicy, attempts: number, now: number, retryAfterMs: number | null): number | null {
+  if (attempts >= policy.maxAttempts) return null;
+  const delays = policy.delaysMs;
+  const planned = delays ? delays[Math.min(attempts, delays.length) - 1]! : ipaasRetryDelayMs(attempts);
+  return now + Math.max(planned, retryAfterMs ?? 0);
+}

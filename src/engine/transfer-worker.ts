@@ -1,0 +1,101 @@
+/**
+ * The transfer worker: keeps up to `concurrency` transfer requests running, claiming more as
+ * slots free up. Claims carry a lease, so a crashed worker's requests are claimed again once it
+ * expires. The store hands out only the first request in line for each record, so one record's
+ * requests never run at once and run in arrival order.
+ */
+import { runTransfer, type EngineDeps } from './run-transfer.js';
+
+export interface TransferWorkerOptions extends EngineDeps {
+  concurrency: number;
+  /** How long an idle worker waits before it looks for due retries without being woken. */
+  idleMs: number;
+  onError?: (error: unknown) => void;
+}
+
+export class TransferWorker {
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
+  private wakeUp: (() => void) | null = null;
+  private woken = false;
+
+  constructor(private readonly options: TransferWorkerOptions) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** There may be work: new requests were queued, or a slot freed up. */
+  wake(): void {
+    this.woken = true;
+    const wakeUp = this.wakeUp;
+    this.wakeUp = null;
+    wakeUp?.();
+  }
+
+  /** Stops claiming, and waits for the transfers in flight to end. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    this.loop = null;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Claims what is runnable now (up to the free slots) and runs it to the end; resolves with the count. */
+  async runOnce(): Promise<number> {
+    const claimed = await this.claim();
+    await Promise.allSettled(claimed);
+    return claimed.length;
+  }
+
+  private async claim(): Promise<Array<Promise<void>>> {
+    const { store, clock, worker, leaseMs, concurrency } = this.options;
+    const free = concurrency - this.inFlight.size;
+    if (free <= 0) return [];
+    const transfers = await store.claimTransfers(worker, free, clock.now(), leaseMs);
+    return transfers.map((transfer) => {
+      const running: Promise<void> = runTransfer(this.options, transfer)
+        .then(() => undefined, (error: unknown) => this.options.onError?.(error))
+        .finally(() => {
+          this.inFlight.delete(running);
+          this.wake();
+        });
+      this.inFlight.add(running);
+      return running;
+    });
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      this.woken = false;
+      let claimed = 0;
+      let free = 0;
+      try {
+        free = this.options.concurrency - this.inFlight.size;
+        claimed = (await this.claim()).length;
+      } catch (error) {
+        this.options.onError?.(error);
+      }
+      // All free slots filled: look again at once (more may be waiting). Otherwise wait to be woken.
+      if (claimed > 0 && claimed === free) continue;
+      if (this.running && !this.woken) await this.idle();
+    }
+  }
+
+  private idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wakeUp = null;
+        resolve();
+      }, this.options.idleMs);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}

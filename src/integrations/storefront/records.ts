@@ -1,0 +1,93 @@
+/**
+ * Reading and writing shop records over its Admin API. Bodies travel in Shopify's wrapper
+ * (`{"product": {...}}`); integration code hands the hub the unwrapped record. Products and
+ * customers can be written; orders (transactions) are only read, because the shop creates them
+ * at checkout and the hub has no business making or changing them.
+ */
+import type { DataType } from '../../domain/types.js';
+import { permanentError, TransferError } from '../errors.js';
+import type { ExternalRecord, IntegrationContext, WriteContext } from '../types.js';
+import { shopClient } from './client.js';
+
+interface Resource {
+  /** The collection path, e.g. /admin/products. */
+  path: string;
+  /** The wrapper name of one record in bodies. */
+  wrapper: string;
+  writable: boolean;
+}
+
+const RESOURCES: Partial<Record<DataType, Resource>> = {
+  product: { path: '/admin/products', wrapper: 'product', writable: true },
+  customer: { path: '/admin/customers', wrapper: 'customer', writable: true },
+  transaction: { path: '/admin/orders', wrapper: 'order', writable: false },
+};
+
+export async function getRecord(type: DataType, externalId: string, ctx: IntegrationContext): Promise<ExternalRecord | null> {
+  const resource = resourceFor(type, 'get');
+  const answer = await shopClient(ctx).getJson<Record<string, unknown>>(recordPath(resource, externalId));
+  return answer === null ? null : unwrap(resource, answer, 'GET');
+}
+
+export async function createRecord(type: DataType, record: ExternalRecord, ctx: WriteContext): Promise<{ externalId: string }> {
+  const resource = resourceFor(type, 'create', true);
+  // The key makes a create retried after a crash or a lost answer give back the first record.
+  const answer = await shopClient(ctx).sendJson<Record<string, unknown>>(
+    'POST',
+    resource.path,
+    { [resource.wrapper]: record },
+    { 'Idempotency-Key': ctx.idempotencyKey },
+  );
+  const created = unwrap(resource, answer, 'POST');
+  if (typeof created.id !== 'number' && typeof created.id !== 'string') {
+    throw permanentError('HY_ERR_DESTINATION_REJECTED', `POST ${resource.path} answered a ${resource.wrapper} without an id`);
+  }
+  const externalId = String(created.id);
+  ctx.log('create', `${type} ${externalId} created in the shop (idempotency key ${ctx.idempotencyKey})`);
+  return { externalId };
+}
+
+export async function updateRecord(type: DataType, externalId: string, record: ExternalRecord, ctx: WriteContext): Promise<void> {
+  const resource = resourceFor(type, 'update', true);
+  await shopClient(ctx).sendJson('PUT', recordPath(resource, externalId), { [resource.wrapper]: record });
+}
+
+/** A record already gone counts as deleted, so a delete retried after a lost answer succeeds. */
+export async function deleteRecord(type: DataType, externalId: string, ctx: WriteContext): Promise<void> {
+  const resource = resourceFor(type, 'delete', true);
+  const client = shopClient(ctx);
+  const path = recordPath(resource, externalId);
+  try {
+    await client.sendJson('DELETE', path);
+  } catch (error) {
+    // The client does not expose the status; a refused DELETE of a record that no longer exists is a 404.
+    if (!(error instanceof TransferError) || error.code !== 'HY_ERR_DESTINATION_REJECTED') throw error;
+    if ((await client.getJson(path)) !== null) throw error;
+    ctx.log('delete', `${type} ${externalId} was already gone from the shop`);
+  }
+}
+
+function resourceFor(type: DataType, operation: string, write = false): Resource {
+  const resource = RESOURCES[type];
+  if (!resource || (write && !resource.writable)) {
+    const can = write ? 'writes products and customers' : 'reads products, customers and transactions (orders)';
+    throw permanentError('HY_ERR_INTEGRATION_UNSUPPORTED', `storefront cannot ${operation} ${type}: it ${can}`);
+  }
+  return resource;
+}
+
+function recordPath(resource: Resource, externalId: string): string {
+  // Shop ids are numbers; anything else would be a wrong id from a mapping, not a record.
+  if (!/^\d+$/.test(externalId)) {
+    throw permanentError('HY_ERR_DESTINATION_REJECTED', `"${externalId}" is not a shop ${resource.wrapper} id (shop ids are numbers)`);
+  }
+  return `${resource.path}/${externalId}`;
+}
+
+function unwrap(resource: Resource, answer: Record<string, unknown> | null, method: string): ExternalRecord {
+  const inner = answer?.[resource.wrapper];
+  if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) {
+    throw permanentError('HY_ERR_DESTINATION_REJECTED', `${method} ${resource.path} answered without a "${resource.wrapper}" object`);
+  }
+  return inner as ExternalRecord;
+}

@@ -1,0 +1,209 @@
+/**
+ * The engine's tables in SQLite: transfer claims and outcomes, hub records, cross-references,
+ * echoes and activity. SqliteStore delegates to this; each method is one transaction.
+ */
+import type Database from 'better-sqlite3';
+import type { ActivityEntry, DataType, HubRecord, TransferRequest } from '../../domain/types.js';
+import { hubRecordFromRow, recordKey, transferFromRow } from '../rows.js';
+import { HubConflictError, type FinishEffects, type HubChange, type NewTransfer, type TransferOutcome } from '../store.js';
+
+type Row = Record<string, unknown>;
+type Statement = Database.Statement;
+
+/** The parameters of insert_transfer for an engine-made request. */
+export function transferParams(t: NewTransfer, now: number, extra: { status: string; leaseOwner: string | null; leaseUntil: number | null }) {
+  return {
+    trackingId: t.trackingId,
+    hookId: t.hookId,
+    notificationId: null,
+    parentId: t.parentId,
+    connection: t.connection,
+    type: t.type,
+    direction: t.direction,
+    scope: t.scope,
+    externalId: t.externalId,
+    requestType: t.requestType,
+    status: extra.status,
+    reason: null,
+    reasonCode: null,
+    recordKey: recordKey(t.direction, t.connection, t.type, t.externalId, t.hubId),
+    hubId: t.hubId,
+    sourceConnection: t.sourceConnection,
+    origin: t.origin,
+    runAt: now,
+    leaseOwner: extra.leaseOwner,
+    leaseUntil: extra.leaseUntil,
+    now,
+  };
+}
+
+export class EngineTables {
+  private readonly s: Record<string, Statement>;
+  private readonly claimTx;
+  private readonly startChildTx;
+  private readonly finishTx;
+  private readonly applyTx;
+
+  constructor(db: Database.Database, prepare: (name: string) => Statement) {
+    this.s = Object.fromEntries(
+      [
+        'claim_transfers',
+        'insert_transfer',
+        'find_waiting_transfer',
+        'get_transfer',
+        'finish_transfer',
+        'insert_activity',
+        'activity_of_transfer',
+        'children_of_transfer',
+        'get_hub_record',
+        'hub_record_by_external_id',
+        'hub_record_by_field',
+        'insert_hub_record',
+        'update_hub_record',
+        'external_id_for',
+        'external_ids_of_hub_record',
+        'link_external_id',
+        'unlink_hub_record',
+        'set_written_hash',
+        'register_echo',
+        'consume_echo',
+      ].map((name) => [name, prepare(name)]),
+    );
+
+    this.claimTx = db.transaction((worker: string, limit: number, now: number, leaseMs: number) =>
+      (this.s.claim_transfers!.all({ worker, now, leaseUntil: now + leaseMs, limit }) as Row[]).map(transferFromRow).sort((a, b) => a.id - b.id),
+    );
+
+    this.startChildTx = db.transaction((worker: string, child: NewTransfer, now: number, leaseMs: number) => {
+      const row = this.s.insert_transfer!.get(transferParams(child, now, { status: 'running', leaseOwner: worker, leaseUntil: now + leaseMs })) as Row;
+      return transferFromRow(this.s.get_transfer!.get({ id: row.id }) as Row);
+    });
+
+    this.finishTx = db.transaction(
+      (worker: string, id: number, o: TransferOutcome, activity: readonly ActivityEntry[], effects: FinishEffects, now: number) => {
+        const final = o.status !== 'retrying';
+        const done = this.s.finish_transfer!.run({
+          id,
+          worker,
+          status: o.status,
+          reason: o.reason,
+          reasonCode: o.reasonCode,
+          errorCode: o.errorCode,
+          error: o.error,
+          runAt: o.runAt ?? now,
+          hubId: o.hubId,
+          resolvedBy: o.resolvedBy,
+          finishedAt: final ? now : null,
+          now,
+        });
+        if (done.changes === 0) return false;
+        for (const entry of activity) this.s.insert_activity!.run({ transferId: id, at: entry.at, step: entry.step, detail: entry.detail });
+        if (effects.link) {
+          const { link } = effects;
+          this.s.link_external_id!.run({ connection: link.connection, type: link.type, externalId: link.externalId, hubId: link.hubId, writtenHash: link.writtenHash, now });
+        }
+        if (effects.writtenHash) {
+          const w = effects.writtenHash;
+          this.s.set_written_hash!.run({ connection: w.connection, type: w.type, hubId: w.hubId, writtenHash: w.hash });
+        }
+        if (effects.echo) this.s.register_echo!.run(effects.echo);
+        return true;
+      },
+    );
+
+    this.applyTx = db.transaction((worker: string, transferId: number, change: HubChange, now: number) => {
+      const holder = this.s.get_transfer!.get({ id: transferId }) as Row | undefined;
+      if (!holder || holder.lease_owner !== worker || holder.status !== 'running') return null;
+      let hubId: number;
+      const data = JSON.stringify(change.data);
+      if (change.hubId === null) {
+        hubId = Number((this.s.insert_hub_record!.get({ type: change.type, data, now }) as Row).id);
+      } else {
+        hubId = change.hubId;
+        const written = this.s.update_hub_record!.run({ id: hubId, data, deleted: change.deleted ? 1 : 0, version: change.expectedVersion, now });
+        if (written.changes === 0) throw new HubConflictError(hubId);
+      }
+      if (change.link) {
+        const { link } = change;
+        if (link.replaceExisting) this.s.unlink_hub_record!.run({ connection: link.connection, type: change.type, hubId });
+        this.s.link_external_id!.run({ connection: link.connection, type: change.type, externalId: link.externalId, hubId, writtenHash: null, now });
+      }
+      const fanOut: number[] = [];
+      for (const out of change.fanOut) {
+        const request = { ...out, hubId };
+        const key = recordKey(request.direction, request.connection, request.type, request.externalId, hubId);
+        const waiting = this.s.find_waiting_transfer!.get({ recordKey: key }) as Row | undefined;
+        if (waiting) {
+          fanOut.push(Number(waiting.id)); // the queued request will read the hub record as it is then
+          continue;
+        }
+        fanOut.push(Number((this.s.insert_transfer!.get(transferParams(request, now, { status: 'queued', leaseOwner: null, leaseUntil: null })) as Row).id));
+      }
+      return { hubId, fanOut };
+    });
+  }
+
+  claimTransfers(worker: string, limit: number, now: number, leaseMs: number): TransferRequest[] {
+    return this.claimTx.immediate(worker, limit, now, leaseMs);
+  }
+
+  startChild(worker: string, child: NewTransfer, now: number, leaseMs: number): TransferRequest {
+    return this.startChildTx.immediate(worker, child, now, leaseMs);
+  }
+
+  finishTransfer(worker: string, id: number, outcome: TransferOutcome, activity: readonly ActivityEntry[], effects: FinishEffects, now: number): boolean {
+    return this.finishTx.immediate(worker, id, outcome, activity, effects, now);
+  }
+
+  activityOf(transferId: number): ActivityEntry[] {
+    return (this.s.activity_of_transfer!.all({ transferId }) as Row[]).map((row) => ({
+      at: Number(row.at),
+      step: String(row.step),
+      detail: row.detail === null ? null : String(row.detail),
+    }));
+  }
+
+  childrenOf(transferId: number): TransferRequest[] {
+    return (this.s.children_of_transfer!.all({ parentId: transferId }) as Row[]).map(transferFromRow);
+  }
+
+  getHubRecord(id: number): HubRecord | null {
+    const row = this.s.get_hub_record!.get({ id }) as Row | undefined;
+    return row ? hubRecordFromRow(row) : null;
+  }
+
+  hubRecordByExternalId(connection: string, type: DataType, externalId: string): HubRecord | null {
+    const row = this.s.hub_record_by_external_id!.get({ connection, type, externalId }) as Row | undefined;
+    return row ? hubRecordFromRow(row) : null;
+  }
+
+  hubRecordByField(type: DataType, field: string, value: unknown): HubRecord | null {
+    const row = this.s.hub_record_by_field!.get({ type, path: `$."${field.replaceAll('"', '')}"`, value: JSON.stringify(value) }) as Row | undefined;
+    return row ? hubRecordFromRow(row) : null;
+  }
+
+  externalIdOf(connection: string, type: DataType, hubId: number): { externalId: string; writtenHash: string | null } | null {
+    const row = this.s.external_id_for!.get({ connection, type, hubId }) as Row | undefined;
+    return row ? { externalId: String(row.external_id), writtenHash: row.written_hash === null ? null : String(row.written_hash) } : null;
+  }
+
+  externalIdsOfHubRecord(hubId: number): Array<{ connection: string; type: DataType; externalId: string }> {
+    return (this.s.external_ids_of_hub_record!.all({ hubId }) as Row[]).map((row) => ({
+      connection: String(row.connection),
+      type: row.type as DataType,
+      externalId: String(row.external_id),
+    }));
+  }
+
+  applyHubChange(worker: string, transferId: number, change: HubChange, now: number): { hubId: number; fanOut: number[] } | null {
+    return this.applyTx.immediate(worker, transferId, change, now);
+  }
+
+  registerEcho(connection: string, type: DataType, externalId: string, expiresAt: number): void {
+    this.s.register_echo!.run({ connection, type, externalId, expiresAt });
+  }
+
+  consumeEcho(connection: string, type: DataType, externalId: string, now: number): boolean {
+    return this.s.consume_echo!.get({ connection, type, externalId, now }) !== undefined;
+  }
+}

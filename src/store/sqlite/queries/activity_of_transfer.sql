@@ -1,0 +1,2 @@
+-- Params: @transferId
+SELECT at, step, detail FROM transfer_activity WHERE transfer_id = @transferId ORDER BY id

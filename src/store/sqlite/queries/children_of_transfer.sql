@@ -1,0 +1,2 @@
+-- Params: @parentId
+SELECT * FROM transfers WHERE parent_id = @parentId ORDER BY id

@@ -1,0 +1,2 @@
+-- Params: @hubId
+SELECT connection, type, external_id, written_hash, created_at FROM external_ids WHERE hub_id = @hubId ORDER BY connection

@@ -1,0 +1,2 @@
+-- Params: @id
+SELECT * FROM hub_records WHERE id = @id

@@ -1,0 +1,254 @@
+/**
+ * The acme-erp integration against the real demo ERP: reads by prefixed code, idempotent
+ * creates, updates, deletes, failure classification, and the prerequisites that route a generic
+ * message to its real type by the connection's prefix presets.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { startDemoErp, type DemoErp } from '../../src/demo/erp.js';
+import { acmeErp } from '../../src/integrations/acme-erp/index.js';
+import { BUILTIN_INTEGRATIONS } from '../../src/integrations/registry.js';
+import type { TransferInfo } from '../../src/integrations/types.js';
+import { startReceiver, type Receiver } from '../demo/receiver.js';
+import { deadUrl, methodsOf, prerequisiteContext, rejection, writeContext } from './context.js';
+
+const TOKEN = 'erp-token';
+const integration = methodsOf(acmeErp);
+const prerequisites = acmeErp.handlePrerequisites!;
+
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+});
+
+async function setup(): Promise<{ erp: DemoErp; receiver: Receiver; settings: Record<string, unknown> }> {
+  const receiver = await startReceiver();
+  closers.push(() => receiver.close());
+  const erp = await startDemoErp({ hubUrl: receiver.url, webhookKey: 'hook-key', apiToken: TOKEN, retryDelaysMs: [1] });
+  closers.push(() => erp.close());
+  return { erp, receiver, settings: { baseUrl: erp.url, apiToken: TOKEN } };
+}
+
+/** A to_hub request as the engine would hand it over. */
+function request(scope: TransferInfo['scope'], externalId: string | null): TransferInfo {
+  const [type, action] = scope.split('/') as [TransferInfo['type'], TransferInfo['action']];
+  return {
+    id: 1,
+    trackingId: 't-1',
+    connection: 'erp',
+    type,
+    action,
+    scope,
+    direction: 'to_hub',
+    externalId,
+    requestType: 'standard',
+    parentId: null,
+  };
+}
+
+describe('declaration', () => {
+  it('is built in, reads Acme hooks, and maps every hook name to one scope only', () => {
+    expect(BUILTIN_INTEGRATIONS.get('acme-erp')).toBe(acmeErp);
+    expect(acmeErp.receiver).toEqual({
+      multiple: 'notifications',
+      hook: { from: 'body', path: 'event' },
+      externalId: { from: 'body', path: 'id' },
+      auth: { from: 'header', name: 'authorization', prefix: 'Bearer ' },
+    });
+    const hooks = acmeErp.scopes.flatMap((s) => s.hooks);
+    expect(new Set(hooks).size).toBe(hooks.length);
+    expect(acmeErp.scopes.find((s) => s.scope === 'product/updated')).toMatchObject({ hooks: [] });
+    expect(acmeErp.presets.map((p) => [p.name, p.type, p.default])).toEqual([
+      ['productPrefix', 'product', 'Item'],
+      ['customerPrefix', 'customer', 'Cust'],
+      ['categoryPrefix', 'product_category', 'Cat'],
+    ]);
+  });
+});
+
+describe('get', () => {
+  it('reads items, customers and categories by code, and null for a missing one', async () => {
+    const { erp, settings } = await setup();
+    const ctx = writeContext(settings);
+    const item = erp.createItem({ name: 'Mug', sku: 'MUG', price: 12.5 });
+    const customer = erp.createCustomer({ name: 'Ada', email: 'ada@example.com' });
+    const category = erp.upsertCategory({ name: 'Kitchen' });
+
+    expect(await integration.get('product', 'Item:1000', ctx)).toEqual(item);
+    expect(await integration.get('customer', 'Cust:1000', ctx)).toEqual(customer);
+    expect(await integration.get('product_category', 'Cat:1000', ctx)).toEqual(category);
+    expect(await integration.get('product', 'Item:9999', ctx)).toBeNull();
+    expect(await integration.get('product', 'Cust:1000', ctx)).toBeNull();
+    // An id with characters that mean something in a URL is still one path segment.
+    expect(await integration.get('product', 'Item:1000/../x?y#z', ctx)).toBeNull();
+  });
+
+  it('refuses messages and types it does not know, and empty codes', async () => {
+    const { settings } = await setup();
+    const ctx = writeContext(settings);
+    const message = await rejection(integration.get('message', 'Item:1000', ctx));
+    expect(message).toMatchObject({ code: 'HY_ERR_INTEGRATION_UNSUPPORTED', retryable: false });
+    expect(message.message).toMatch(/prerequisites/);
+    expect(await rejection(integration.get('transaction', '1', ctx))).toMatchObject({ code: 'HY_ERR_INTEGRATION_UNSUPPORTED' });
+    expect(await rejection(integration.get('product', '', ctx))).toMatchObject({ code: 'HY_ERR_DESTINATION_REJECTED', retryable: false });
+  });
+});
+
+describe('writes', () => {
+  it('creates an item and a customer from records in Acme field names, which then read back', async () => {
+    const { erp, settings } = await setup();
+    const ctx = writeContext(settings, { idempotencyKey: 'erp:1' });
+    const { externalId } = await integration.create('product', { name: 'Mug', sku: 'MUG', price: '12.50', status: 'ACTIVE' }, ctx);
+    expect(externalId).toBe('Item:1000');
+    expect(await integration.get('product', externalId, ctx)).toMatchObject({ code: 'Item:1000', name: 'Mug', sku: 'MUG', price: 12.5 });
+    expect(ctx.logs).toEqual([{ step: 'create', detail: expect.stringContaining('Item:1000') }]);
+
+    const customer = await integration.create('customer', { name: 'Ada', email: 'ada@example.com' }, writeContext(settings, { idempotencyKey: 'erp:2' }));
+    expect(erp.customers.get(customer.externalId)).toMatchObject({ name: 'Ada', email: 'ada@example.com', status: 'ACTIVE' });
+  });
+
+  it('creates once for the same idempotency key', async () => {
+    const { erp, settings } = await setup();
+    const first = await integration.create('product', { name: 'Mug' }, writeContext(settings, { idempotencyKey: 'erp:42' }));
+    const again = await integration.create('product', { name: 'Mug' }, writeContext(settings, { idempotencyKey: 'erp:42' }));
+    expect(again).toEqual(first);
+    expect(erp.items.size).toBe(1);
+    expect(erp.writes.count('items', 'create')).toBe(1);
+  });
+
+  it('updates, passing fields Acme does not know without harm', async () => {
+    const { erp, settings } = await setup();
+    const ctx = writeContext(settings);
+    erp.createItem({ name: 'Mug', price: 1 });
+    erp.createCustomer({ name: 'Ada' });
+    await integration.update('product', 'Item:1000', { price: 3, status: 'INACTIVE', code: 'Item:77', updatedAt: 'yesterday' }, ctx);
+    await integration.update('customer', 'Cust:1000', { email: 'ada@example.com' }, ctx);
+    expect(erp.items.get('Item:1000')).toMatchObject({ code: 'Item:1000', name: 'Mug', price: 3, status: 'INACTIVE' });
+    expect(erp.customers.get('Cust:1000')).toMatchObject({ name: 'Ada', email: 'ada@example.com' });
+  });
+
+  it('deletes, and a delete of a record already gone succeeds', async () => {
+    const { erp, settings } = await setup();
+    const ctx = writeContext(settings);
+    erp.createCustomer({ name: 'Ada' });
+    await integration.delete('customer', 'Cust:1000', ctx);
+    expect(erp.customers.size).toBe(0);
+    await integration.delete('customer', 'Cust:1000', ctx);
+    expect(ctx.logs).toEqual([{ step: 'delete', detail: expect.stringContaining('already gone') }]);
+  });
+
+  it('refuses to write categories and messages', async () => {
+    const { settings } = await setup();
+    const ctx = writeContext(settings);
+    for (const attempt of [
+      integration.create('product_category', { name: 'x' }, ctx),
+      integration.update('product_category', 'Cat:1000', { name: 'x' }, ctx),
+      integration.create('message', {}, ctx),
+    ]) {
+      expect(await rejection(attempt)).toMatchObject({ code: 'HY_ERR_INTEGRATION_UNSUPPORTED', retryable: false });
+    }
+  });
+});
+
+describe('failures', () => {
+  it('makes a 500 retryable and a 422 permanent', async () => {
+    const { erp, settings } = await setup();
+    const ctx = writeContext(settings);
+    erp.failRequests({ method: 'POST', times: 1 });
+    expect(await rejection(integration.create('product', { name: 'Mug' }, ctx))).toMatchObject({ code: 'HY_ERR_DESTINATION_FAILED', retryable: true });
+    expect(erp.items.size).toBe(0);
+    const refused = await rejection(integration.create('product', { price: 1 }, ctx));
+    expect(refused).toMatchObject({ code: 'HY_ERR_DESTINATION_REJECTED', retryable: false });
+    expect(refused.message).toContain("name can't be blank");
+  });
+
+  it('makes an unreachable ERP retryable', async () => {
+    const ctx = writeContext({ baseUrl: await deadUrl(), apiToken: TOKEN });
+    expect(await rejection(integration.get('product', 'Item:1000', ctx))).toMatchObject({ code: 'HY_ERR_DESTINATION_UNREACHABLE', retryable: true });
+  });
+
+  it('fails permanently, naming the setting, when a setting is missing', async () => {
+    for (const [settings, name] of [
+      [{ apiToken: TOKEN }, 'baseUrl'],
+      [{ baseUrl: 'http://127.0.0.1:1' }, 'apiToken'],
+    ] as const) {
+      const error = await rejection(integration.get('product', 'Item:1000', writeContext(settings)));
+      expect(error).toMatchObject({ code: 'HY_ERR_CONFIG_INVALID', retryable: false });
+      expect(error.message).toContain(`setting "${name}"`);
+    }
+  });
+});
+
+describe('prerequisites', () => {
+  it('resolves an Item message by a product/updated child with the same id', async () => {
+    const ctx = prerequisiteContext(acmeErp, { productPrefix: 'Item' });
+    const result = await prerequisites(request('message/created', 'Item:1234'), ctx);
+    expect(ctx.children).toEqual([{ scope: 'product/updated', externalId: 'Item:1234' }]);
+    expect(result).toEqual({ resolvedBy: { id: 101, status: 'succeeded', reason: null, hubId: 7 } });
+    expect(ctx.logs).toEqual([{ step: 'prerequisites', detail: expect.stringContaining('productPrefix') }]);
+  });
+
+  it('follows a changed preset and refuses a prefix no preset has', async () => {
+    const ctx = prerequisiteContext(acmeErp, { productPrefix: 'Article' });
+    await prerequisites(request('message/created', 'Article:9'), ctx);
+    expect(ctx.children).toEqual([{ scope: 'product/updated', externalId: 'Article:9' }]);
+
+    const refused = await rejection(prerequisites(request('message/created', 'Item:9'), ctx));
+    expect(refused).toMatchObject({ code: 'HY_ERR_PREREQUISITE', retryable: false });
+    expect(refused.message).toBe(
+      'no preset of connection erp has the value "Item" (id "Item:9"); set productPrefix/customerPrefix/categoryPrefix to route it',
+    );
+    expect(ctx.children).toHaveLength(1);
+  });
+
+  it('routes deletes to the real delete scope, and customers and categories by their prefixes', async () => {
+    const ctx = prerequisiteContext(acmeErp);
+    await prerequisites(request('message/deleted', 'Item:5'), ctx);
+    await prerequisites(request('message/deleted', 'Cust:77'), ctx);
+    await prerequisites(request('message/created', 'Cust:77'), ctx);
+    await prerequisites(request('message/created', 'Cat:5'), ctx);
+    expect(ctx.children).toEqual([
+      { scope: 'product/deleted', externalId: 'Item:5' },
+      { scope: 'customer/deleted', externalId: 'Cust:77' },
+      { scope: 'customer/updated', externalId: 'Cust:77' },
+      { scope: 'product_category/updated', externalId: 'Cat:5' },
+    ]);
+  });
+
+  it('refuses ids without a prefix and deletes of categories, which have no scope', async () => {
+    const ctx = prerequisiteContext(acmeErp);
+    for (const id of ['1234', ':1234', null]) {
+      expect(await rejection(prerequisites(request('message/created', id), ctx))).toMatchObject({ code: 'HY_ERR_PREREQUISITE' });
+    }
+    const category = await rejection(prerequisites(request('message/deleted', 'Cat:5'), ctx));
+    expect(category.message).toMatch(/no scope product_category\/deleted/);
+    expect(ctx.children).toEqual([]);
+  });
+
+  it('leaves requests of real types alone', async () => {
+    const ctx = prerequisiteContext(acmeErp);
+    expect(await prerequisites(request('product/updated', 'Item:1'), ctx)).toBeUndefined();
+    expect(await prerequisites(request('customer/deleted', 'Cust:1'), ctx)).toBeUndefined();
+    expect(ctx.children).toEqual([]);
+    expect(ctx.logs).toEqual([]);
+  });
+
+  it('routes the ids of real ERP hooks to children whose get finds the record', async () => {
+    const { erp, receiver, settings } = await setup();
+    erp.setPrefixes({ item: 'Article' });
+    erp.createItem({ name: 'Mug' });
+    erp.createCustomer({ name: 'Ada' });
+    await erp.settle();
+    const sent = receiver.hooks.flatMap((h) => (h.json as { notifications: Array<{ event: string; id: string }> }).notifications);
+    expect(sent).toEqual([
+      { event: 'item.changed', id: 'Article:1000' },
+      { event: 'customer.changed', id: 'Cust:1000' },
+    ]);
+
+    const ctx = prerequisiteContext(acmeErp, { productPrefix: 'Article' });
+    for (const { id } of sent) await prerequisites(request('message/created', id), ctx);
+    const records = await Promise.all(
+      ctx.children.map((child) => integration.get(child.scope === 'product/updated' ? 'product' : 'customer', child.externalId, writeContext(settings))),
+    );
+    expect(records).toEqual([expect.objectContaining({ name: 'Mug' }), expect.objectContaining({ name: 'Ada' })]);
+  });
+});

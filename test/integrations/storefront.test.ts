@@ -1,0 +1,173 @@
+/**
+ * The storefront integration against the real demo shop: reads, idempotent creates, updates,
+ * deletes, and how the shop's failures are classified for the engine's retries.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { startDemoShop, type DemoShop } from '../../src/demo/shop.js';
+import { BUILTIN_INTEGRATIONS } from '../../src/integrations/registry.js';
+import { storefront } from '../../src/integrations/storefront/index.js';
+import { startReceiver } from '../demo/receiver.js';
+import { deadUrl, methodsOf, rejection, writeContext } from './context.js';
+
+const TOKEN = 'shop-token';
+const integration = methodsOf(storefront);
+
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+});
+
+async function setup(): Promise<{ shop: DemoShop; settings: Record<string, unknown> }> {
+  const receiver = await startReceiver();
+  closers.push(() => receiver.close());
+  const shop = await startDemoShop({ hubUrl: receiver.url, webhookKey: 'hook-key', accessToken: TOKEN, retryDelaysMs: [1] });
+  closers.push(() => shop.close());
+  return { shop, settings: { baseUrl: shop.url, accessToken: TOKEN } };
+}
+
+describe('declaration', () => {
+  it('is built in, keeps its receiver, and makes address hooks requests for their customer', () => {
+    expect(BUILTIN_INTEGRATIONS.get('storefront')).toBe(storefront);
+    expect(storefront.receiver.hook).toEqual({ from: 'header', name: 'x-shopify-topic' });
+    expect(storefront.parents).toEqual([{ type: 'customer_address', parent: 'customer', parentId: { from: 'body', path: 'customer_id' } }]);
+  });
+});
+
+describe('get', () => {
+  it('reads products, customers and orders unwrapped, and null for a missing record', async () => {
+    const { shop, settings } = await setup();
+    const ctx = writeContext(settings);
+    const product = shop.createProduct({ title: 'Mug', variants: [{ sku: 'MUG', price: 9 }] });
+    const customer = shop.createCustomer({ email: 'ada@example.com', addresses: [{ city: 'Oslo' }] });
+    const order = shop.createOrder({ customer_id: customer.id, line_items: [{ title: 'Mug', price: 9 }] });
+
+    expect(await integration.get('product', String(product.id), ctx)).toEqual(product);
+    expect(await integration.get('customer', String(customer.id), ctx)).toEqual(customer);
+    expect(await integration.get('transaction', String(order.id), ctx)).toEqual(order);
+    expect(await integration.get('product', '9999', ctx)).toBeNull();
+    expect(await integration.get('customer', String(product.id), ctx)).toBeNull();
+  });
+
+  it('refuses types it cannot read and ids that are not shop ids', async () => {
+    const { settings } = await setup();
+    const ctx = writeContext(settings);
+    for (const type of ['customer_address', 'gift_card', 'message'] as const) {
+      const error = await rejection(integration.get(type, '1', ctx));
+      expect(error).toMatchObject({ code: 'HY_ERR_INTEGRATION_UNSUPPORTED', retryable: false });
+      expect(error.message).toContain(type);
+    }
+    expect(await rejection(integration.get('product', 'Item:1', ctx))).toMatchObject({ code: 'HY_ERR_DESTINATION_REJECTED', retryable: false });
+  });
+});
+
+describe('writes', () => {
+  it('creates a product and a customer, which then read back', async () => {
+    const { shop, settings } = await setup();
+    const ctx = writeContext(settings, { idempotencyKey: 'shop:1' });
+    const { externalId } = await integration.create('product', { title: 'Linen Shirt', vendor: 'Northwind', variants: [{ sku: 'S', price: '49' }] }, ctx);
+    expect(externalId).toBe('1001');
+    expect(await integration.get('product', externalId, ctx)).toMatchObject({ id: 1001, title: 'Linen Shirt', vendor: 'Northwind' });
+    expect(ctx.logs).toEqual([{ step: 'create', detail: expect.stringContaining('product 1001') }]);
+
+    const customer = await integration.create('customer', { email: 'ada@example.com', first_name: 'Ada' }, writeContext(settings, { idempotencyKey: 'shop:2' }));
+    expect(shop.customers.get(Number(customer.externalId))).toMatchObject({ email: 'ada@example.com', first_name: 'Ada' });
+  });
+
+  it('creates once for the same idempotency key, as when a create is retried after a lost answer', async () => {
+    const { shop, settings } = await setup();
+    const first = await integration.create('product', { title: 'Mug' }, writeContext(settings, { idempotencyKey: 'shop:42' }));
+    const again = await integration.create('product', { title: 'Mug' }, writeContext(settings, { idempotencyKey: 'shop:42' }));
+    expect(again).toEqual(first);
+    expect(shop.products.size).toBe(1);
+    expect(shop.writes.count('products', 'create')).toBe(1);
+    await integration.create('product', { title: 'Mug' }, writeContext(settings, { idempotencyKey: 'shop:43' }));
+    expect(shop.products.size).toBe(2);
+  });
+
+  it('updates products and customers', async () => {
+    const { shop, settings } = await setup();
+    const ctx = writeContext(settings);
+    const product = shop.createProduct({ title: 'Mug', tags: 'kitchen' });
+    const customer = shop.createCustomer({ email: 'ada@example.com' });
+    await integration.update('product', String(product.id), { title: 'Big Mug' }, ctx);
+    await integration.update('customer', String(customer.id), { last_name: 'Lovelace' }, ctx);
+    expect(shop.products.get(product.id)).toMatchObject({ title: 'Big Mug', tags: 'kitchen' });
+    expect(shop.customers.get(customer.id)).toMatchObject({ email: 'ada@example.com', last_name: 'Lovelace' });
+    const missing = await rejection(integration.update('product', '9999', { title: 'x' }, ctx));
+    expect(missing).toMatchObject({ code: 'HY_ERR_DESTINATION_REJECTED', retryable: false });
+  });
+
+  it('deletes, and a delete of a record already gone succeeds', async () => {
+    const { shop, settings } = await setup();
+    const ctx = writeContext(settings);
+    const product = shop.createProduct({ title: 'Mug' });
+    await integration.delete('product', String(product.id), ctx);
+    expect(shop.products.size).toBe(0);
+    await integration.delete('product', String(product.id), ctx);
+    expect(ctx.logs).toEqual([{ step: 'delete', detail: expect.stringContaining('already gone') }]);
+    expect(shop.writes.count('products', 'delete')).toBe(1);
+  });
+
+  it('treats transactions as read-only', async () => {
+    const { settings } = await setup();
+    const ctx = writeContext(settings);
+    for (const attempt of [
+      integration.create('transaction', { note: 'x' }, ctx),
+      integration.update('transaction', '3001', { note: 'x' }, ctx),
+      integration.delete('transaction', '3001', ctx),
+    ]) {
+      expect(await rejection(attempt)).toMatchObject({ code: 'HY_ERR_INTEGRATION_UNSUPPORTED', retryable: false });
+    }
+  });
+});
+
+describe('failures', () => {
+  it('makes a 500 retryable and a 422 permanent', async () => {
+    const { shop, settings } = await setup();
+    const ctx = writeContext(settings);
+    shop.failRequests({ method: 'POST', pathIncludes: '/admin/products', times: 1 });
+    expect(await rejection(integration.create('product', { title: 'Mug' }, ctx))).toMatchObject({ code: 'HY_ERR_DESTINATION_FAILED', retryable: true });
+    expect(shop.products.size).toBe(0);
+
+    const refused = await rejection(integration.create('product', { vendor: 'no title' }, ctx));
+    expect(refused).toMatchObject({ code: 'HY_ERR_DESTINATION_REJECTED', retryable: false });
+    expect(refused.message).toContain("can't be blank");
+  });
+
+  it('makes a 429 retryable', async () => {
+    const { shop, settings } = await setup();
+    shop.failRequests({ method: 'GET', status: 429, times: 1 });
+    // The demo shop sends no Retry-After, so there is no wait to pass on.
+    expect(await rejection(integration.get('product', '1001', writeContext(settings)))).toMatchObject({
+      code: 'HY_ERR_DESTINATION_FAILED',
+      retryable: true,
+      retryAfterMs: null,
+    });
+  });
+
+  it('makes an unreachable shop retryable', async () => {
+    const ctx = writeContext({ baseUrl: await deadUrl(), accessToken: TOKEN });
+    expect(await rejection(integration.get('product', '1001', ctx))).toMatchObject({ code: 'HY_ERR_DESTINATION_UNREACHABLE', retryable: true });
+  });
+
+  it('makes a wrong access token permanent', async () => {
+    const { settings } = await setup();
+    const ctx = writeContext({ ...settings, accessToken: 'wrong' });
+    expect(await rejection(integration.get('product', '1001', ctx))).toMatchObject({ code: 'HY_ERR_DESTINATION_REJECTED', retryable: false });
+  });
+
+  it('fails permanently, naming the setting, when a setting is missing or wrong', async () => {
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ accessToken: TOKEN }, /setting "baseUrl" .* is missing/],
+      [{ baseUrl: 'http://127.0.0.1:1' }, /setting "accessToken" .* is missing/],
+      [{ baseUrl: 'http://127.0.0.1:1', accessToken: 7 }, /setting "accessToken" .* not a non-empty string/],
+      [{ baseUrl: 'not a url', accessToken: TOKEN }, /setting "baseUrl" .* is not a URL/],
+    ];
+    for (const [settings, message] of cases) {
+      const error = await rejection(integration.get('product', '1001', writeContext(settings, { connection: 'shop' })));
+      expect(error).toMatchObject({ code: 'HY_ERR_CONFIG_INVALID', retryable: false });
+      expect(error.message).toMatch(message);
+      expect(error.message).toContain('connection shop');
+    }
+  });
+});
