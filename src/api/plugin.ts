@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { HubConfig } from '../config/load.js';
 import { scopeEnablement } from '../config/load.js';
-import { HOOK_STATUSES, TRANSFER_STATUSES, type StoredHook } from '../domain/types.js';
+import { DATA_TYPES, HOOK_STATUSES, TRANSFER_STATUSES, type StoredHook } from '../domain/types.js';
 import { HyError } from '../errors.js';
 import { matchesDigest, secretDigest } from '../ingest/credentials.js';
 import type { Store } from '../store/store.js';
@@ -30,6 +30,7 @@ const transfersQuery = z.strictObject({
   limit,
 });
 const idParam = z.strictObject({ id: z.coerce.number().int().min(1) });
+const recordParams = z.strictObject({ type: z.enum(DATA_TYPES), id: z.coerce.number().int().min(1) });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
@@ -77,7 +78,15 @@ export async function apiPlugin(app: FastifyInstance, options: ApiOptions): Prom
     const { id } = parse(idParam, request.params);
     const transfer = await store.getTransfer(id);
     if (!transfer) throw new HyError('HY_ERR_TRANSFER_NOT_FOUND', String(id));
-    return { transfer };
+    const [activity, children] = await Promise.all([store.activityOf(id), store.childrenOf(id)]);
+    return { transfer, activity, children };
+  });
+
+  app.get('/api/records/:type/:id', async (request) => {
+    const { type, id } = parse(recordParams, request.params);
+    const record = await store.getHubRecord(id);
+    if (!record || record.type !== type) throw new HyError('HY_ERR_RECORD_NOT_FOUND', `no hub ${type} ${id}`);
+    return { record, externalIds: await store.externalIdsOfHubRecord(id) };
   });
 
   app.get('/api/connections', async () => ({
