@@ -70,3 +70,178 @@ describe('echoes and loops', () => {
     expect(w.shop.writes.count('products')).toBe(productWrites);
   });
 });
+
+describe('orders', () => {
+  it('lands orders/updated and orders/message_added on transaction/updated, and the integration cannot tell them apart', async () => {
+    world = await startWorld();
+    const w = world;
+    const { storefront } = await import('../src/integrations/storefront/index.js');
+    const seen: unknown[][] = [];
+    const get = storefront.get!;
+    storefront.get = async (type, externalId, ctx) => {
+      if (type === 'transaction') seen.push([type, externalId]);
+      return get.call(storefront, type, externalId, ctx);
+    };
+    let order: { id: number };
+    try {
+      order = w.shop.createOrder({ email: 'ada@example.com', line_items: [{ sku: 'MUG-1', title: 'Mug', quantity: 1, price: '12.50' }] });
+      await w.settle();
+      w.shop.updateOrder(order.id, { financial_status: 'paid' });
+      await w.settle();
+      w.shop.addOrderMessage(order.id, 'Please gift-wrap');
+      await w.settle();
+    } finally {
+      storefront.get = get;
+    }
+    const hooks = (await w.api('/api/hooks?connection=shop&limit=50')).items;
+    const names: string[] = [];
+    for (const hook of hooks) names.push(...(await w.api(`/api/hooks/${hook.id}`)).notifications.map((n: any) => `${n.hookName}→${n.scope}`));
+    expect(names).toEqual(expect.arrayContaining(['orders/updated→transaction/updated', 'orders/message_added→transaction/updated']));
+    const updates = (await transfers(w, 'connection=shop&scope=transaction/updated')).filter((t) => t.status === 'succeeded');
+    expect(updates.length).toBe(2);
+    // What the integration was asked, for either hook: the same type and id, nothing else.
+    expect(seen.slice(1)).toEqual([
+      ['transaction', String(order!.id)],
+      ['transaction', String(order!.id)],
+    ]);
+    const hub = await w.api(`/api/records/transaction/${updates[0].hubId}`);
+    expect(hub.record.data).toMatchObject({ email: 'ada@example.com', payment: 'paid' });
+  });
+});
+
+describe('the ERP catch-all: message hooks with prefixed ids', () => {
+  it('resolves Item:… through the productPrefix preset into a product transfer, resolved by its child', async () => {
+    world = await startWorld((config) => {
+      config.connections.erp.scopes = ['message/created'];
+    });
+    const w = world;
+    const item = w.erp.createItem({ name: 'Desk lamp', sku: 'LAMP-1', price: 45, status: 'ACTIVE' });
+    await w.settle();
+    const message = (await transfers(w, 'connection=erp&scope=message/created')).at(-1);
+    expect(message).toMatchObject({ status: 'succeeded', reasonCode: 'resolved_by_child', externalId: item.code });
+    const shown = await w.api(`/api/transfers/${message.id}`);
+    expect(shown.children).toHaveLength(1);
+    expect(shown.children[0]).toMatchObject({ scope: 'product/updated', type: 'product', externalId: item.code, status: 'succeeded', requestType: 'child' });
+    // And on to the shop.
+    const products = [...w.shop.products.values()].filter((p) => p.variants[0]?.sku === 'LAMP-1');
+    expect(products).toHaveLength(1);
+    expect(products[0]).toMatchObject({ title: 'Desk lamp', status: 'active' });
+  });
+
+  it('follows a changed preset: the new prefix routes, the old one is refused with the reason', async () => {
+    world = await startWorld((config) => {
+      config.connections.erp.presets = { productPrefix: 'Article', customerPrefix: 'Cust' };
+    });
+    const w = world;
+    w.erp.setPrefixes({ item: 'Article' });
+    const article = w.erp.createItem({ name: 'Chair', sku: 'CH-1', price: 80, status: 'ACTIVE' });
+    w.erp.sendNotifications([{ event: 'item.changed', id: 'Item:77' }]);
+    await w.settle();
+    const messages = await transfers(w, 'connection=erp&scope=message/created');
+    const routed = messages.find((t) => t.externalId === article.code);
+    expect(article.code.startsWith('Article:')).toBe(true);
+    expect(routed).toMatchObject({ status: 'succeeded', reasonCode: 'resolved_by_child' });
+    const refused = messages.find((t) => t.externalId === 'Item:77');
+    expect(refused).toMatchObject({ status: 'dead', lastErrorCode: 'HY_ERR_PREREQUISITE' });
+    expect(refused.lastError).toMatch(/"Item"/);
+  });
+
+  it('turns one hook listing five ids into five independent transfers; one failing fails only itself', async () => {
+    world = await startWorld();
+    const w = world;
+    w.erp.pauseHooks();
+    const codes = ['A', 'B', 'C', 'D', 'E'].map((letter) => w.erp.createItem({ name: `Item ${letter}`, sku: `SKU-${letter}`, price: 10, status: 'ACTIVE' }).code);
+    w.erp.failRequests({ method: 'GET', pathIncludes: encodeURIComponent(codes[2]!), status: 422 });
+    w.erp.resumeHooks();
+    w.erp.touchMany(codes);
+    await w.settle();
+    const oneHook = (await w.api('/api/hooks?connection=erp&limit=100')).items;
+    const listing = [];
+    for (const hook of oneHook) {
+      const detail = await w.api(`/api/hooks/${hook.id}`);
+      if (detail.notifications.length === 5) listing.push(detail);
+    }
+    expect(listing).toHaveLength(1);
+    const children = (await transfers(w, 'connection=erp&scope=product/updated')).filter((t) => codes.includes(t.externalId));
+    const byCode = new Map<string, any[]>();
+    for (const child of children) byCode.set(child.externalId, [...(byCode.get(child.externalId) ?? []), child]);
+    for (const [i, code] of codes.entries()) {
+      const statuses = (byCode.get(code) ?? []).map((t) => t.status);
+      if (i === 2) expect(statuses.every((s) => s === 'dead')).toBe(true);
+      else expect(statuses).toContain('succeeded');
+    }
+    const failed = (await transfers(w, 'connection=erp&scope=message/created')).filter((t) => t.externalId === codes[2]);
+    expect(failed.every((t) => t.status === 'dead' && t.lastErrorCode === 'HY_ERR_CHILD_FAILED')).toBe(true);
+    for (const [i, letter] of ['A', 'B', 'C', 'D', 'E'].entries()) {
+      const inShop = [...w.shop.products.values()].filter((p) => p.variants[0]?.sku === `SKU-${letter}`);
+      expect(inShop, letter).toHaveLength(i === 2 ? 0 : 1);
+    }
+  });
+});
+
+describe('child hooks become parent hooks', () => {
+  it('turns an address hook into a customer transfer, and a debounced burst of 50 into at most 2', async () => {
+    world = await startWorld((config) => {
+      config.connections.shop.noise = { customer_address: { debounce: '300ms' } };
+    });
+    const w = world;
+    const customer = w.shop.createCustomer({
+      email: 'grace@example.com',
+      first_name: 'Grace',
+      last_name: 'Hopper',
+      addresses: [{ address1: '1 Navy Way', city: 'Arlington', zip: '22201', country_code: 'US' }],
+    });
+    await w.settle();
+    const addressId = customer.addresses[0]!.id;
+    w.shop.updateCustomer(customer.id, { last_name: 'Hopper-Murray' });
+    for (let i = 0; i < 50; i++) w.shop.useAddress(customer.id, addressId);
+    await w.settle();
+
+    const fromAddresses = (await transfers(w, 'connection=shop&scope=customer/updated')).filter((t) => t.origin?.startsWith('customer_address/updated'));
+    expect(fromAddresses.length).toBeGreaterThanOrEqual(1);
+    expect(fromAddresses.length).toBeLessThanOrEqual(2);
+    expect(fromAddresses[0]).toMatchObject({ type: 'customer', externalId: String(customer.id) });
+    // Every address hook is accounted for: the ones not planned as a transfer were absorbed.
+    const hooks = (await w.api('/api/hooks?connection=shop&limit=500')).items;
+    let absorbed = 0;
+    for (const hook of hooks) {
+      for (const n of (await w.api(`/api/hooks/${hook.id}`)).notifications) if (/coalesced into transfer/.test(n.reason ?? '')) absorbed += 1;
+    }
+    expect(absorbed).toBeGreaterThanOrEqual(49 - fromAddresses.length);
+    const inErp = [...w.erp.customers.values()].filter((c) => c.email === 'grace@example.com');
+    expect(inErp).toHaveLength(1);
+    expect(inErp[0]).toMatchObject({ name: 'Grace Hopper-Murray', status: 'ACTIVE' });
+  });
+});
+
+describe('deletes', () => {
+  it('skips a shop delete while delete hooks are off', async () => {
+    world = await startWorld();
+    const w = world;
+    const product = w.shop.createProduct({ title: 'Vase', status: 'active', variants: [{ sku: 'VASE-1', price: '20.00' }] });
+    await w.settle();
+    w.shop.deleteProduct(product.id);
+    await w.settle();
+    const deletes = await transfers(w, 'connection=shop&scope=product/deleted');
+    expect(deletes).toHaveLength(1);
+    expect(deletes[0]).toMatchObject({ status: 'skipped', reasonCode: 'delete_off', requestType: 'delete' });
+    expect(erpItemsWithSku(w, 'VASE-1')).toMatchObject([{ status: 'ACTIVE' }]);
+  });
+
+  it('with a delete_triggered_update mapping deactivates the ERP item and deletes nothing', async () => {
+    world = await startWorld((config) => {
+      config.connections.shop.scopes.push('product/deleted');
+    });
+    const w = world;
+    const product = w.shop.createProduct({ title: 'Bowl', status: 'active', variants: [{ sku: 'BOWL-1', price: '9.00' }] });
+    await w.settle();
+    w.shop.deleteProduct(product.id);
+    await w.settle();
+    const deletes = await transfers(w, 'connection=shop&scope=product/deleted');
+    expect(deletes[0]).toMatchObject({ status: 'succeeded', reasonCode: 'delete_triggered_update' });
+    expect(erpItemsWithSku(w, 'BOWL-1')).toMatchObject([{ status: 'INACTIVE', name: 'Bowl' }]);
+    expect(w.erp.writes.count('items', 'delete')).toBe(0);
+    const hub = await w.api(`/api/records/product/${deletes[0].hubId}`);
+    expect(hub.record).toMatchObject({ deleted: false, data: { active: false } });
+  });
+});
