@@ -4,6 +4,8 @@ import { resolve as resolvePath } from 'node:path';
 import { loadConfigFile, type HubConfig } from '../config/load.js';
 import { createHub, type Hub } from '../server.js';
 import { openStore } from '../store/index.js';
+import { startDemoActivity, startDemoSystems, demoGuide } from '../demo/run.js';
+import { demoEnv } from '../demo/keys.js';
 import { reportLoadError, type Output } from './commands.js';
 
 export interface ServeOptions {
@@ -12,9 +14,14 @@ export interface ServeOptions {
   port?: number;
   host?: string;
   env?: Record<string, string | undefined>;
+  /** Fastify's JSON log lines on stdout (default true); the demo prints its own, shorter lines. */
+  logger?: boolean;
 }
 
-/** Starts a hub; resolves with it once it listens, or with an exit code when it cannot start. */
+/**
+ * Starts a hub; resolves with it once it listens, or with an exit code when the config is bad.
+ * Rejects when it cannot listen (port in use, say), after closing what it opened.
+ */
 export async function startServe(options: ServeOptions, output: Output): Promise<{ hub: Hub; address: string; config: HubConfig } | number> {
   let config: HubConfig;
   try {
@@ -25,18 +32,29 @@ export async function startServe(options: ServeOptions, output: Output): Promise
   for (const warning of config.warnings) output.err(`warning: ${warning}`);
   const env = options.env ?? process.env;
   const store = await openStore({ dataDir: options.data, durability: config.store.durability, appendThread: true });
-  const hub = await createHub({ config, store, logger: true, adminToken: env.HOOKYARD_ADMIN_TOKEN || null });
-  const address = await hub.listen(options.port ?? config.server.port, options.host ?? config.server.host);
+  const hub = await createHub({ config, store, logger: options.logger ?? true, adminToken: env.HOOKYARD_ADMIN_TOKEN || null });
+  let address: string;
+  try {
+    address = await hub.listen(options.port ?? config.server.port, options.host ?? config.server.host);
+  } catch (error) {
+    // The workers already run and the store is open: stop them, or the process would not exit.
+    await hub.close();
+    throw error;
+  }
   output.out(`hookyard listening on ${address} — store: sqlite in ${resolvePath(options.data)}, ${config.connections.size} connection(s)`);
   return { hub, address, config };
 }
 
-/** Resolves when a signal has closed the hub. SIGTERM and SIGINT both drain and exit 0. */
-function untilSignal(hub: Hub, output: Output): Promise<number> {
+function isAddressInUse(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | null)?.code === 'EADDRINUSE';
+}
+
+/** Resolves when a signal has run `close` (which closes the hub). SIGTERM and SIGINT both drain and exit 0. */
+function untilSignal(close: () => Promise<void>, output: Output): Promise<number> {
   return new Promise((resolve) => {
     const stop = (signal: string) => {
       output.out(`${signal}: stopping — no new hooks; committing what was taken`);
-      hub.close().then(
+      close().then(
         () => resolve(0),
         (error: unknown) => {
           output.err(`error while stopping: ${(error as Error).message}`);
@@ -50,36 +68,65 @@ function untilSignal(hub: Hub, output: Output): Promise<number> {
 }
 
 export async function serveCommand(options: ServeOptions, output: Output): Promise<number> {
-  const started = await startServe(options, output);
+  let started: Awaited<ReturnType<typeof startServe>>;
+  try {
+    started = await startServe(options, output);
+  } catch (error) {
+    if (!isAddressInUse(error)) throw error;
+    output.err(`cannot listen: ${(error as Error).message}; choose another port with --port`);
+    return 1;
+  }
   if (typeof started === 'number') return started;
-  return untilSignal(started.hub, output);
+  const { hub } = started;
+  return untilSignal(() => hub.close(), output);
 }
 
 const projectRoot = resolvePath(fileURLToPath(import.meta.url), '../../..');
 
-/** The demo configuration's secrets; the demo config reads them from the environment with these as defaults. */
-export const DEMO_KEYS = { shop: 'demo-shop-key', erp: 'demo-erp-key' } as const;
-
+/**
+ * `hookyard demo` (npm start): a demo shop and ERP on ports the OS picks, a hub between them on
+ * PORT (default 8080) with its store in HOOKYARD_DATA (default .hookyard), starting data and a
+ * change every 2 s, so data is seen flowing within seconds.
+ */
 export async function runDemo(output: Output): Promise<number> {
   const port = process.env.PORT ? Number(process.env.PORT) : 8080;
-  const data = process.env.HOOKYARD_DATA ?? '.hookyard';
-  const started = await startServe({ config: resolvePath(projectRoot, 'examples/demo.yaml'), data, port, host: '127.0.0.1' }, output);
-  if (typeof started === 'number') return started;
-  const base = started.address;
-  output.out(
-    [
-      '',
-      'Send it a hook:',
-      `  curl -s -X POST ${base}/hooks/shop -H 'X-Shop-Webhook-Key: ${DEMO_KEYS.shop}' \\`,
-      `       -H 'X-Shopify-Topic: products/update' -H 'Content-Type: application/json' -d '{"id": 1001, "title": "Mug"}'`,
-      `  curl -s -X POST ${base}/hooks/erp -H 'Authorization: Bearer ${DEMO_KEYS.erp}' \\`,
-      `       -H 'Content-Type: application/json' -d @examples/hooks/erp-notifications.json`,
-      'Then look:',
-      `  ${base}/api/hooks        what arrived, newest first`,
-      `  ${base}/api/transfers    the transfer requests they produced`,
-      `  ${base}/api/connections  each connection's scopes`,
-      'Ctrl-C stops it.',
-    ].join('\n'),
-  );
-  return untilSignal(started.hub, output);
+  // The demo systems are told the hub's URL before it listens, so the port must be known: no 0.
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    output.err(`PORT must be a port number from 1 to 65535, not "${process.env.PORT}"`);
+    return 1;
+  }
+  const data = process.env.HOOKYARD_DATA || '.hookyard';
+  const systems = await startDemoSystems(`http://127.0.0.1:${port}`);
+  let started: Awaited<ReturnType<typeof startServe>>;
+  try {
+    started = await startServe(
+      {
+        config: resolvePath(projectRoot, 'examples/demo.yaml'),
+        data,
+        port,
+        host: '127.0.0.1',
+        env: { ...process.env, ...demoEnv({ shop: systems.shop.url, erp: systems.erp.url }) },
+        logger: false,
+      },
+      output,
+    );
+  } catch (error) {
+    await systems.close();
+    if (!isAddressInUse(error)) throw error;
+    output.err(`port ${port} is in use (another demo or hub?). Run this one on another port: PORT=8090 npm start`);
+    return 1;
+  }
+  if (typeof started === 'number') {
+    await systems.close();
+    return started;
+  }
+  const { hub, address } = started;
+  output.out(demoGuide(address, systems));
+  const activity = startDemoActivity({ store: hub.store, systems, print: (line) => output.out(line) });
+  // Traffic stops first, then the hub drains (its transfers still reach the systems), then the systems go.
+  return untilSignal(async () => {
+    await activity.stop();
+    await hub.close();
+    await systems.close();
+  }, output);
 }

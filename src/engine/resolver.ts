@@ -62,16 +62,19 @@ export class HookResolver {
   /** Claims and resolves one batch; resolves with the number of hooks written. */
   async runOnce(): Promise<number> {
     const { store, clock, worker, batch, leaseMs } = this.options;
-    const hooks = await store.claimHooks(worker, batch, clock.now(), leaseMs);
+    // One time for the batch: a request planned with a debounce window runs exactly that long
+    // after the time it is recorded with.
+    const now = clock.now();
+    const hooks = await store.claimHooks(worker, batch, now, leaseMs);
     if (hooks.length === 0) return 0;
     const resolutions: HookResolution[] = [];
-    for (const hook of hooks) resolutions.push(await this.resolveOne(hook));
-    const saved = await store.saveResolutions(worker, resolutions, clock.now());
+    for (const hook of hooks) resolutions.push(await this.resolveOne(hook, now));
+    const saved = await store.saveResolutions(worker, resolutions, now);
     if (saved > 0) this.options.onSaved?.();
     return saved;
   }
 
-  private async resolveOne(hook: StoredHook): Promise<HookResolution> {
+  private async resolveOne(hook: StoredHook, now: number): Promise<HookResolution> {
     const connection = this.options.config.connections.get(hook.connection);
     if (!connection) {
       return {
@@ -84,7 +87,7 @@ export class HookResolver {
       };
     }
     try {
-      const result = await interpretHook(connection, hook, this.options.clock.now());
+      const result = await interpretHook(connection, hook, now);
       return { hookId: hook.id, ...result };
     } catch (error) {
       this.options.onError?.(error);

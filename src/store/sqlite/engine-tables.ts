@@ -90,7 +90,7 @@ export class EngineTables {
           reasonCode: o.reasonCode,
           errorCode: o.errorCode,
           error: o.error,
-          runAt: o.runAt ?? now,
+          runAt: o.runAt,
           hubId: o.hubId,
           resolvedBy: o.resolvedBy,
           finishedAt: final ? now : null,
