@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { tempDir } from '../helpers/hub.js';
 import { storeContract } from './store.contract.js';
+import { engineContract } from './engine.contract.js';
 
 storeContract('sqlite', () => {
   const dir = tempDir();
@@ -63,6 +64,14 @@ storeContract('sqlite with the append thread', () => {
   const dir = tempDir();
   return {
     open: async () => openSqliteStore({ file: join(dir.path, 'hookyard.db'), appendThread: true }),
+    dispose: async () => dir.remove(),
+  };
+});
+
+engineContract('sqlite', () => {
+  const dir = tempDir();
+  return {
+    open: async () => openSqliteStore({ file: join(dir.path, 'hookyard.db') }),
     dispose: async () => dir.remove(),
   };
 });

@@ -1,0 +1,145 @@
+/**
+ * The Store contract, engine side: claims in per-record order with leases, outcomes guarded by
+ * the lease, hub changes with their fan-out, cross-references, echoes, coalescing.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PlannedTransfer } from '../../src/domain/types.js';
+import { makeScope } from '../../src/domain/scope.js';
+import { HubConflictError, type HubChange, type NewTransfer, type Store, type TransferOutcome } from '../../src/store/store.js';
+import type { StoreFactory } from './store.contract.js';
+
+const T0 = Date.UTC(2026, 0, 1);
+const LEASE = 30_000;
+const ok: TransferOutcome = { status: 'succeeded', reason: null, reasonCode: null, errorCode: null, error: null, runAt: null, hubId: null, resolvedBy: null };
+
+/** Queues to_hub requests for (connection, external id) pairs through a resolved hook. */
+async function queue(store: Store, requests: Array<[string, string]>, now = T0, runAt = now): Promise<number[]> {
+  const [hookId] = await store.appendHooks([{ connection: 'shop', headers: {}, segments: [], contentType: null, body: Buffer.from('{}') }], now);
+  await store.claimHooks('r', 10, now, LEASE);
+  const scope = makeScope('product/updated', 'p');
+  const transfers: PlannedTransfer[] = requests.map(([connection, externalId], seq) => ({
+    seq,
+    trackingId: `t${seq}`,
+    connection,
+    type: 'product',
+    direction: 'to_hub',
+    scope: 'product/updated',
+    externalId,
+    requestType: 'standard',
+    status: 'queued',
+    reason: null,
+    reasonCode: null,
+    runAt,
+    origin: null,
+  }));
+  await store.saveResolutions(
+    'r',
+    [{ hookId: hookId!, status: 'resolved', errorCode: null, errorMessage: null, notifications: requests.map(([, id], seq) => ({ seq, hookName: 'x', scope, externalId: id, status: 'planned' as const, reason: null })), transfers }],
+    now,
+  );
+  return (await store.transfersOf(hookId!)).map((t) => t.id);
+}
+
+function fanOutTo(connection: string, parentId: number): Omit<NewTransfer, 'hubId'> {
+  return { trackingId: 'f', parentId, hookId: null, connection, type: 'product', direction: 'from_hub', scope: 'product/updated', externalId: null, requestType: 'standard', sourceConnection: 'shop', origin: null };
+}
+
+export function engineContract(adapter: string, factory: () => StoreFactory): void {
+  describe(`Store contract, engine: ${adapter}`, () => {
+    let made: StoreFactory;
+    let store: Store;
+    beforeEach(async () => {
+      made = factory();
+      store = await made.open();
+    });
+    afterEach(async () => {
+      await store.close();
+      await made.dispose();
+    });
+
+    it('claims only the first request of each record, and the next one after it ends', async () => {
+      const [a1, b1] = await queue(store, [['shop', 'A'], ['shop', 'B']]);
+      const [a2] = await queue(store, [['shop', 'A']], T0 + 1);
+      // a2 was coalesced into a1 (still queued); make a real second one by claiming a1 first.
+      expect(a2).toBeUndefined();
+      const first = await store.claimTransfers('w1', 10, T0, LEASE);
+      expect(first.map((t) => t.id).sort()).toEqual([a1, b1].sort());
+      const [a3] = await queue(store, [['shop', 'A']], T0 + 2);
+      expect(a3).toBeDefined();
+      expect(await store.claimTransfers('w2', 10, T0 + 3, LEASE)).toEqual([]); // a1 still running
+      expect(await store.finishTransfer('w1', a1!, ok, [{ at: T0 + 4, step: 'done', detail: null }], {}, T0 + 4)).toBe(true);
+      expect((await store.claimTransfers('w2', 10, T0 + 5, LEASE)).map((t) => t.id)).toEqual([a3]);
+      expect(await store.activityOf(a1!)).toEqual([{ at: T0 + 4, step: 'done', detail: null }]);
+    });
+
+    it('hands a request to another worker after its lease expires, and ignores the old worker then', async () => {
+      const [id] = await queue(store, [['shop', 'A']]);
+      const [claimed] = await store.claimTransfers('dead-worker', 10, T0, LEASE);
+      expect(claimed!.attempts).toBe(1);
+      expect(await store.claimTransfers('w2', 10, T0 + LEASE - 1, LEASE)).toEqual([]);
+      const [again] = await store.claimTransfers('w2', 10, T0 + LEASE + 1, LEASE);
+      expect(again).toMatchObject({ id, status: 'running', attempts: 2 });
+      expect(await store.finishTransfer('dead-worker', id!, ok, [], {}, T0 + LEASE + 2)).toBe(false);
+      expect(await store.finishTransfer('w2', id!, ok, [], {}, T0 + LEASE + 3)).toBe(true);
+      expect(await store.getTransfer(id!)).toMatchObject({ status: 'succeeded', finishedAt: T0 + LEASE + 3 });
+    });
+
+    it('waits for run_at and keeps a retry on its row', async () => {
+      const [id] = await queue(store, [['shop', 'A']], T0, T0 + 1000);
+      expect(await store.claimTransfers('w', 10, T0 + 999, LEASE)).toEqual([]);
+      await store.claimTransfers('w', 10, T0 + 1000, LEASE);
+      const retry: TransferOutcome = { ...ok, status: 'retrying', errorCode: 'HY_ERR_DESTINATION_FAILED', error: '503', runAt: T0 + 5000 };
+      await store.finishTransfer('w', id!, retry, [], {}, T0 + 1001);
+      expect(await store.getTransfer(id!)).toMatchObject({ status: 'retrying', runAt: T0 + 5000, lastErrorCode: 'HY_ERR_DESTINATION_FAILED', finishedAt: null });
+      expect(await store.claimTransfers('w', 10, T0 + 4999, LEASE)).toEqual([]);
+      expect((await store.claimTransfers('w', 10, T0 + 5000, LEASE))[0]).toMatchObject({ id, attempts: 2 });
+    });
+
+    it('applies a hub change with its link and fan-out in one go, and refuses a stale version', async () => {
+      const [id] = await queue(store, [['shop', 'A']]);
+      await store.claimTransfers('w', 10, T0, LEASE);
+      const create: HubChange = { type: 'product', hubId: null, expectedVersion: null, data: { sku: 'S1', name: 'x' }, deleted: false, link: { connection: 'shop', externalId: 'A', replaceExisting: false }, fanOut: [fanOutTo('erp', id!), fanOutTo('till', id!)] };
+      const applied = await store.applyHubChange('w', id!, create, T0);
+      expect(applied!.fanOut).toHaveLength(2);
+      const hub = await store.getHubRecord(applied!.hubId);
+      expect(hub).toMatchObject({ type: 'product', data: { sku: 'S1', name: 'x' }, version: 1, deleted: false });
+      expect(await store.hubRecordByExternalId('shop', 'product', 'A')).toMatchObject({ id: applied!.hubId });
+      expect(await store.hubRecordByField('product', 'sku', 'S1')).toMatchObject({ id: applied!.hubId });
+      expect(await store.hubRecordByField('product', 'sku', 'S2')).toBeNull();
+      const out = await store.getTransfer(applied!.fanOut[0]!);
+      expect(out).toMatchObject({ direction: 'from_hub', connection: 'erp', hubId: applied!.hubId, status: 'queued' });
+
+      // The same fan-out again is absorbed by the queued requests.
+      const update = { ...create, hubId: applied!.hubId, expectedVersion: 1, link: null, data: { sku: 'S1', name: 'y' } };
+      expect((await store.applyHubChange('w', id!, update, T0 + 1))!.fanOut).toEqual(applied!.fanOut);
+      await expect(store.applyHubChange('w', id!, { ...update, expectedVersion: 1 }, T0 + 2)).rejects.toBeInstanceOf(HubConflictError);
+      expect(await store.applyHubChange('someone-else', id!, { ...update, expectedVersion: 2 }, T0 + 3)).toBeNull();
+    });
+
+    it('records links and echoes with the outcome; an echo is consumed once, and not after it expires', async () => {
+      const [id] = await queue(store, [['shop', 'A']]);
+      await store.claimTransfers('w', 10, T0, LEASE);
+      const applied = await store.applyHubChange('w', id!, { type: 'product', hubId: null, expectedVersion: null, data: {}, deleted: false, link: null, fanOut: [] }, T0);
+      await store.finishTransfer('w', id!, ok, [], {
+        link: { connection: 'erp', type: 'product', externalId: 'Item:1', hubId: applied!.hubId, writtenHash: 'h1' },
+        echo: { connection: 'erp', type: 'product', externalId: 'Item:1', expiresAt: T0 + 100 },
+      }, T0);
+      expect(await store.externalIdOf('erp', 'product', applied!.hubId)).toEqual({ externalId: 'Item:1', writtenHash: 'h1' });
+      expect(await store.consumeEcho('erp', 'product', 'Item:1', T0 + 50)).toBe(true);
+      expect(await store.consumeEcho('erp', 'product', 'Item:1', T0 + 51)).toBe(false);
+      await store.registerEcho('erp', 'product', 'Item:1', T0 + 100);
+      expect(await store.consumeEcho('erp', 'product', 'Item:1', T0 + 101)).toBe(false);
+      expect(await store.externalIdsOfHubRecord(applied!.hubId)).toEqual([{ connection: 'erp', type: 'product', externalId: 'Item:1' }]);
+    });
+
+    it('runs a child under the parent worker\'s lease and lists it under the parent', async () => {
+      const [id] = await queue(store, [['erp', 'Item:1']]);
+      await store.claimTransfers('w', 10, T0, LEASE);
+      const child = await store.startChild('w', { trackingId: 't', parentId: id!, hookId: null, connection: 'erp', type: 'product', direction: 'to_hub', scope: 'product/updated', externalId: 'Item:1', hubId: null, requestType: 'child', sourceConnection: null, origin: 'message/created Item:1' }, T0, LEASE);
+      expect(child).toMatchObject({ status: 'running', parentId: id, attempts: 1 });
+      expect(await store.claimTransfers('other', 10, T0 + 1, LEASE)).toEqual([]);
+      expect(await store.finishTransfer('w', child.id, ok, [], {}, T0 + 2)).toBe(true);
+      expect((await store.childrenOf(id!)).map((t) => t.id)).toEqual([child.id]);
+    });
+  });
+}
