@@ -112,6 +112,16 @@ presets:
     dir.remove();
   });
 
+  it('refuses a catch-all scope whose control type has no mapping collection, and accepts it with one', () => {
+    const base = `connections:\n  erp:\n    integration: acme-erp\n    webhook: { apiKey: k }\n    settings: { baseUrl: "http://127.0.0.1:1", apiToken: t }\n    scopes: [message/created]\n`;
+    const problems = problemsOf(base);
+    expect(problems).toEqual([
+      'connections.erp.mappings.message: scope message/created carries the control type message, which needs a mapping collection: add mappings.message.to_hub (e.g. { sync: add_and_update })',
+    ]);
+    const config = fixtureConfig(`${base}    mappings: { message: { to_hub: { sync: add_and_update } } }\n`);
+    expect(config.connections.get('erp')!.integration.id).toBe('acme-erp');
+  });
+
   it('substitutes environment variables, with defaults', () => {
     const config = fixtureConfig(
       `connections:\n  s:\n    integration: storefront\n    webhook: { apiKey: "\${KEY}-\${SUFFIX:-x}" }\n`,
