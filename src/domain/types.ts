@@ -77,6 +77,8 @@ export interface IncomingHook {
   segments: string[];
   contentType: string | null;
   body: Buffer;
+  /** The sender's id for this delivery (webhook-id, X-GitHub-Delivery, …); re-deliveries share it. */
+  deliveryId?: string | null;
 }
 
 export interface StoredHook extends IncomingHook {

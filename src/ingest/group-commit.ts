@@ -5,11 +5,11 @@
  */
 import type { Clock } from '../clock.js';
 import type { IncomingHook } from '../domain/types.js';
-import type { Store } from '../store/store.js';
+import type { Appended, Store } from '../store/store.js';
 
 interface Waiting {
   hook: IncomingHook;
-  resolve: (id: number) => void;
+  resolve: (appended: Appended) => void;
   reject: (error: unknown) => void;
 }
 
@@ -17,7 +17,7 @@ export class GroupCommit {
   private pending: Waiting[] = [];
   private scheduled = false;
   private flushing: Promise<void> | null = null;
-  private readonly listeners: Array<(ids: number[]) => void> = [];
+  private readonly listeners: Array<(appended: Appended[]) => void> = [];
   /** When the last batch committed (clock time), for `busy`. */
   private lastCommitAt = Number.NEGATIVE_INFINITY;
 
@@ -27,16 +27,16 @@ export class GroupCommit {
     private readonly maxBatch: number,
   ) {}
 
-  /** Resolves with the hook's id once it is committed. */
-  append(hook: IncomingHook): Promise<number> {
-    return new Promise<number>((resolve, reject) => {
+  /** Resolves once the hook is committed, with its id (or, for a re-delivery, the first one's). */
+  append(hook: IncomingHook): Promise<Appended> {
+    return new Promise<Appended>((resolve, reject) => {
       this.pending.push({ hook, resolve, reject });
       this.schedule();
     });
   }
 
   /** Called with the ids of each committed batch (the resolver listens to wake up). */
-  onCommit(listener: (ids: number[]) => void): void {
+  onCommit(listener: (appended: Appended[]) => void): void {
     this.listeners.push(listener);
   }
 
@@ -70,13 +70,13 @@ export class GroupCommit {
     const batch = this.pending.splice(0, this.maxBatch);
     if (batch.length === 0) return;
     try {
-      const ids = await this.store.appendHooks(
+      const appended = await this.store.appendHooks(
         batch.map((w) => w.hook),
         this.clock.now(),
       );
       this.lastCommitAt = this.clock.now();
-      batch.forEach((w, i) => w.resolve(ids[i]!));
-      for (const listener of this.listeners) listener(ids);
+      batch.forEach((w, i) => w.resolve(appended[i]!));
+      for (const listener of this.listeners) listener(appended);
     } catch (error) {
       for (const w of batch) w.reject(error);
     }

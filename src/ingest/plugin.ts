@@ -7,7 +7,7 @@
  * definition takes it from a header or the URL without an expression (the common case): a
  * stranger's body is then never buffered.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ConnectionConfig, HubConfig } from '../config/load.js';
 import type { IncomingHook } from '../domain/types.js';
 import { HyError } from '../errors.js';
@@ -118,16 +118,15 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
       contentType: request.headers['content-type'] ?? null,
       body,
     };
-    const id = await commit.append(hook);
-    return { hook: id };
+    return commit.append(hook);
   };
 
-  app.post<{ Params: HookParams }>('/hooks/:connection', async (request, reply) => {
-    reply.code(202);
-    return receive(request);
-  });
-  app.post<{ Params: HookParams }>('/hooks/:connection/*', async (request, reply) => {
-    reply.code(202);
-    return receive(request);
-  });
+  // 202 for a hook taken; 200 with the first hook's id for a re-delivery, which creates nothing.
+  const handler = async (request: FastifyRequest<{ Params: HookParams }>, reply: FastifyReply) => {
+    const { id, duplicate } = await receive(request);
+    reply.code(duplicate ? 200 : 202);
+    return duplicate ? { hook: id, duplicate: true } : { hook: id };
+  };
+  app.post<{ Params: HookParams }>('/hooks/:connection', handler);
+  app.post<{ Params: HookParams }>('/hooks/:connection/*', handler);
 }

@@ -27,6 +27,11 @@ import type {
   TransferStatus,
 } from '../domain/types.js';
 
+export interface Appended {
+  id: number;
+  duplicate: boolean;
+}
+
 /** What a resolver worker writes for one hook, all in one transaction with the others of its batch. */
 export interface HookResolution {
   hookId: number;
@@ -145,8 +150,12 @@ export class HubConflictError extends Error {
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
 
-  /** Appends hooks in one transaction; resolves with their ids, in order, once committed. */
-  appendHooks(hooks: readonly IncomingHook[], now: number): Promise<number[]>;
+  /**
+   * Appends hooks in one transaction; resolves once committed with each one's id, in order. A hook
+   * whose delivery id its connection already had within the retention window is not stored again:
+   * it comes back as `duplicate` with the id of the hook first stored.
+   */
+  appendHooks(hooks: readonly IncomingHook[], now: number): Promise<Appended[]>;
 
   /**
    * Claims up to `limit` received hooks, oldest first, for `worker` until `now + leaseMs`.

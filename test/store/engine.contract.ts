@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PlannedTransfer } from '../../src/domain/types.js';
 import { makeScope } from '../../src/domain/scope.js';
 import { HubConflictError, type HubChange, type NewTransfer, type Store, type TransferOutcome } from '../../src/store/store.js';
-import type { StoreFactory } from './store.contract.js';
+import { appendIds, type StoreFactory } from './store.contract.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const LEASE = 30_000;
@@ -14,7 +14,7 @@ const ok: TransferOutcome = { status: 'succeeded', reason: null, reasonCode: nul
 
 /** Queues to_hub requests for (connection, external id) pairs through a resolved hook. */
 async function queue(store: Store, requests: Array<[string, string]>, now = T0, runAt = now): Promise<number[]> {
-  const [hookId] = await store.appendHooks([{ connection: 'shop', headers: {}, segments: [], contentType: null, body: Buffer.from('{}') }], now);
+  const [hookId] = await appendIds(store, [{ connection: 'shop', headers: {}, segments: [], contentType: null, body: Buffer.from('{}') }], now);
   await store.claimHooks('r', 10, now, LEASE);
   const scope = makeScope('product/updated', 'p');
   const transfers: PlannedTransfer[] = requests.map(([connection, externalId], seq) => ({

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { tempDir } from '../helpers/hub.js';
-import { storeContract } from './store.contract.js';
+import { appendIds, storeContract } from './store.contract.js';
 import { engineContract } from './engine.contract.js';
 
 storeContract('sqlite', () => {
@@ -19,7 +19,7 @@ describe('SQLite store', () => {
     const dir = tempDir();
     const file = join(dir.path, 'nested', 'deeper', 'hookyard.db');
     const first = openSqliteStore({ file });
-    const [id] = await first.appendHooks([{ connection: 'shop', headers: {}, segments: [], contentType: null, body: Buffer.from('kept') }], 1);
+    const [id] = await appendIds(first, [{ connection: 'shop', headers: {}, segments: [], contentType: null, body: Buffer.from('kept') }], 1);
     await first.close();
     expect(existsSync(file)).toBe(true);
     const second = openSqliteStore({ file });
@@ -33,7 +33,7 @@ describe('SQLite store', () => {
     const file = join(dir.path, 'hookyard.db');
     const a = openSqliteStore({ file });
     const b = openSqliteStore({ file });
-    await a.appendHooks([{ connection: 'c', headers: {}, segments: [], contentType: null, body: Buffer.from('x') }], 1);
+    await appendIds(a, [{ connection: 'c', headers: {}, segments: [], contentType: null, body: Buffer.from('x') }], 1);
     expect((await b.listHooks({ limit: 10 })).items).toHaveLength(1);
     await a.close();
     await b.close();

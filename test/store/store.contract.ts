@@ -7,6 +7,11 @@ import type { IncomingHook, Notification, PlannedTransfer } from '../../src/doma
 import { makeScope } from '../../src/domain/scope.js';
 import type { HookResolution, Store } from '../../src/store/store.js';
 
+/** The ids of appended hooks (none of these tests sends a delivery id twice). */
+export async function appendIds(store: Store, hooks: readonly IncomingHook[], now: number): Promise<number[]> {
+  return (await store.appendHooks(hooks, now)).map((appended) => appended.id);
+}
+
 export interface StoreFactory {
   open(): Promise<Store>;
   dispose(): Promise<void>;
@@ -69,16 +74,16 @@ export function storeContract(adapter: string, factory: () => StoreFactory): voi
     });
 
     it('appends hooks in one call and gives increasing ids in order', async () => {
-      const ids = await store.appendHooks([hook('shop', '{"id":1}'), hook('shop', '{"id":2}'), hook('erp', '{"id":3}')], T0);
+      const ids = await appendIds(store, [hook('shop', '{"id":1}'), hook('shop', '{"id":2}'), hook('erp', '{"id":3}')], T0);
       expect(ids).toHaveLength(3);
       expect(ids[0]! < ids[1]! && ids[1]! < ids[2]!).toBe(true);
-      const more = await store.appendHooks([hook('shop', '{}')], T0);
+      const more = await appendIds(store, [hook('shop', '{}')], T0);
       expect(more[0]! > ids[2]!).toBe(true);
     });
 
     it('keeps the raw bytes, headers, URL segments and content type exactly', async () => {
       const bytes = Buffer.from([0xff, 0x00, 0xfe, 0x7b, 0x22, 0x80]);
-      const [id] = await store.appendHooks(
+      const [id] = await appendIds(store, 
         [hook('shop', bytes, { segments: ['orders', 'ü x'], headers: { 'x-a': 'b, c' }, contentType: 'application/octet-stream' })],
         T0,
       );
@@ -92,13 +97,36 @@ export function storeContract(adapter: string, factory: () => StoreFactory): voi
       expect(stored!.receivedAt).toBe(T0);
     });
 
+    it('stores a delivery once: a re-delivery gets the first hook\'s id, in a later batch or the same one', async () => {
+      const first = await store.appendHooks([hook('shop', '{"a":1}', { deliveryId: 'd-1' })], T0);
+      expect(first).toEqual([{ id: expect.any(Number), duplicate: false }]);
+      const again = await store.appendHooks([hook('shop', '{"a":1}', { deliveryId: 'd-1' }), hook('shop', '{}', { deliveryId: 'd-2' }), hook('shop', '{}', { deliveryId: 'd-2' })], T0 + 1000);
+      expect(again[0]).toEqual({ id: first[0]!.id, duplicate: true });
+      expect(again[1]!.duplicate).toBe(false);
+      expect(again[2]).toEqual({ id: again[1]!.id, duplicate: true });
+      // The same delivery id on another connection is another delivery; no id means no dedup.
+      const other = await store.appendHooks([hook('erp', '{}', { deliveryId: 'd-1' }), hook('shop', '{}'), hook('shop', '{}')], T0 + 2000);
+      expect(other.map((a) => a.duplicate)).toEqual([false, false, false]);
+      expect(new Set(other.map((a) => a.id)).size).toBe(3);
+      expect((await store.listHooks({ limit: 50 })).items).toHaveLength(5);
+    });
+
+    it('forgets a delivery id after the retention window (72 h)', async () => {
+      const [first] = await store.appendHooks([hook('shop', '{}', { deliveryId: 'old' })], T0);
+      const [late] = await store.appendHooks([hook('shop', '{}', { deliveryId: 'old' })], T0 + 72 * 3_600_000 + 1);
+      expect(late!.duplicate).toBe(false);
+      expect(late!.id).not.toBe(first!.id);
+      const [again] = await store.appendHooks([hook('shop', '{}', { deliveryId: 'old' })], T0 + 72 * 3_600_000 + 2);
+      expect(again).toEqual({ id: late!.id, duplicate: true });
+    });
+
     it('answers null for an unknown hook or transfer', async () => {
       expect(await store.getHook(999_999)).toBeNull();
       expect(await store.getTransfer(999_999)).toBeNull();
     });
 
     it('claims received hooks oldest first, up to the limit', async () => {
-      const ids = await store.appendHooks([hook('shop', '1'), hook('shop', '2'), hook('shop', '3')], T0);
+      const ids = await appendIds(store, [hook('shop', '1'), hook('shop', '2'), hook('shop', '3')], T0);
       const claimed = await store.claimHooks('w1', 2, T0, LEASE);
       expect(claimed.map((h) => h.id)).toEqual(ids.slice(0, 2));
       const rest = await store.claimHooks('w2', 10, T0, LEASE);
@@ -106,14 +134,14 @@ export function storeContract(adapter: string, factory: () => StoreFactory): voi
     });
 
     it('does not hand a leased hook to another worker until the lease expires', async () => {
-      const [id] = await store.appendHooks([hook('shop', '1')], T0);
+      const [id] = await appendIds(store, [hook('shop', '1')], T0);
       expect((await store.claimHooks('w1', 10, T0, LEASE)).map((h) => h.id)).toEqual([id]);
       expect(await store.claimHooks('w2', 10, T0 + LEASE - 1, LEASE)).toEqual([]);
       expect((await store.claimHooks('w2', 10, T0 + LEASE + 1, LEASE)).map((h) => h.id)).toEqual([id]);
     });
 
     it('stores a resolution with its notifications and transfer requests together', async () => {
-      const [id] = await store.appendHooks([hook('shop', '{}')], T0);
+      const [id] = await appendIds(store, [hook('shop', '{}')], T0);
       await store.claimHooks('w1', 10, T0, LEASE);
       expect(await store.saveResolutions('w1', [planned(id!, ['a', 'b', 'c'])], T0 + 5)).toBe(1);
 
@@ -140,7 +168,7 @@ export function storeContract(adapter: string, factory: () => StoreFactory): voi
     });
 
     it('writes nothing for a worker whose lease was taken over', async () => {
-      const [id] = await store.appendHooks([hook('shop', '{}')], T0);
+      const [id] = await appendIds(store, [hook('shop', '{}')], T0);
       await store.claimHooks('slow', 10, T0, LEASE);
       await store.claimHooks('fast', 10, T0 + LEASE + 1, LEASE);
       expect(await store.saveResolutions('slow', [planned(id!, ['a'])], T0 + LEASE + 2)).toBe(0);
@@ -153,7 +181,7 @@ export function storeContract(adapter: string, factory: () => StoreFactory): voi
     });
 
     it('records failed and unmatched hooks with their error', async () => {
-      const [a, b] = await store.appendHooks([hook('shop', 'not json'), hook('shop', '{}')], T0);
+      const [a, b] = await appendIds(store, [hook('shop', 'not json'), hook('shop', '{}')], T0);
       await store.claimHooks('w', 10, T0, LEASE);
       await store.saveResolutions(
         'w',
@@ -178,7 +206,7 @@ export function storeContract(adapter: string, factory: () => StoreFactory): voi
     });
 
     it('lists hooks newest first with filters and paging', async () => {
-      const ids = await store.appendHooks(
+      const ids = await appendIds(store, 
         [hook('shop', '1'), hook('erp', '22'), hook('shop', '333'), hook('shop', '4444'), hook('erp', '5')],
         T0,
       );
@@ -199,7 +227,7 @@ export function storeContract(adapter: string, factory: () => StoreFactory): voi
     });
 
     it('lists transfer requests with status, scope and connection filters', async () => {
-      const ids = await store.appendHooks([hook('shop', '{}'), hook('shop', '{}')], T0);
+      const ids = await appendIds(store, [hook('shop', '{}'), hook('shop', '{}')], T0);
       await store.claimHooks('w', 10, T0, LEASE);
       const skipped: HookResolution = planned(ids[1]!, ['z']);
       skipped.transfers = skipped.transfers.map((t) => ({ ...t, connection: 'erp', scope: 'product/deleted', requestType: 'delete', status: 'skipped', reason: 'delete scopes are off' }));

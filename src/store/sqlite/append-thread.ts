@@ -4,20 +4,25 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { IncomingHook } from '../../domain/types.js';
+import type { Appended } from '../store.js';
 
 export class AppendThread {
   private readonly worker: Worker;
   private seq = 0;
-  private readonly waiting = new Map<number, { resolve: (ids: number[]) => void; reject: (error: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (appended: Appended[]) => void; reject: (error: Error) => void }>();
   private failed: Error | null = null;
 
-  constructor(file: string, durability: 'full' | 'normal') {
+  constructor(
+    file: string,
+    durability: 'full' | 'normal',
+    private readonly retentionMs: number,
+  ) {
     this.worker = new Worker(new URL('./append-thread.mjs', import.meta.url), { workerData: { file, durability } });
-    this.worker.on('message', (message: { seq: number; ids?: number[]; error?: string }) => {
+    this.worker.on('message', (message: { seq: number; appended?: Appended[]; error?: string }) => {
       const waiter = this.waiting.get(message.seq);
       if (!waiter) return;
       this.waiting.delete(message.seq);
-      if (message.ids) waiter.resolve(message.ids);
+      if (message.appended) waiter.resolve(message.appended);
       else waiter.reject(new Error(`appending hooks failed: ${message.error}`));
     });
     // A dead append thread fails every batch in flight and every later one: nothing is answered 202.
@@ -30,12 +35,12 @@ export class AppendThread {
     this.worker.on('exit', (code) => fail(new Error(`the append thread exited (code ${code})`)));
   }
 
-  append(hooks: readonly IncomingHook[], now: number): Promise<number[]> {
+  append(hooks: readonly IncomingHook[], now: number): Promise<Appended[]> {
     if (this.failed) return Promise.reject(this.failed);
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
       this.waiting.set(seq, { resolve, reject });
-      this.worker.postMessage({ seq, now, hooks });
+      this.worker.postMessage({ seq, now, retentionMs: this.retentionMs, hooks });
     });
   }
 

@@ -19,8 +19,10 @@ import {
 import { HyError } from '../../errors.js';
 import { loadMigrations, loadQueries } from '../sql-files.js';
 import { AppendThread } from './append-thread.js';
+import { prepareAppend } from './append.mjs';
 import { hookFromRow, hookSummaryFromRow, notificationFromRow, recordKey, transferFromRow } from '../rows.js';
 import type {
+  Appended,
   FinishEffects,
   HookFilter,
   HookResolution,
@@ -52,7 +54,11 @@ export interface SqliteStoreOptions {
    * waits for SQLite. Off for tools and tests that only read or write a few rows.
    */
   appendThread?: boolean;
+  /** How long a delivery id is remembered for deduplication (default 72 h). */
+  dedupRetentionMs?: number;
 }
+
+const DEDUP_RETENTION_MS = 72 * 3_600_000; // 72 h: senders such as Stripe and Shopify retry for up to three days
 
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   mkdirSync(dirname(options.file), { recursive: true });
@@ -62,8 +68,9 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000'); // 5 s: another process migrating or writing holds the lock briefly
   migrate(db, options.file);
-  const thread = options.appendThread ? new AppendThread(options.file, options.durability ?? 'full') : null;
-  return new SqliteStore(db, thread);
+  const retentionMs = options.dedupRetentionMs ?? DEDUP_RETENTION_MS;
+  const thread = options.appendThread ? new AppendThread(options.file, options.durability ?? 'full', retentionMs) : null;
+  return new SqliteStore(db, thread, retentionMs);
 }
 
 /**
@@ -111,6 +118,7 @@ export class SqliteStore implements Store {
   constructor(
     private readonly db: Database.Database,
     private readonly appendThread: AppendThread | null = null,
+    private readonly retentionMs = DEDUP_RETENTION_MS,
   ) {
     const prepare = (name: string) => {
       const sql = QUERIES[name];
@@ -118,8 +126,6 @@ export class SqliteStore implements Store {
       return db.prepare(sql);
     };
     this.statements = {
-      appendHook: prepare('append_hook'),
-      appendHookPayload: prepare('append_hook_payload'),
       claimHooks: prepare('claim_hooks'),
       claimedHooks: prepare('claimed_hooks'),
       finishHook: prepare('finish_hook'),
@@ -138,24 +144,7 @@ export class SqliteStore implements Store {
     };
     this.engine = new EngineTables(db, prepare);
 
-    this.appendMany = db.transaction((hooks: readonly IncomingHook[], now: number) =>
-      hooks.map((hook) => {
-        const row = this.statements.appendHook.get({
-          connection: hook.connection,
-          receivedAt: now,
-          contentType: hook.contentType,
-          bodyBytes: hook.body.length,
-        }) as Row;
-        const hookId = Number(row.id);
-        this.statements.appendHookPayload.run({
-          hookId,
-          headers: JSON.stringify(hook.headers),
-          segments: JSON.stringify(hook.segments),
-          body: hook.body,
-        });
-        return hookId;
-      }),
-    );
+    this.appendMany = prepareAppend(db);
 
     this.claimTx = db.transaction((worker: string, limit: number, now: number, leaseMs: number) => {
       const leaseUntil = now + leaseMs;
@@ -229,9 +218,9 @@ export class SqliteStore implements Store {
     });
   }
 
-  async appendHooks(hooks: readonly IncomingHook[], now: number): Promise<number[]> {
+  async appendHooks(hooks: readonly IncomingHook[], now: number): Promise<Appended[]> {
     if (this.appendThread) return this.appendThread.append(hooks, now);
-    return this.appendMany.immediate(hooks, now);
+    return this.appendMany(hooks, now, this.retentionMs);
   }
 
   async claimHooks(worker: string, limit: number, now: number, leaseMs: number): Promise<StoredHook[]> {
