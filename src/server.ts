@@ -10,6 +10,14 @@ import type { HubConfig } from './config/load.js';
 import { DEFAULTS } from './config/schema.js';
 import { HookResolver } from './engine/resolver.js';
 import { TransferWorker } from './engine/transfer-worker.js';
+import { Guards, type GuardPolicy } from './engine/guard.js';
+
+/** For a connection no longer configured: its requests fail before any call. */
+const DEFAULT_GUARD: GuardPolicy = {
+  rate: null,
+  concurrent: null,
+  circuit: { failures: DEFAULTS.circuitFailures, cooldownMs: DEFAULTS.circuitCooldownMs, maxCooldownMs: DEFAULTS.circuitMaxCooldownMs },
+};
 import { errorBody, isHyError, type ErrorCode } from './errors.js';
 import { GroupCommit } from './ingest/group-commit.js';
 import { ingestPlugin } from './ingest/plugin.js';
@@ -34,6 +42,7 @@ export interface Hub {
   commit: GroupCommit;
   resolver: HookResolver;
   transfers: TransferWorker;
+  guards: Guards;
   /** Starts listening; resolves with the bound address. */
   listen(port: number, host: string): Promise<string>;
   /** Stops taking hooks, commits what was taken, stops the worker, closes the store. */
@@ -75,10 +84,12 @@ export async function createHub(options: HubOptions): Promise<Hub> {
 
   const commit = new GroupCommit(store, clock, DEFAULTS.groupCommitMaxHooks);
   const processId = randomUUID();
+  const guards = new Guards((name) => config.connections.get(name)?.guard ?? DEFAULT_GUARD, clock);
   const transfers = new TransferWorker({
     store,
     config,
     clock,
+    guards,
     worker: `transfers-${processId}`,
     leaseMs: config.engine.leaseMs,
     concurrency: config.engine.concurrency,
@@ -101,7 +112,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   commit.onCommit(() => resolver.wake());
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async () => ({ status: 'ready', store: store.kind, counts: await store.counts() }));
+  app.get('/readyz', async () => ({ status: 'ready', store: store.kind, counts: await store.counts(), circuits: guards.states() }));
   await app.register(ingestPlugin, { config, commit });
   await app.register(apiPlugin, { config, store, adminToken: options.adminToken ?? null });
   await app.ready();
@@ -117,6 +128,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     commit,
     resolver,
     transfers,
+    guards,
     async listen(port, host) {
       return app.listen({ port, host });
     },

@@ -8,6 +8,7 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { CONTROL_TYPES, type DataType, type Scope, type ScopeName } from '../domain/types.js';
 import { collectionFor, compileMappings, type CompiledMappings } from '../mapping/index.js';
+import type { GuardPolicy } from '../engine/guard.js';
 import { makeScope } from '../domain/scope.js';
 import { HyError } from '../errors.js';
 import { findIntegration } from '../integrations/registry.js';
@@ -35,6 +36,7 @@ export interface ConnectionConfig {
   /** Per data type: drop its hooks, or debounce them (ms). */
   noise: ReadonlyMap<DataType, { ignore: true } | { debounceMs: number }>;
   retry: { maxAttempts: number; delaysMs: readonly number[] | null };
+  guard: GuardPolicy;
 }
 
 export interface HubConfig {
@@ -300,6 +302,15 @@ function buildConnection(
     mappings: mappings.mappings,
     noise,
     retry: { maxAttempts: spec.retry?.maxAttempts ?? DEFAULTS.maxAttempts, delaysMs: spec.retry?.delays ?? null },
+    guard: {
+      rate: spec.throttle?.calls !== undefined && spec.throttle.per !== undefined ? { calls: spec.throttle.calls, perMs: spec.throttle.per } : null,
+      concurrent: spec.throttle?.concurrent ?? null,
+      circuit: {
+        failures: spec.circuit?.failures ?? DEFAULTS.circuitFailures,
+        cooldownMs: spec.circuit?.cooldown ?? DEFAULTS.circuitCooldownMs,
+        maxCooldownMs: Math.max(DEFAULTS.circuitMaxCooldownMs, spec.circuit?.cooldown ?? 0),
+      },
+    },
   };
 }
 

@@ -28,6 +28,10 @@ export const DEFAULTS = {
   transferIdleMs: 250, // 250 ms: how often an idle transfer worker looks for due retries
   echoWindowMs: 300_000, // 5 min: how long a write waits for its echo hook before it is forgotten
   maxAttempts: 8, // then the request is dead
+  retryJitter: 0.2, // ±20 % on each retry delay, so that requests failed together do not retry together
+  circuitFailures: 5, // retryable failures in a row that open a connection's circuit
+  circuitCooldownMs: 30_000, // 30 s closed to calls, doubling after a failed probe …
+  circuitMaxCooldownMs: 600_000, // … up to 10 min
 } as const;
 
 /**
@@ -55,6 +59,17 @@ export const connectionSchema = z.strictObject({
   noise: z
     .partialRecord(z.enum(DATA_TYPES), z.union([z.strictObject({ ignore: z.literal(true) }), z.strictObject({ debounce: durationSchema })]))
     .optional(),
+  /** Limits on hookyard's calls to this connection's system. */
+  throttle: z
+    .strictObject({
+      calls: z.number().int().min(1).optional(),
+      per: durationSchema.optional(),
+      concurrent: z.number().int().min(1).optional(),
+    })
+    .refine((t) => (t.calls === undefined) === (t.per === undefined), { message: 'give calls and per together (e.g. calls: 500, per: 60s)' })
+    .optional(),
+  /** The circuit breaker: after `failures` retryable failures in a row, stop calling for `cooldown`. */
+  circuit: z.strictObject({ failures: z.number().int().min(1).optional(), cooldown: durationSchema.optional() }).optional(),
   retry: z
     .strictObject({
       /** Attempts before a request is dead. */

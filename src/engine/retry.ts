@@ -2,7 +2,7 @@
  * Backoff, as a pure function: how long a failed attempt waits before the next one. Retry state
  * (attempts, run_at, last error) lives on the transfer row; this only computes the next run.
  */
-import { ipaasRetryDelayMs } from '../config/schema.js';
+import { DEFAULTS, ipaasRetryDelayMs } from '../config/schema.js';
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -14,9 +14,16 @@ export interface RetryPolicy {
  * After `attempts` attempts failed retryably: when to try again, or null when none are left.
  * A system's Retry-After wins when it asks for longer.
  */
-export function nextAttemptAt(policy: RetryPolicy, attempts: number, now: number, retryAfterMs: number | null): number | null {
+export function nextAttemptAt(
+  policy: RetryPolicy,
+  attempts: number,
+  now: number,
+  retryAfterMs: number | null,
+  random: () => number = Math.random,
+): number | null {
   if (attempts >= policy.maxAttempts) return null;
   const delays = policy.delaysMs;
   const planned = delays ? delays[Math.min(attempts, delays.length) - 1]! : ipaasRetryDelayMs(attempts);
-  return now + Math.max(planned, retryAfterMs ?? 0);
+  const jittered = Math.round(planned * (1 - DEFAULTS.retryJitter + 2 * DEFAULTS.retryJitter * random()));
+  return now + Math.max(jittered, retryAfterMs ?? 0);
 }

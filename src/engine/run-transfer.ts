@@ -29,6 +29,7 @@ import type {
 } from '../integrations/types.js';
 import { applyDeleteMapping, applyMapping, collectionFor, diffFields, mergeRecord, type CompiledCollection } from '../mapping/index.js';
 import { HubConflictError, type FinishEffects, type NewTransfer, type Store, type TransferOutcome } from '../store/store.js';
+import type { ConnectionGuard, Guards } from './guard.js';
 import { nextAttemptAt } from './retry.js';
 
 export interface EngineDeps {
@@ -38,7 +39,12 @@ export interface EngineDeps {
   /** Names this worker's leases. */
   worker: string;
   leaseMs: number;
+  /** Throttle and circuit breaker per connection. */
+  guards: Guards;
 }
+
+/** Failures that say the system is down or overloaded: they count towards opening its circuit. */
+const SYSTEM_FAILURES: ReadonlySet<string> = new Set(['HY_ERR_DESTINATION_UNREACHABLE', 'HY_ERR_DESTINATION_FAILED']);
 
 /** The lease went to another worker: this attempt's result is not ours to write. */
 class LeaseLost extends Error {}
@@ -67,7 +73,26 @@ function ended(status: 'succeeded' | 'skipped', reasonCode: string | null, reaso
 
 /** Runs a claimed (or just started, for a child) transfer and records its outcome. */
 export async function runTransfer(deps: EngineDeps, transfer: TransferRequest, options: { child?: boolean } = {}): Promise<RunResult> {
-  const run = new TransferRun(deps, transfer);
+  const guard = deps.guards.for(transfer.connection);
+  const run = new TransferRun(deps, transfer, guard);
+  // A child runs inside its parent's admission.
+  const admission = options.child ? { admitted: true as const, probe: false } : guard.admit();
+  if (!admission.admitted) {
+    run.log('circuit open', `${transfer.connection} keeps failing: no call until ${new Date(admission.until).toISOString()}; this attempt does not count`);
+    const outcome: TransferOutcome = {
+      status: 'retrying',
+      reason: `the circuit of ${transfer.connection} is open`,
+      reasonCode: 'circuit_open',
+      errorCode: null,
+      error: null,
+      runAt: admission.until,
+      hubId: null,
+      resolvedBy: null,
+      refundAttempt: true,
+    };
+    await deps.store.finishTransfer(deps.worker, transfer.id, outcome, run.activity, {}, deps.clock.now());
+    return { outcome, retryable: true };
+  }
   let done: Done;
   let retryable = false;
   try {
@@ -99,17 +124,26 @@ export async function runTransfer(deps: EngineDeps, transfer: TransferRequest, o
     };
     if (retryAt !== null) run.log('retry', `attempt ${transfer.attempts + 1} at ${new Date(retryAt).toISOString()}`);
   }
+  if (run.systemFailed) {
+    guard.failed(admission.probe);
+    if (guard.circuit === 'open') run.log('circuit', `${transfer.connection}'s circuit is open`);
+  } else if (run.systemAnswered) guard.succeeded();
+  else guard.settled(admission.probe);
   await deps.store.finishTransfer(deps.worker, transfer.id, done.outcome, run.activity, done.effects, deps.clock.now());
   return { outcome: done.outcome, retryable };
 }
 
 class TransferRun {
   readonly activity: ActivityEntry[] = [];
+  /** Whether a call to the system got an answer, or failed because the system is down. */
+  systemAnswered = false;
+  systemFailed = false;
   private readonly info: TransferInfo;
 
   constructor(
     private readonly deps: EngineDeps,
     private readonly t: TransferRequest,
+    private readonly guard: ConnectionGuard,
   ) {
     this.info = {
       id: t.id,
@@ -127,6 +161,21 @@ class TransferRun {
 
   log(step: string, detail?: string): void {
     this.activity.push({ at: this.deps.clock.now(), step, detail: detail ?? null });
+  }
+
+  /** One call to the connection's system: throttled, and watched by its circuit breaker. */
+  private call<T>(fn: () => Promise<T>): Promise<T> {
+    return this.guard.call(async () => {
+      try {
+        const result = await fn();
+        this.systemAnswered = true;
+        return result;
+      } catch (error) {
+        if (SYSTEM_FAILURES.has(asTransferError(error).code)) this.systemFailed = true;
+        else this.systemAnswered = true;
+        throw error;
+      }
+    });
   }
 
   private get isDelete(): boolean {
@@ -168,7 +217,7 @@ class TransferRun {
     if (this.isDelete) return this.deleteInHub(connection, collection, externalId);
 
     if (!integration.get) throw permanentError('HY_ERR_INTEGRATION_UNSUPPORTED', `integration ${integration.id} cannot read records (no get)`);
-    const record = await integration.get(this.t.type, externalId, this.context(connection));
+    const record = await this.call(() => integration.get!(this.t.type, externalId, this.context(connection)));
     if (record === null) {
       this.log('fetch', `${integration.id} has no ${this.t.type} ${externalId}`);
       return ended('skipped', 'not_found', `${connection.name} has no ${this.t.type} ${externalId} (deleted since the hook was sent?)`);
@@ -318,7 +367,7 @@ class TransferRun {
       await store.registerEcho(connection.name, type, linked.externalId, echoUntil);
       if (result.kind === 'delete') {
         if (!integration.delete) throw permanentError('HY_ERR_INTEGRATION_UNSUPPORTED', `integration ${integration.id} cannot delete records`);
-        await integration.delete(type, linked.externalId, ctx);
+        await this.call(() => integration.delete!(type, linked.externalId, ctx));
         this.log('deleted', `${connection.name} ${type} ${linked.externalId}`);
         return this.postActions(connection, { hubId: hub.id, outcome: 'deleted', externalId: linked.externalId }, ended('succeeded', null, `deleted ${linked.externalId} in ${connection.name}`, hub.id));
       }
@@ -347,7 +396,7 @@ class TransferRun {
 
     if (collection.sync === 'update') return ended('skipped', 'not_linked', `${connection.name} has no ${type} for hub ${type} ${hub.id} and the mapping only updates`, hub.id);
     if (!integration.create) throw permanentError('HY_ERR_INTEGRATION_UNSUPPORTED', `integration ${integration.id} cannot create records`);
-    const { externalId } = await integration.create(type, mapped.record, ctx);
+    const { externalId } = await this.call(() => integration.create!(type, mapped.record, ctx));
     this.log('created', `${connection.name} ${type} ${externalId}`);
     const done = ended('succeeded', null, `created ${externalId} in ${connection.name}`, hub.id);
     done.effects = {
@@ -359,7 +408,7 @@ class TransferRun {
 
   private async write(integration: Integration, type: DataType, externalId: string, record: ExternalRecord, ctx: WriteContext): Promise<void> {
     if (!integration.update) throw permanentError('HY_ERR_INTEGRATION_UNSUPPORTED', `integration ${integration.id} cannot update records`);
-    await integration.update(type, externalId, record, ctx);
+    await this.call(() => integration.update!(type, externalId, record, ctx));
     this.log('updated', `${ctx.connection} ${type} ${externalId}`);
   }
 
@@ -368,7 +417,7 @@ class TransferRun {
   private async postActions(connection: ConnectionConfig, result: TransferResult, done: Done): Promise<Done> {
     const hook = connection.integration.handlePostActions;
     if (hook) {
-      await hook.call(connection.integration, this.info, result, this.context(connection));
+      await this.call(() => hook.call(connection.integration, this.info, result, this.context(connection)));
       this.log('post-actions', 'done');
     }
     return done;

@@ -113,6 +113,8 @@ export interface TransferOutcome {
   runAt: number | null;
   hubId: number | null;
   resolvedBy: number | null;
+  /** The attempt did not call the system (its circuit was open): it does not count. */
+  refundAttempt?: boolean;
 }
 
 /** Writes that end a transfer together with it (from_hub: the new cross-reference and the echo). */

@@ -94,6 +94,7 @@ export class EngineTables {
           hubId: o.hubId,
           resolvedBy: o.resolvedBy,
           finishedAt: final ? now : null,
+          refund: o.refundAttempt ? 1 : 0,
           now,
         });
         if (done.changes === 0) return false;

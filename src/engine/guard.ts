@@ -1,0 +1,145 @@
+/**
+ * What stands between the engine and one connection's system: a throttle (calls per window and
+ * calls at once) and a circuit breaker. Kept in memory, per process: each process protects the
+ * system from its own calls, and a restart starts closed.
+ *
+ * Circuit: closed → (N retryable failures in a row) → open for a cooldown, during which no call is
+ * made and requests wait without spending attempts → half-open: one request probes → success
+ * closes it; failure opens it again for twice the cooldown (up to a maximum).
+ */
+import type { Clock } from '../clock.js';
+
+export interface GuardPolicy {
+  /** At most `calls` calls per `perMs`; null: unlimited. */
+  rate: { calls: number; perMs: number } | null;
+  /** At most this many calls at once; null: unlimited. */
+  concurrent: number | null;
+  circuit: { failures: number; cooldownMs: number; maxCooldownMs: number };
+}
+
+export type Admission = { admitted: true; probe: boolean } | { admitted: false; until: number };
+
+export class ConnectionGuard {
+  private readonly calls: number[] = []; // start times within the rate window
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  private failuresInARow = 0;
+  private openUntil = 0;
+  private cooldownMs: number;
+  private probing = false;
+  private state: 'closed' | 'open' | 'half-open' = 'closed';
+
+  constructor(
+    private readonly policy: GuardPolicy,
+    private readonly clock: Clock,
+  ) {
+    this.cooldownMs = policy.circuit.cooldownMs;
+  }
+
+  get circuit(): 'closed' | 'open' | 'half-open' {
+    return this.state;
+  }
+
+  /** Whether a transfer may call the system now; when open, until when it should wait. */
+  admit(): Admission {
+    if (this.state === 'closed') return { admitted: true, probe: false };
+    const now = this.clock.now();
+    if (this.state === 'open' && now < this.openUntil) return { admitted: false, until: this.openUntil };
+    if (this.probing) return { admitted: false, until: now + Math.min(this.cooldownMs, 1_000) };
+    this.state = 'half-open';
+    this.probing = true;
+    return { admitted: true, probe: true };
+  }
+
+  /** The system answered (or refused for a reason of the request's own): it is up. */
+  succeeded(): void {
+    this.failuresInARow = 0;
+    this.probing = false;
+    this.state = 'closed';
+    this.cooldownMs = this.policy.circuit.cooldownMs;
+  }
+
+  /** The system is down or overloaded (a retryable failure). */
+  failed(probe: boolean): void {
+    this.failuresInARow += 1;
+    if (probe || this.state === 'half-open') {
+      this.probing = false;
+      this.cooldownMs = Math.min(this.cooldownMs * 2, this.policy.circuit.maxCooldownMs);
+      this.open();
+    } else if (this.state === 'closed' && this.failuresInARow >= this.policy.circuit.failures) {
+      this.open();
+    }
+  }
+
+  /** Ends a probe that neither succeeded nor failed against the system (e.g. a skipped request). */
+  settled(probe: boolean): void {
+    if (probe) this.probing = false;
+  }
+
+  private open(): void {
+    this.state = 'open';
+    this.openUntil = this.clock.now() + this.cooldownMs;
+  }
+
+  /** Runs one call to the system within the throttle: waits for a slot and for the rate window. */
+  async call<T>(fn: () => Promise<T>): Promise<T> {
+    await this.acquire();
+    try {
+      return await fn();
+    } finally {
+      this.active -= 1;
+      this.waiting.shift()?.();
+    }
+  }
+
+  private async acquire(): Promise<void> {
+    for (;;) {
+      if (this.policy.concurrent !== null && this.active >= this.policy.concurrent) {
+        await new Promise<void>((resolve) => this.waiting.push(resolve));
+        continue;
+      }
+      const wait = this.rateWait();
+      if (wait > 0) {
+        // In slices: the window is measured on the injected clock, the sleep on the real one.
+        await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 250)));
+        continue;
+      }
+      this.active += 1;
+      if (this.policy.rate) this.calls.push(this.clock.now());
+      return;
+    }
+  }
+
+  /** Milliseconds until the rate window has room for one more call. */
+  private rateWait(): number {
+    const rate = this.policy.rate;
+    if (!rate) return 0;
+    const now = this.clock.now();
+    while (this.calls.length > 0 && this.calls[0]! <= now - rate.perMs) this.calls.shift();
+    return this.calls.length < rate.calls ? 0 : this.calls[0]! + rate.perMs - now;
+  }
+}
+
+/** One guard per connection, made on first use. */
+export class Guards {
+  private readonly guards = new Map<string, ConnectionGuard>();
+
+  constructor(
+    private readonly policyOf: (connection: string) => GuardPolicy,
+    private readonly clock: Clock,
+  ) {}
+
+  for(connection: string): ConnectionGuard {
+    let guard = this.guards.get(connection);
+    if (!guard) {
+      guard = new ConnectionGuard(this.policyOf(connection), this.clock);
+      this.guards.set(connection, guard);
+    }
+    return guard;
+  }
+
+  /** Circuit states, for /readyz and /metrics. */
+  states(): Record<string, 'closed' | 'open' | 'half-open'> {
+    return Object.fromEntries([...this.guards].map(([name, guard]) => [name, guard.circuit]));
+  }
+}
