@@ -36,13 +36,25 @@ export class TransferWorker {
     wakeUp?.();
   }
 
-  /** Stops claiming, and waits for the transfers in flight to end. */
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming and waits up to `graceMs` for the transfers in flight to end; what is still
+   * running then is handed back to the store (queued again, the attempt not counted) for another
+   * worker, and resolves with how many were handed back. A late answer from one of them is then
+   * ignored: the lease is no longer this worker's.
+   */
+  async stop(graceMs = 10_000): Promise<number> {
     this.running = false;
     this.wake();
     await this.loop;
     this.loop = null;
-    await Promise.allSettled([...this.inFlight]);
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), graceMs);
+    });
+    const result = await Promise.race([Promise.allSettled([...this.inFlight]).then(() => 'done' as const), graceOver]);
+    clearTimeout(timer);
+    if (result === 'done') return 0;
+    return this.options.store.releaseTransfers(this.options.worker, this.options.clock.now());
   }
 
   /** Claims what is runnable now (up to the free slots) and runs it to the end; resolves with the count. */

@@ -206,6 +206,9 @@ export interface Store {
     now: number,
   ): Promise<boolean>;
 
+  /** Hands back every request `worker` still runs (it is stopping); resolves with how many. */
+  releaseTransfers(worker: string, now: number): Promise<number>;
+
   activityOf(transferId: number): Promise<ActivityEntry[]>;
   childrenOf(transferId: number): Promise<TransferRequest[]>;
 

@@ -84,6 +84,16 @@ export function engineContract(adapter: string, factory: () => StoreFactory): vo
       expect(await store.getTransfer(id!)).toMatchObject({ status: 'succeeded', finishedAt: T0 + LEASE + 3 });
     });
 
+    it('hands back what a stopping worker still runs, without counting the attempt', async () => {
+      const [a, b] = await queue(store, [['shop', 'A'], ['shop', 'B']]);
+      await store.claimTransfers('stopping', 10, T0, LEASE);
+      expect(await store.finishTransfer('stopping', b!, ok, [], {}, T0 + 1)).toBe(true);
+      expect(await store.releaseTransfers('stopping', T0 + 2)).toBe(1);
+      expect(await store.getTransfer(a!)).toMatchObject({ status: 'queued', attempts: 0, runAt: T0 + 2 });
+      expect(await store.finishTransfer('stopping', a!, ok, [], {}, T0 + 3)).toBe(false);
+      expect((await store.claimTransfers('next', 10, T0 + 3, LEASE)).map((t) => t.id)).toEqual([a]);
+    });
+
     it('waits for run_at and keeps a retry on its row', async () => {
       const [id] = await queue(store, [['shop', 'A']], T0, T0 + 1000);
       expect(await store.claimTransfers('w', 10, T0 + 999, LEASE)).toEqual([]);

@@ -67,6 +67,7 @@ export class EngineTables {
         'set_written_hash',
         'register_echo',
         'consume_echo',
+        'release_transfers',
       ].map((name) => [name, prepare(name)]),
     );
 
@@ -154,6 +155,10 @@ export class EngineTables {
 
   finishTransfer(worker: string, id: number, outcome: TransferOutcome, activity: readonly ActivityEntry[], effects: FinishEffects, now: number): boolean {
     return this.finishTx.immediate(worker, id, outcome, activity, effects, now);
+  }
+
+  releaseTransfers(worker: string, now: number): number {
+    return this.s.release_transfers!.run({ worker, now }).changes;
   }
 
   activityOf(transferId: number): ActivityEntry[] {

@@ -301,6 +301,10 @@ export class SqliteStore implements Store {
     return this.engine.finishTransfer(worker, id, outcome, activity, effects, now);
   }
 
+  async releaseTransfers(worker: string, now: number): Promise<number> {
+    return this.engine.releaseTransfers(worker, now);
+  }
+
   async activityOf(transferId: number): Promise<ActivityEntry[]> {
     return this.engine.activityOf(transferId);
   }
