@@ -142,6 +142,27 @@ export interface HubChange {
   fanOut: Array<Omit<NewTransfer, 'hubId'>>;
 }
 
+/** Which finished or waiting requests a replay puts back in the queue (running and queued ones never). */
+export interface ReplayFilter {
+  status?: TransferStatus;
+  connection?: string;
+  scope?: string;
+  /** created_at ≥ since (ms) */
+  since?: number;
+  /** created_at < until (ms) */
+  until?: number;
+}
+
+export interface Replay {
+  id: number;
+  kind: 'transfer' | 'transfers' | 'hook';
+  /** The id, or the filter as JSON. */
+  target: string;
+  count: number;
+  actor: string;
+  createdAt: number;
+}
+
 export class HubConflictError extends Error {
   constructor(hubId: number) {
     super(`hub record ${hubId} changed while it was being mapped`);
@@ -227,6 +248,18 @@ export interface Store {
    * the lease is lost.
    */
   applyHubChange(worker: string, transferId: number, change: HubChange, now: number): Promise<{ hubId: number; fanOut: number[] } | null>;
+
+  // --- replays (nothing is deleted; each replay is recorded) ---
+
+  /** Queues a request again with its attempts renewed; null when it is running or queued already. */
+  retryTransfer(id: number, actor: string, now: number): Promise<TransferRequest | null>;
+  countReplayable(filter: ReplayFilter): Promise<number>;
+  /** Records a replay by filter; then replayPage requeues it page by page (for progress). */
+  startReplay(filter: ReplayFilter, actor: string, now: number): Promise<number>;
+  replayPage(replayId: number, filter: ReplayFilter, afterId: number, limit: number, now: number): Promise<{ requeued: number; lastId: number | null }>;
+  /** Reads a stored hook again; resolves with the replay's id, or null when it is being read already. */
+  replayHook(id: number, actor: string, now: number): Promise<number | null>;
+  listReplays(limit: number): Promise<Replay[]>;
 
   // --- echoes ---
 

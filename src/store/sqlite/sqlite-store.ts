@@ -30,6 +30,8 @@ import type {
   HubChange,
   NewTransfer,
   Page,
+  Replay,
+  ReplayFilter,
   Store,
   StoreCounts,
   StoredNotification,
@@ -37,6 +39,7 @@ import type {
   TransferOutcome,
 } from '../store.js';
 import { EngineTables } from './engine-tables.js';
+import { ReplayTables } from './replay-tables.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const QUERIES = loadQueries(join(here, 'queries'));
@@ -111,6 +114,7 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly statements;
   private readonly engine: EngineTables;
+  private readonly replays: ReplayTables;
   private readonly appendMany;
   private readonly claimTx;
   private readonly saveTx;
@@ -143,6 +147,7 @@ export class SqliteStore implements Store {
       findWaitingTransfer: prepare('find_waiting_transfer'),
     };
     this.engine = new EngineTables(db, prepare);
+    this.replays = new ReplayTables(db, prepare);
 
     this.appendMany = prepareAppend(db);
 
@@ -335,6 +340,30 @@ export class SqliteStore implements Store {
 
   async applyHubChange(worker: string, transferId: number, change: HubChange, now: number): Promise<{ hubId: number; fanOut: number[] } | null> {
     return this.engine.applyHubChange(worker, transferId, change, now);
+  }
+
+  async retryTransfer(id: number, actor: string, now: number): Promise<TransferRequest | null> {
+    return this.replays.retryTransfer(id, actor, now);
+  }
+
+  async countReplayable(filter: ReplayFilter): Promise<number> {
+    return this.replays.countReplayable(filter);
+  }
+
+  async startReplay(filter: ReplayFilter, actor: string, now: number): Promise<number> {
+    return this.replays.startReplay(filter, actor, now);
+  }
+
+  async replayPage(replayId: number, filter: ReplayFilter, afterId: number, limit: number, now: number): Promise<{ requeued: number; lastId: number | null }> {
+    return this.replays.replayPage(replayId, filter, afterId, limit, now);
+  }
+
+  async replayHook(id: number, actor: string, now: number): Promise<number | null> {
+    return this.replays.replayHook(id, actor, now);
+  }
+
+  async listReplays(limit: number): Promise<Replay[]> {
+    return this.replays.listReplays(limit);
   }
 
   async registerEcho(connection: string, type: DataType, externalId: string, expiresAt: number): Promise<void> {

@@ -1,0 +1,2 @@
+-- Params: @id, @count
+UPDATE replays SET count = count + @count WHERE id = @id

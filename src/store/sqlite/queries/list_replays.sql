@@ -1,0 +1,2 @@
+-- Params: @limit
+SELECT * FROM replays ORDER BY id DESC LIMIT @limit
