@@ -13,6 +13,10 @@ export const ERRORS = {
   HY_ERR_AUTH_INVALID: { status: 401, retryable: false, message: 'the hook\'s credential does not match the connection\'s webhook API key' },
   HY_ERR_BODY_TOO_LARGE: { status: 413, retryable: false, message: 'the body is larger than the configured limit' },
   HY_ERR_BODY_INVALID: { status: 400, retryable: false, message: 'the body could not be read' },
+  HY_ERR_SIGNATURE_MISSING: { status: 401, retryable: false, message: 'the hook carries no signature where the connection\'s verify scheme looks for it; check that the sender signs its hooks and which header it uses' },
+  HY_ERR_SIGNATURE_MALFORMED: { status: 401, retryable: false, message: 'the hook\'s signature headers could not be read; check that the connection\'s verify scheme (header, prefix, format) is the one the sender uses' },
+  HY_ERR_SIGNATURE_INVALID: { status: 401, retryable: false, message: 'the hook\'s signature does not match its body; check the signing secret, the algorithm and encoding, and that nothing between sender and hookyard rewrites the body' },
+  HY_ERR_SIGNATURE_EXPIRED: { status: 401, retryable: false, message: 'the hook\'s signed timestamp is outside the tolerance; check the clocks of the sender and of hookyard (or the hook is a replay)' },
   // admin API and routing
   HY_ERR_ROUTE_NOT_FOUND: { status: 404, retryable: false, message: 'no such route' },
   HY_ERR_HOOK_NOT_FOUND: { status: 404, retryable: false, message: 'no hook with this id' },
