@@ -21,6 +21,7 @@ const DEFAULT_GUARD: GuardPolicy = {
 import { errorBody, isHyError, type ErrorCode } from './errors.js';
 import { GroupCommit } from './ingest/group-commit.js';
 import { ingestPlugin } from './ingest/plugin.js';
+import { BacklogGauge } from './ingest/backlog.js';
 import type { Store } from './store/store.js';
 
 export interface HubOptions {
@@ -65,6 +66,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     // One log line per hook would cost more than storing it; errors and lifecycle still log.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.server.bodyLimitBytes,
+    requestTimeout: config.server.requestTimeoutMs,
     return503OnClosing: true,
   });
 
@@ -113,7 +115,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async () => ({ status: 'ready', store: store.kind, counts: await store.counts(), circuits: guards.states() }));
-  await app.register(ingestPlugin, { config, commit });
+  const backlog = new BacklogGauge(store, DEFAULTS.backlogLookMs, (error) => app.log.error({ err: error }, 'backlog look failed'));
+  await backlog.start();
+  await app.register(ingestPlugin, { config, commit, backlog, clock });
   await app.register(apiPlugin, { config, store, adminToken: options.adminToken ?? null });
   await app.ready();
   if (options.workers !== false) {
@@ -136,6 +140,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       if (closed) return;
       closed = true;
       await app.close();
+      backlog.stop();
       await commit.drain();
       await resolver.stop();
       await transfers.stop();

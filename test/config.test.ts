@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -127,7 +128,8 @@ presets:
       `connections:\n  s:\n    integration: storefront\n    webhook: { apiKey: "\${KEY}-\${SUFFIX:-x}" }\n`,
       { KEY: 'abc' },
     );
-    expect(config.connections.get('s')!.apiKey).toBe('abc-x');
+    const auth = config.connections.get('s')!.auth;
+    expect(auth.kind === 'key' && auth.digest.equals(createHash('sha256').update('abc-x').digest())).toBe(true);
   });
 
   it('warns when a delete scope is enabled', () => {
@@ -162,7 +164,7 @@ describe('hookyard check', () => {
     expect(checkCommand(file, output, {})).toBe(1);
     const text = output.stderr.join('\n');
     expect(text).toContain('3 problems (HY_ERR_CONFIG_INVALID)');
-    expect(text).toContain('connections.shop.webhook.apiKey');
+    expect(text).toContain('connections.shop.webhook: give exactly one of apiKey');
     expect(text).toContain('connections.shop.scopes[0]');
     expect(text).toMatch(/connections\.erp\.integration: cannot read integration file/);
     dir.remove();

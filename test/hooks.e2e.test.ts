@@ -157,10 +157,12 @@ describe('hooks that do not become transfers', () => {
     expect(shown.transfers.map((t) => t.externalId)).toEqual(['ok']);
   });
 
-  it('stores a body that is not JSON and marks the hook failed with the reason', async () => {
-    const shown = await deliver('/hooks/std', 'this is { not json', bearer('std-key'));
-    expect(shown.hook.status).toBe('failed');
-    expect(shown.hook.errorCode).toBe('HY_ERR_HOOK_BODY_NOT_JSON');
+  it('refuses a body that is not JSON with a 400, and stores nothing', async () => {
+    const before = (await hub.store.counts()).hooks;
+    const response = await send('/hooks/std', 'this is { not json', bearer('std-key'));
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ error: 'HY_ERR_BODY_NOT_JSON' });
+    expect((await hub.store.counts()).hooks).toEqual(before);
   });
 });
 

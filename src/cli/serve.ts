@@ -1,6 +1,7 @@
 /** `hookyard serve` and `hookyard demo`: run a hub until SIGTERM or SIGINT. */
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { resolve as resolvePath } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { loadConfigFile, type HubConfig } from '../config/load.js';
 import { createHub, type Hub } from '../server.js';
 import { openStore } from '../store/index.js';
@@ -96,6 +97,9 @@ export async function runDemo(output: Output): Promise<number> {
     return 1;
   }
   const data = process.env.HOOKYARD_DATA || '.hookyard';
+  // The demo systems keep their data in memory and start empty each time; a store kept from an
+  // earlier run links hub records to their records of then. Said, not deleted: it may be someone's.
+  const earlier = existsSync(join(data, 'hookyard.db'));
   const systems = await startDemoSystems(`http://127.0.0.1:${port}`);
   let started: Awaited<ReturnType<typeof startServe>>;
   try {
@@ -120,9 +124,12 @@ export async function runDemo(output: Output): Promise<number> {
     await systems.close();
     return started;
   }
-  const { hub, address } = started;
+  const { hub, address, config } = started;
   output.out(demoGuide(address, systems));
-  const activity = startDemoActivity({ store: hub.store, systems, print: (line) => output.out(line) });
+  if (earlier) {
+    output.out(`note: ${data} holds the store of an earlier run, whose links point at demo records that are gone; for a clean start stop this and rm -rf ${data}\n`);
+  }
+  const activity = await startDemoActivity({ store: hub.store, leaseMs: config.engine.leaseMs, systems, print: (line) => output.out(line) });
   // Traffic stops first, then the hub drains (its transfers still reach the systems), then the systems go.
   return untilSignal(async () => {
     await activity.stop();

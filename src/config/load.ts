@@ -13,6 +13,7 @@ import { makeScope } from '../domain/scope.js';
 import { HyError } from '../errors.js';
 import { findIntegration } from '../integrations/registry.js';
 import { secretDigest } from '../ingest/credentials.js';
+import { compileVerifier, type Verifier, type VerifySpec } from '../verify/index.js';
 import type { Integration, ReceiverDefinition } from '../integrations/types.js';
 import { compileField, compileReceiver, type CompiledReceiver } from '../resolve/receiver.js';
 import type { ScopeIndex } from '../resolve/resolve.js';
@@ -25,9 +26,13 @@ export interface ConnectionConfig {
   /** Every scope the integration declares, by name. */
   declaredScopes: ReadonlyMap<ScopeName, Scope>;
   receiver: CompiledReceiver;
-  apiKey: string;
-  /** SHA-256 of apiKey, computed once: ingest compares digests in constant time. */
-  apiKeyDigest: Buffer;
+  /**
+   * How hooks authenticate: a key the receiver definition reads (compared by SHA-256 digest, in
+   * constant time), or a signature scheme's verifier over the raw body.
+   */
+  auth: { kind: 'key'; digest: Buffer } | { kind: 'signature'; scheme: string; verifier: Verifier; redact: string | null };
+  /** Where the sender's delivery id is, when its scheme has none. */
+  deliveryIdHeader: string | null;
   presets: Readonly<Record<string, string>>;
   /** `all`: every declared scope but delete scopes; `listed`: named explicitly. */
   scopes: { all: boolean; listed: ReadonlySet<ScopeName> };
@@ -42,7 +47,7 @@ export interface ConnectionConfig {
 export interface HubConfig {
   /** The file it came from, when it came from one. */
   file: string | null;
-  server: { host: string; port: number; bodyLimitBytes: number };
+  server: { host: string; port: number; bodyLimitBytes: number; maxBacklog: number; requestTimeoutMs: number };
   store: { durability: 'full' | 'normal' };
   engine: { concurrency: number; leaseMs: number; echoWindowMs: number };
   connections: ReadonlyMap<string, ConnectionConfig>;
@@ -153,6 +158,8 @@ export function buildConfig(data: unknown, options: LoadOptions & { file?: strin
       host: server.host ?? DEFAULTS.host,
       port: server.port ?? DEFAULTS.port,
       bodyLimitBytes: server.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes,
+      maxBacklog: server.maxBacklog ?? DEFAULTS.maxBacklog,
+      requestTimeoutMs: server.requestTimeout ?? DEFAULTS.requestTimeoutMs,
     },
     store: { durability: parsed.data.store?.durability ?? DEFAULTS.durability },
     engine: {
@@ -287,15 +294,17 @@ function buildConnection(
     noise.set(type, 'ignore' in rule ? { ignore: true } : { debounceMs: rule.debounce });
   }
 
-  if (problems.length > before || !compiled.receiver || !mappings.mappings) return null;
+  const auth = webhookAuth(integration, spec.webhook, (message) => problems.push({ path: at('webhook'), message }));
+
+  if (problems.length > before || !compiled.receiver || !mappings.mappings || !auth) return null;
   return {
     name,
     integration,
     scopeIndex: { integrationId: integration.id, byHook, parents },
     declaredScopes,
     receiver: compiled.receiver,
-    apiKey: spec.webhook.apiKey,
-    apiKeyDigest: secretDigest(spec.webhook.apiKey),
+    auth,
+    deliveryIdHeader: spec.webhook.deliveryIdHeader?.toLowerCase() ?? null,
     presets,
     scopes: { all, listed },
     settings: spec.settings ?? {},
@@ -312,6 +321,20 @@ function buildConnection(
       },
     },
   };
+}
+
+function webhookAuth(integration: Integration, webhook: ConnectionFile['webhook'], problem: (message: string) => void): ConnectionConfig['auth'] | null {
+  if (webhook.apiKey !== undefined) return { kind: 'key', digest: secretDigest(webhook.apiKey) };
+  let spec: VerifySpec;
+  if (webhook.verify) spec = webhook.verify;
+  else if (integration.verifyScheme) spec = { scheme: integration.verifyScheme, secret: webhook.secret! } as VerifySpec;
+  else {
+    problem(`integration ${integration.id} has no signature scheme of its own: use webhook.verify: { scheme: …, secret: … } or webhook.apiKey`);
+    return null;
+  }
+  // Schemes that carry a secret in a header: that header is stored redacted.
+  const redact = spec.scheme === 'apikey' ? (spec.header ?? 'authorization').toLowerCase() : spec.scheme === 'basic' ? 'authorization' : null;
+  return { kind: 'signature', scheme: spec.scheme, verifier: compileVerifier(spec), redact };
 }
 
 /** Whether a scope is enabled on a connection, and if not, why. */

@@ -6,12 +6,16 @@ import { z } from 'zod';
 import { DATA_TYPES } from '../domain/types.js';
 import { receiverOverrideSchema, scopeNameSchema } from '../integrations/schema.js';
 import { mappingsSchema } from '../mapping/index.js';
+import { verifySchema } from '../verify/index.js';
 import { durationSchema } from './duration.js';
 
 export const DEFAULTS = {
   host: '127.0.0.1',
   port: 8080,
   bodyLimitBytes: 1_048_576, // 1 MiB: far above any real webhook, far below a memory problem
+  maxBacklog: 100_000, // hooks waiting to be read; past it ingest answers 429 instead of growing without bound
+  backlogLookMs: 1_000, // how often ingest reads the backlog from the store
+  requestTimeoutMs: 30_000, // 30 s for a whole request: a slow client cannot hold a connection forever
   durability: 'full' as 'full' | 'normal', // fsync each group commit: an acknowledged hook survives power loss
   groupCommitMaxHooks: 512, // hooks in one ingest transaction at most
   resolveBatch: 200, // hooks a resolver claims at once
@@ -45,10 +49,21 @@ export function ipaasRetryDelayMs(attempt: number): number {
 export const connectionSchema = z.strictObject({
   /** A built-in integration id, or a path to a declarative integration file. */
   integration: z.string().min(1),
-  webhook: z.strictObject({
-    /** The webhook API key the system sends with each hook. */
-    apiKey: z.string().min(1),
-  }),
+  /** How hooks authenticate: exactly one of apiKey, secret or verify. */
+  webhook: z
+    .strictObject({
+      /** A key the system sends with each hook, where the receiver definition's `auth` says. */
+      apiKey: z.string().min(1).optional(),
+      /** A signing secret (or several, for rotation), verified with the integration's own scheme. */
+      secret: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+      /** Any signature scheme (docs/configuration.md). */
+      verify: verifySchema.optional(),
+      /** Where the sender's delivery id is, when its scheme has none of its own. */
+      deliveryIdHeader: z.string().min(1).optional(),
+    })
+    .refine((w) => [w.apiKey, w.secret, w.verify].filter((given) => given !== undefined).length === 1, {
+      message: 'give exactly one of apiKey (a key the sender sends), secret (signed the way the integration signs) or verify (a scheme and its secret)',
+    }),
   presets: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional(),
   /** Enabled scopes: a list, or "*" for every declared scope except delete scopes. */
   scopes: z.union([z.literal('*'), z.array(scopeNameSchema)]).optional(),
@@ -88,6 +103,10 @@ export const configSchema = z.strictObject({
       host: z.string().min(1).optional(),
       port: z.number().int().min(0).max(65_535).optional(),
       bodyLimitBytes: z.number().int().min(1).optional(),
+      /** Hooks waiting to be read beyond which new ones are answered 429 with Retry-After. */
+      maxBacklog: z.number().int().min(1).optional(),
+      /** A request that has not been fully received by then is cut off (slow clients). */
+      requestTimeout: durationSchema.optional(),
     })
     .optional(),
   store: z

@@ -4,6 +4,7 @@
  * `startDemoSystems` (the hub's config needs the systems' URLs) and `startDemoActivity` (seeding
  * fires hooks, which need a hub that listens).
  */
+import type { TransferRequest } from '../domain/types.js';
 import type { Store } from '../store/store.js';
 import { startDemoErp, type DemoErp } from './erp.js';
 import { DEMO_KEYS } from './keys.js';
@@ -72,32 +73,45 @@ export async function progressLine(store: Store, systems: DemoSystems): Promise<
 }
 
 /**
- * Transfers that failed (retrying or dead) and hooks that could not be read, each reported once
- * per attempt. The demo runs the hub without its JSON logger, so this is where failures show.
+ * Transfers that failed (retrying or dead), transfers still running after their lease, and hooks
+ * that could not be read, each reported once per attempt. The demo runs the hub without its JSON
+ * logger, so this is where failures show.
  */
 export class ProblemWatch {
-  /** Transfer id → the attempt already reported; only ids still in the latest listing are kept. */
+  /** Transfer id → the attempt already reported; only ids still in the latest listings are kept. */
   private transfers = new Map<number, number>();
   private hooks = new Set<number>();
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** The hub's transfer lease: a transfer running longer than this lost its worker's result. */
+    private readonly leaseMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async newProblems(): Promise<string[]> {
     const lines: string[] = [];
     const seen = new Map<number, number>();
-    for (const status of ['retrying', 'dead'] as const) {
-      const { items } = await this.store.listTransfers({ status, limit: 20 });
-      for (const t of items) {
-        seen.set(t.id, t.attempts);
-        if (this.transfers.get(t.id) === t.attempts) continue;
-        const what = status === 'dead' ? `dead after ${t.attempts} attempt(s)` : `retrying (attempt ${t.attempts} failed)`;
-        lines.push(`transfer ${t.id} ${t.connection} ${t.scope} ${t.direction}: ${what}: ${t.lastErrorCode ?? ''} ${t.lastError ?? t.reason ?? ''}`.trim());
-      }
+    const report = (t: TransferRequest, what: string) => {
+      seen.set(t.id, t.attempts);
+      if (this.transfers.get(t.id) === t.attempts) return;
+      lines.push(`transfer ${t.id} ${t.connection} ${t.scope} ${t.direction}: ${what}`.trim());
+    };
+    for (const t of (await this.store.listTransfers({ status: 'dead', limit: 20 })).items) {
+      report(t, `dead after ${t.attempts} attempt(s): ${t.lastErrorCode ?? ''} ${t.lastError ?? t.reason ?? ''}`);
+    }
+    for (const t of (await this.store.listTransfers({ status: 'retrying', limit: 20 })).items) {
+      report(t, `attempt ${t.attempts} failed, will retry: ${t.lastErrorCode ?? ''} ${t.lastError ?? ''}`);
+    }
+    // A claim sets updatedAt; still running after the lease means the worker could not record the
+    // outcome (its error went to the hub's logger, which the demo turns off). It is claimed again.
+    for (const t of (await this.store.listTransfers({ status: 'running', limit: 50 })).items) {
+      const seconds = Math.round((this.now() - t.updatedAt) / 1000);
+      if (this.now() - t.updatedAt > this.leaseMs) report(t, `attempt ${t.attempts} still running after ${seconds} s, past its lease: no outcome recorded`);
     }
     this.transfers = seen;
-    const { items: failed } = await this.store.listHooks({ status: 'failed', limit: 20 });
     const hookIds = new Set<number>();
-    for (const hook of failed) {
+    for (const hook of (await this.store.listHooks({ status: 'failed', limit: 20 })).items) {
       hookIds.add(hook.id);
       if (!this.hooks.has(hook.id)) lines.push(`hook ${hook.id} from ${hook.connection} could not be read: ${hook.errorCode ?? ''} ${hook.errorMessage ?? ''}`.trim());
     }
@@ -113,6 +127,8 @@ export interface DemoActivity {
 
 export interface DemoActivityOptions {
   store: Store;
+  /** The hub's transfer lease (config.engine.leaseMs). */
+  leaseMs: number;
   systems: DemoSystems;
   print(line: string): void;
   /** Default 2000. */
@@ -122,15 +138,17 @@ export interface DemoActivityOptions {
 }
 
 /** Seeds both systems, then changes one of them every interval and prints progress. Call once the hub listens. */
-export function startDemoActivity(options: DemoActivityOptions): DemoActivity {
+export async function startDemoActivity(options: DemoActivityOptions): Promise<DemoActivity> {
   const { store, systems, print } = options;
+  const problems = new ProblemWatch(store, options.leaseMs);
+  // Problems an earlier run left in the store were reported then; only this run's are news.
+  await problems.newProblems();
   const seeded = seedDemoData(systems.shop, systems.erp);
   print(
     `~ seeded: shop ${seeded.products.length} products, ${seeded.customers.length} customers, ${seeded.orders.length} order; ` +
       `erp ${seeded.items.length} items, ${seeded.erpCustomers.length} customers, ${seeded.categories.length} categories`,
   );
   const traffic = startTraffic({ shop: systems.shop, erp: systems.erp, intervalMs: options.trafficIntervalMs ?? 2000, log: (line) => print(`~ ${line}`) });
-  const problems = new ProblemWatch(store);
   let report: Promise<void> | null = null;
   const timer = setInterval(() => {
     // A slow store must not pile up reports; the next tick tries again.

@@ -40,6 +40,11 @@ export class GroupCommit {
     this.listeners.push(listener);
   }
 
+  /** Hooks taken but not yet committed. */
+  get waiting(): number {
+    return this.pending.length;
+  }
+
   /** Whether hooks are arriving: something is waiting, or a batch committed within `windowMs`. */
   busy(windowMs: number): boolean {
     return this.pending.length > 0 || this.flushing !== null || this.clock.now() - this.lastCommitAt < windowMs;

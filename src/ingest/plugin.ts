@@ -1,25 +1,31 @@
 /**
- * The ingest endpoint: POST /hooks/:connection[/*]. Find the connection, authenticate, keep the
- * raw bytes, append through group commit, answer 202 after the commit. Nothing else runs here:
- * reading the hook is the resolver's job.
+ * The ingest endpoint: POST /hooks/:connection[/*]. Find the connection, authenticate, check the
+ * body, keep the raw bytes, append through group commit, answer 202 after the commit (200 with
+ * the first hook's id for a re-delivery). Reading the hook is the resolver's job.
  *
- * The credential is checked in onRequest, before the body is read, whenever the receiver
- * definition takes it from a header or the URL without an expression (the common case): a
- * stranger's body is then never buffered.
+ * Before the body is read (onRequest): unknown connection 404, unsupported Content-Type 415, a
+ * full backlog 429, and — when the receiver definition takes a key from a header or the URL
+ * without an expression (the common case) — the key itself, so a stranger's body is never
+ * buffered. After: signatures over the raw bytes, then the body's own checks (JSON, UTF-8, depth).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../clock.js';
 import type { ConnectionConfig, HubConfig } from '../config/load.js';
 import type { IncomingHook } from '../domain/types.js';
 import { HyError } from '../errors.js';
 import type { FieldSource } from '../integrations/types.js';
 import { readField } from '../resolve/receiver.js';
 import { parseBody } from '../resolve/resolve.js';
+import type { BacklogGauge } from './backlog.js';
+import { bodyKind, checkBody } from './body.js';
 import { matchesDigest } from './credentials.js';
 import type { GroupCommit } from './group-commit.js';
 
 export interface IngestOptions {
   config: HubConfig;
   commit: GroupCommit;
+  backlog: BacklogGauge;
+  clock: Clock;
 }
 
 interface HookParams {
@@ -32,6 +38,9 @@ declare module 'fastify' {
     hyConnection: ConnectionConfig | null;
   }
 }
+
+/** Seconds a sender is asked to wait when the backlog is full. */
+const BACKLOG_RETRY_AFTER_S = 30;
 
 function segmentsOf(tail: string | undefined): string[] {
   if (!tail) return [];
@@ -53,8 +62,8 @@ function headersOf(request: FastifyRequest, redact: string | null): Record<strin
   return headers;
 }
 
-/** The credential read without parsing the body, or undefined when the body is needed. */
-function plainCredential(source: FieldSource, request: FastifyRequest<{ Params: HookParams }>): string | null | undefined {
+/** The key read without parsing the body, or undefined when the body is needed to find it. */
+function plainKey(source: FieldSource, request: FastifyRequest<{ Params: HookParams }>): string | null | undefined {
   if (source.expression !== undefined) return undefined;
   let raw: string | string[] | undefined;
   if (source.from === 'header') raw = request.headers[source.name.toLowerCase()];
@@ -69,54 +78,86 @@ function plainCredential(source: FieldSource, request: FastifyRequest<{ Params: 
   return raw;
 }
 
-function checkCredential(connection: ConnectionConfig, given: string | null): void {
+function checkKey(connection: ConnectionConfig, digest: Buffer, given: string | null): void {
   if (given === null) throw new HyError('HY_ERR_AUTH_MISSING', `connection ${connection.name}`);
-  if (!matchesDigest(given, connection.apiKeyDigest)) throw new HyError('HY_ERR_AUTH_INVALID', `connection ${connection.name}`);
+  if (!matchesDigest(given, digest)) throw new HyError('HY_ERR_AUTH_INVALID', `connection ${connection.name}`);
 }
 
 export async function ingestPlugin(app: FastifyInstance, options: IngestOptions): Promise<void> {
-  const { config, commit } = options;
+  const { config, commit, backlog, clock } = options;
 
-  // Hooks are kept as the bytes that were signed and sent: no parser runs on this path.
+  // Hooks are kept as the bytes that were signed and sent: no parser runs on them here.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: config.server.bodyLimitBytes }, (_request, body, done) => {
     done(null, body);
   });
   app.decorateRequest('hyConnection', null);
 
-  app.addHook('onRequest', async (request: FastifyRequest<{ Params: HookParams }>) => {
+  app.addHook('onRequest', async (request: FastifyRequest<{ Params: HookParams }>, reply) => {
     const connection = config.connections.get(request.params.connection);
     if (!connection) throw new HyError('HY_ERR_CONNECTION_UNKNOWN', `"${request.params.connection}"`);
     request.hyConnection = connection;
-    const given = plainCredential(connection.receiver.auth.source, request);
-    if (given !== undefined) checkCredential(connection, given);
+    if (bodyKind(request.headers['content-type']) === null) {
+      throw new HyError('HY_ERR_CONTENT_TYPE_UNSUPPORTED', `got "${request.headers['content-type']}"`);
+    }
+    if (backlog.value + commit.waiting >= config.server.maxBacklog) {
+      reply.header('retry-after', String(BACKLOG_RETRY_AFTER_S));
+      throw new HyError('HY_ERR_BACKLOG_FULL', `${backlog.value} hooks waiting, limit ${config.server.maxBacklog}`);
+    }
+    if (connection.auth.kind === 'key') {
+      const given = plainKey(connection.receiver.auth.source, request);
+      if (given !== undefined) checkKey(connection, connection.auth.digest, given);
+    }
   });
 
   const receive = async (request: FastifyRequest<{ Params: HookParams }>) => {
     const connection = request.hyConnection!;
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const segments = segmentsOf(request.params['*']);
-    const auth = connection.receiver.auth;
-    if (plainCredential(auth.source, request) === undefined) {
-      const parsed = parseBody(body);
-      const value = parsed.ok ? parsed.value : undefined;
-      const headers = headersOf(request, null);
-      let given: string | null;
-      try {
-        given = await readField(auth, { body: value, element: value, headers, segments });
-      } catch {
-        given = null;
+    const kind = bodyKind(request.headers['content-type'])!;
+    const { auth } = connection;
+    let deliveryId: string | null = null;
+    let redact: string | null = null;
+    let redactSegment: number | null = null;
+
+    if (auth.kind === 'signature') {
+      // The signature covers the raw bytes: checked before anything reads them.
+      const verdict = auth.verifier({ headers: headersOf(request, null), body, now: clock.now() });
+      if (!verdict.ok) throw new HyError(verdict.code, `connection ${connection.name}: ${verdict.message}`);
+      deliveryId = verdict.deliveryId;
+      redact = auth.redact;
+      checkBody(body, kind);
+    } else {
+      const source = connection.receiver.auth.source;
+      if (plainKey(source, request) === undefined) {
+        checkBody(body, kind);
+        const parsed = parseBody(body, request.headers['content-type'] ?? null);
+        const value = parsed.ok ? parsed.value : undefined;
+        let given: string | null;
+        try {
+          given = await readField(connection.receiver.auth, { body: value, element: value, headers: headersOf(request, null), segments });
+        } catch {
+          given = null;
+        }
+        checkKey(connection, auth.digest, given);
+      } else {
+        checkBody(body, kind);
       }
-      checkCredential(connection, given);
+      // The key is never stored: its header or URL segment is kept as "[redacted]".
+      if (source.from === 'header') redact = source.name.toLowerCase();
+      if (source.from === 'url') redactSegment = source.segment;
     }
-    const source = auth.source;
+    if (deliveryId === null && connection.deliveryIdHeader) {
+      const value = request.headers[connection.deliveryIdHeader];
+      deliveryId = (Array.isArray(value) ? value[0] : value) || null;
+    }
     const hook: IncomingHook = {
       connection: connection.name,
-      // The credential is never stored: its header or URL segment is kept as "[redacted]".
-      headers: headersOf(request, source.from === 'header' ? source.name.toLowerCase() : null),
-      segments: source.from === 'url' ? segments.map((s, i) => (i === source.segment ? '[redacted]' : s)) : segments,
+      headers: headersOf(request, redact),
+      segments: redactSegment === null ? segments : segments.map((s, i) => (i === redactSegment ? '[redacted]' : s)),
       contentType: request.headers['content-type'] ?? null,
       body,
+      deliveryId,
     };
     return commit.append(hook);
   };

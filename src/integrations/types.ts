@@ -140,6 +140,8 @@ export interface Integration {
   scopes: ScopeDeclaration[];
   presets: PresetDeclaration[];
   receiver: ReceiverDefinition;
+  /** How the system signs its hooks: a connection's `webhook.secret` is verified this way. */
+  verifyScheme?: 'shopify' | 'github' | 'stripe' | 'standard';
   parents?: ParentDeclaration[];
   /** Reads a record from the system (transfers to the hub); null when it does not exist. */
   get?(type: DataType, externalId: string, ctx: IntegrationContext): Promise<ExternalRecord | null>;

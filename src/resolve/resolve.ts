@@ -25,9 +25,20 @@ const NEEDS_EXTERNAL_ID: ReadonlySet<ScopeAction> = new Set(['created', 'updated
 
 export type ParsedBody = { ok: true; value: unknown } | { ok: false; reason: string };
 
-/** Parses the raw body as JSON. An empty body is `undefined`, not an error. */
-export function parseBody(body: Buffer): ParsedBody {
+/**
+ * Parses the raw body: JSON, or a form (`a=1&b=2` → `{a: "1", b: "2"}`, a repeated name → a
+ * list) when the Content-Type says so. An empty body is `undefined`, not an error.
+ */
+export function parseBody(body: Buffer, contentType: string | null = null): ParsedBody {
   if (body.length === 0) return { ok: true, value: undefined };
+  if (contentType?.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+    const form: Record<string, string | string[]> = {};
+    for (const [key, value] of new URLSearchParams(body.toString('utf8'))) {
+      const seen = form[key];
+      form[key] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+    }
+    return { ok: true, value: form };
+  }
   try {
     return { ok: true, value: JSON.parse(body.toString('utf8')) };
   } catch (error) {
@@ -45,7 +56,7 @@ function elementsOf(selected: unknown): unknown[] {
 }
 
 export async function resolveHook(receiver: CompiledReceiver, scopes: ScopeIndex, hook: IncomingHook): Promise<Resolution> {
-  const parsed = parseBody(hook.body);
+  const parsed = parseBody(hook.body, hook.contentType);
   if (!parsed.ok) {
     return failed('HY_ERR_HOOK_BODY_NOT_JSON', parsed.reason);
   }

@@ -202,6 +202,8 @@ export interface Store {
   listTransfers(filter: TransferFilter): Promise<Page<TransferRequest>>;
 
   counts(): Promise<StoreCounts>;
+  /** Hooks stored but not read yet: cheap enough to ask every second. */
+  backlog(): Promise<number>;
 
   // --- transfers ---
 

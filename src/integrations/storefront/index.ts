@@ -35,6 +35,7 @@ export const storefront: Integration = {
     { scope: 'transaction/deleted', hooks: ['orders/delete'], description: 'Shop order → transaction' },
   ],
   presets: [],
+  verifyScheme: 'shopify',
   receiver: {
     hook: { from: 'header', name: 'x-shopify-topic' },
     externalId: { from: 'body', path: 'id' },

@@ -144,6 +144,7 @@ export class SqliteStore implements Store {
       countHooks: prepare('count_hooks'),
       countTransfers: prepare('count_transfers'),
       countReasons: prepare('count_reasons'),
+      countReceived: prepare('count_received'),
       findWaitingTransfer: prepare('find_waiting_transfer'),
     };
     this.engine = new EngineTables(db, prepare);
@@ -372,6 +373,10 @@ export class SqliteStore implements Store {
 
   async consumeEcho(connection: string, type: DataType, externalId: string, now: number): Promise<boolean> {
     return this.engine.consumeEcho(connection, type, externalId, now);
+  }
+
+  async backlog(): Promise<number> {
+    return Number((this.statements.countReceived.get() as Row).n);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,60 @@
+/**
+ * What a hook body must be before it is accepted: JSON (or a form), valid UTF-8, not empty, not
+ * absurdly nested. Checked once at ingest, so that everything stored can be read later and a
+ * sender learns at once, with a 4xx, that its hook is unreadable.
+ */
+import { HyError } from '../errors.js';
+
+/** Deeper than any real webhook; deep enough to stop a parser-exhausting body. */
+export const MAX_JSON_DEPTH = 64;
+
+export type BodyKind = 'json' | 'form';
+
+/** The kind of body a Content-Type announces; null for one hooks never use. No Content-Type: JSON. */
+export function bodyKind(contentType: string | undefined): BodyKind | null {
+  if (!contentType) return 'json';
+  const type = contentType.split(';', 1)[0]!.trim().toLowerCase();
+  if (type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'))) return 'json';
+  if (type === 'application/x-www-form-urlencoded') return 'form';
+  if (type === 'text/plain') return 'json'; // some senders label JSON as text; it must still parse
+  return null;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The nesting depth of a JSON text, counting brackets outside strings. */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 /* { */ || c === 91 /* [ */) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
+  }
+  return deepest;
+}
+
+/** Throws the HyError that says what is wrong with the body, or returns when it is fine. */
+export function checkBody(body: Buffer, kind: BodyKind): void {
+  if (body.length === 0) throw new HyError('HY_ERR_BODY_EMPTY');
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    throw new HyError('HY_ERR_BODY_ENCODING');
+  }
+  if (kind === 'form') return;
+  if (jsonDepth(text) > MAX_JSON_DEPTH) throw new HyError('HY_ERR_BODY_TOO_DEEP', `more than ${MAX_JSON_DEPTH} levels`);
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    throw new HyError('HY_ERR_BODY_NOT_JSON', (error as Error).message);
+  }
+}
