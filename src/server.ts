@@ -118,7 +118,16 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const backlog = new BacklogGauge(store, DEFAULTS.backlogLookMs, (error) => app.log.error({ err: error }, 'backlog look failed'));
   await backlog.start();
   await app.register(ingestPlugin, { config, commit, backlog, clock });
-  await app.register(apiPlugin, { config, store, adminToken: options.adminToken ?? null });
+  await app.register(apiPlugin, {
+    config,
+    store,
+    clock,
+    adminToken: options.adminToken ?? null,
+    wake: () => {
+      resolver.wake();
+      transfers.wake();
+    },
+  });
   await app.ready();
   if (options.workers !== false) {
     resolver.start();

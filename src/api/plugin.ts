@@ -11,12 +11,17 @@ import { DATA_TYPES, HOOK_STATUSES, TRANSFER_STATUSES, type StoredHook } from '.
 import { HyError } from '../errors.js';
 import { matchesDigest, secretDigest } from '../ingest/credentials.js';
 import type { Store } from '../store/store.js';
+import type { Clock } from '../clock.js';
+import { replayRoutes } from './replay.js';
 
 export interface ApiOptions {
   config: HubConfig;
   store: Store;
   /** When set, every /api request must carry `Authorization: Bearer <token>`. */
   adminToken: string | null;
+  clock: Clock;
+  /** Tells the workers that replays queued work. */
+  wake: () => void;
 }
 
 const limit = z.coerce.number().int().min(1).max(500).default(50);
@@ -88,6 +93,8 @@ export async function apiPlugin(app: FastifyInstance, options: ApiOptions): Prom
     if (!record || record.type !== type) throw new HyError('HY_ERR_RECORD_NOT_FOUND', `no hub ${type} ${id}`);
     return { record, externalIds: await store.externalIdsOfHubRecord(id) };
   });
+
+  await replayRoutes(app, { store, clock: options.clock, wake: options.wake });
 
   app.get('/api/connections', async () => ({
     items: [...config.connections.values()].map((connection) => ({

@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { checkCommand, consoleOutput, tryCommand } from './commands.js';
 import { runDemo, serveCommand } from './serve.js';
+import { replayCommand, type ReplayOptions } from './replay.js';
 
 function port(value: string): number {
   const n = Number(value);
@@ -46,6 +47,23 @@ program
   .argument('<body-file>', 'the hook body')
   .action(async (bodyFile: string, options: { config: string; connection: string; header: string[]; path?: string }) => {
     process.exitCode = await tryCommand({ ...options, headers: options.header, bodyFile }, consoleOutput);
+  });
+
+program
+  .command('replay')
+  .description('queue dead (or other finished) transfer requests again, or read a stored hook again')
+  .requiredOption('-c, --config <file>', 'configuration file (YAML)')
+  .option('-d, --data <dir>', 'data directory of the store', process.env.HOOKYARD_DATA ?? '.hookyard')
+  .option('--status <status>', 'transfers with this status (default: dead)')
+  .option('--connection <name>', 'only this connection')
+  .option('--scope <scope>', 'only this scope, e.g. product/updated')
+  .option('--since <time>', 'created at or after (ISO 8601)')
+  .option('--until <time>', 'created before (ISO 8601)')
+  .option('--transfer <id>', 'one transfer request', Number)
+  .option('--hook <id>', 'read one stored hook again', Number)
+  .option('--dry-run', 'only count what would be replayed')
+  .action(async (options: ReplayOptions) => {
+    process.exitCode = await replayCommand(options, consoleOutput);
   });
 
 program

@@ -21,6 +21,8 @@ export interface World {
   shop: DemoShop;
   erp: DemoErp;
   url: string;
+  /** The hub's data directory (its SQLite file lives there). */
+  dataDir: string;
   /** Waits until every system delivered its hooks and the hub has nothing left to do now. */
   settle(): Promise<void>;
   api<T = any>(path: string): Promise<T>;
@@ -72,6 +74,7 @@ export async function startWorld(adjust: (config: DemoConfig) => void = () => {}
     shop,
     erp,
     url,
+    dataDir: dir.path,
     api,
     async settle() {
       // Quiet three looks in a row, 50 ms apart: hooks may still be on their way between looks.

@@ -1,0 +1,86 @@
+/**
+ * `hookyard replay`: put dead (or other finished) transfer requests back in the queue, or read a
+ * stored hook again, directly in the store of a data directory. A running hub picks the work up.
+ */
+import { loadConfigFile } from '../config/load.js';
+import { systemClock } from '../clock.js';
+import { replayAll } from '../engine/replay.js';
+import { replayFilterSchema } from '../api/replay.js';
+import { openStore } from '../store/index.js';
+import { reportLoadError, type Output } from './commands.js';
+
+export interface ReplayOptions {
+  config: string;
+  data: string;
+  status?: string;
+  connection?: string;
+  scope?: string;
+  since?: string;
+  until?: string;
+  transfer?: number;
+  hook?: number;
+  /** Only count what would be replayed. */
+  dryRun?: boolean;
+}
+
+/** `[##########··········]  512/1024  50%` */
+export function progressBar(done: number, total: number, width = 30): string {
+  const share = total === 0 ? 1 : done / total;
+  const filled = Math.round(share * width);
+  return `[${'#'.repeat(filled)}${'·'.repeat(width - filled)}] ${String(done).padStart(String(total).length)}/${total} ${Math.round(share * 100)}%`;
+}
+
+export async function replayCommand(options: ReplayOptions, output: Output, tty = process.stderr.isTTY): Promise<number> {
+  try {
+    loadConfigFile(options.config); // a broken config would fail the replayed work again
+  } catch (error) {
+    return reportLoadError(error, options.config, output);
+  }
+  const store = await openStore({ dataDir: options.data });
+  try {
+    if (options.hook !== undefined) {
+      if (!(await store.getHook(options.hook))) return fail(output, 'HY_ERR_HOOK_NOT_FOUND', `no hook ${options.hook}`);
+      const replay = await store.replayHook(options.hook, 'cli', systemClock.now());
+      if (replay === null) return fail(output, 'HY_ERR_HOOK_NOT_REPLAYABLE', `hook ${options.hook} is being read already`);
+      output.out(`hook ${options.hook} will be read again (replay ${replay})`);
+      return 0;
+    }
+    if (options.transfer !== undefined) {
+      if (!(await store.getTransfer(options.transfer))) return fail(output, 'HY_ERR_TRANSFER_NOT_FOUND', `no transfer ${options.transfer}`);
+      const transfer = await store.retryTransfer(options.transfer, 'cli', systemClock.now());
+      if (!transfer) return fail(output, 'HY_ERR_TRANSFER_NOT_REPLAYABLE', `transfer ${options.transfer} is running or queued already`);
+      output.out(`transfer ${options.transfer} (${transfer.scope} ${transfer.externalId ?? `hub ${transfer.hubId}`}) queued again`);
+      return 0;
+    }
+    const parsed = replayFilterSchema.safeParse({
+      status: options.status ?? 'dead',
+      connection: options.connection,
+      scope: options.scope,
+      since: options.since,
+      until: options.until,
+    });
+    if (!parsed.success) return fail(output, 'HY_ERR_QUERY_INVALID', parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '));
+    const filter = parsed.data;
+    if (options.dryRun) {
+      output.out(`${await store.countReplayable(filter)} transfer request(s) match; nothing was replayed (--dry-run)`);
+      return 0;
+    }
+    let last = '';
+    const { replay, count } = await replayAll(store, filter, 'cli', systemClock, (done, total) => {
+      const line = progressBar(done, total);
+      if (tty) process.stderr.write(`\r${line}`);
+      else if (line !== last && (done === total || done === 0)) output.err(line);
+      last = line;
+    });
+    if (tty) process.stderr.write('\n');
+    output.out(`replay ${replay}: ${count} transfer request(s) queued again`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+function fail(output: Output, code: string, message: string): number {
+  output.err(`${code}: ${message}`);
+  return 1;
+}
