@@ -24,6 +24,11 @@ import { ingestPlugin } from './ingest/plugin.js';
 import { BacklogGauge } from './ingest/backlog.js';
 import type { Store } from './store/store.js';
 
+/** 127.0.0.0/8, ::1 and localhost: only this machine can reach them. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 export interface HubOptions {
   config: HubConfig;
   store: Store;
@@ -46,6 +51,8 @@ export interface Hub {
   guards: Guards;
   /** Starts listening; resolves with the bound address. */
   listen(port: number, host: string): Promise<string>;
+  /** Why /api is closed (non-loopback address without an admin token), or null when it is open. */
+  apiClosedReason: string | null;
   /** Stops taking hooks, commits what was taken, stops the worker, closes the store. */
   close(): Promise<void>;
 }
@@ -118,7 +125,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const backlog = new BacklogGauge(store, DEFAULTS.backlogLookMs, (error) => app.log.error({ err: error }, 'backlog look failed'));
   await backlog.start();
   await app.register(ingestPlugin, { config, commit, backlog, clock });
+  let apiClosedReason: string | null = null;
   await app.register(apiPlugin, {
+    closedReason: () => apiClosedReason,
     config,
     store,
     clock,
@@ -142,7 +151,14 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     resolver,
     transfers,
     guards,
+    get apiClosedReason() {
+      return apiClosedReason;
+    },
     async listen(port, host) {
+      if (!options.adminToken && !isLoopback(host)) {
+        apiClosedReason = `the admin API is off: hookyard listens on ${host}, which is not a loopback address, and HOOKYARD_ADMIN_TOKEN is not set; set it to use /api from other machines`;
+        app.log.warn(apiClosedReason);
+      }
       return app.listen({ port, host });
     },
     async close() {

@@ -80,3 +80,28 @@ describe('admin API', () => {
     expect(response.json()).toMatchObject({ status: 'ready', store: 'sqlite', counts: { hooks: { resolved: 1 } } });
   });
 });
+
+describe('admin API exposure', () => {
+  it('keeps /api closed on a non-loopback address without a token, and says why', async () => {
+    const { createHub } = await import('../src/server.js');
+    const { openStore } = await import('../src/store/index.js');
+    const { tempDir } = await import('./helpers/hub.js');
+    const dir = tempDir();
+    const hub = await createHub({ config: fixtureConfig(CONFIG), store: await openStore({ dataDir: dir.path }), workers: false });
+    await hub.listen(0, '0.0.0.0');
+    expect(hub.apiClosedReason).toMatch(/HOOKYARD_ADMIN_TOKEN is not set/);
+    const closed = await hub.app.inject({ method: 'GET', url: '/api/hooks' });
+    expect(closed.statusCode).toBe(403);
+    expect(closed.json()).toMatchObject({ error: 'HY_ERR_ADMIN_API_DISABLED' });
+    // Hooks and health are not part of the admin API.
+    expect((await hub.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    await hub.close();
+
+    const withToken = await createHub({ config: fixtureConfig(CONFIG), store: await openStore({ dataDir: dir.path }), workers: false, adminToken: 't' });
+    await withToken.listen(0, '0.0.0.0');
+    expect(withToken.apiClosedReason).toBeNull();
+    expect((await withToken.app.inject({ method: 'GET', url: '/api/hooks', headers: { authorization: 'Bearer t' } })).statusCode).toBe(200);
+    await withToken.close();
+    dir.remove();
+  });
+});

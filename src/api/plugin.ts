@@ -20,6 +20,8 @@ export interface ApiOptions {
   /** When set, every /api request must carry `Authorization: Bearer <token>`. */
   adminToken: string | null;
   clock: Clock;
+  /** Why the API is closed right now, or null. */
+  closedReason?: () => string | null;
   /** Tells the workers that replays queued work. */
   wake: () => void;
 }
@@ -57,6 +59,11 @@ function hookForDisplay(hook: StoredHook) {
 
 export async function apiPlugin(app: FastifyInstance, options: ApiOptions): Promise<void> {
   const { config, store, adminToken } = options;
+
+  app.addHook('onRequest', async () => {
+    const closed = options.closedReason?.();
+    if (closed) throw new HyError('HY_ERR_ADMIN_API_DISABLED', closed);
+  });
 
   if (adminToken !== null) {
     const expected = secretDigest(adminToken);
