@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
 import { apiPlugin } from './api/plugin.js';
+import { metricsRoute } from './api/metrics.js';
 import { systemClock, type Clock } from './clock.js';
 import type { HubConfig } from './config/load.js';
 import { DEFAULTS } from './config/schema.js';
@@ -122,6 +123,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async () => ({ status: 'ready', store: store.kind, counts: await store.counts(), circuits: guards.states() }));
+  await app.register(metricsRoute, { store, guards });
   const backlog = new BacklogGauge(store, DEFAULTS.backlogLookMs, (error) => app.log.error({ err: error }, 'backlog look failed'));
   await backlog.start();
   await app.register(ingestPlugin, { config, commit, backlog, clock });

@@ -105,3 +105,24 @@ describe('admin API exposure', () => {
     dir.remove();
   });
 });
+
+describe('metrics', () => {
+  it('exposes backlog, hooks and transfers by status in the Prometheus format', async () => {
+    const hub = await startTestHub(fixtureConfig(CONFIG));
+    await hub.app.inject({
+      method: 'POST',
+      url: '/hooks/std',
+      headers: { authorization: 'Bearer super-secret-key', 'content-type': 'application/json' },
+      payload: { notifications: [{ scope: 'product/updated', external_id: 'M1' }] },
+    });
+    const before = (await hub.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(before).toContain('# TYPE hookyard_inbox_backlog gauge');
+    expect(before).toMatch(/^hookyard_inbox_backlog 1$/m);
+    expect(before).toMatch(/^hookyard_hooks\{status="received"\} 1$/m);
+    await hub.resolveAll();
+    const after = (await hub.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(after).toMatch(/^hookyard_inbox_backlog 0$/m);
+    expect(after).toMatch(/^hookyard_transfers\{status="queued"\} 1$/m);
+    await hub.dispose();
+  });
+});
