@@ -127,6 +127,23 @@ export interface PrerequisiteContext extends IntegrationContext {
 
 export type PrerequisiteResult = { resolvedBy: ChildOutcome } | undefined;
 
+export interface PollPage {
+  /** Changed records: an id, or an id with its type when a feed mixes types. */
+  ids: Array<string | { id: string; type: DataType }>;
+  /** Where the next poll continues (the high-water mark); null keeps the old one. */
+  cursor: string | null;
+  /** Another page is ready at once. */
+  more?: boolean;
+}
+
+export interface ListPage {
+  ids: string[];
+  /** The next page; null when this was the last. */
+  cursor: string | null;
+  /** How many records there are in all, when the system says (for progress). */
+  total?: number;
+}
+
 export interface TransferResult {
   hubId: number | null;
   /** created / updated / unchanged / deleted in the hub (to_hub) or the destination (from_hub). */
@@ -149,6 +166,17 @@ export interface Integration {
   create?(type: DataType, record: ExternalRecord, ctx: WriteContext): Promise<{ externalId: string }>;
   update?(type: DataType, externalId: string, record: ExternalRecord, ctx: WriteContext): Promise<void>;
   delete?(type: DataType, externalId: string, ctx: WriteContext): Promise<void>;
+  /**
+   * Polling: the external ids of the records of `type` that changed since `cursor` (null: from the
+   * start of the feed), and the cursor to continue from. `more` says another page is ready now.
+   * Called by the scheduler for `type/poll` scopes; the ids flow through `type/updated`.
+   */
+  poll?(type: DataType, cursor: string | null, ctx: IntegrationContext): Promise<PollPage>;
+  /**
+   * Initialization: one page of ALL records of `type` (cursor null: the first page), for
+   * `hookyard sync --all`. `cursor` null in the answer: that was the last page.
+   */
+  list?(type: DataType, cursor: string | null, ctx: IntegrationContext): Promise<ListPage>;
   /** Runs before a transfer: may run child requests first, or resolve the request by one. */
   handlePrerequisites?(request: TransferInfo, ctx: PrerequisiteContext): Promise<PrerequisiteResult>;
   /** Runs after a successful transfer. */
