@@ -247,3 +247,26 @@ describe('deletes', () => {
     expect(hub.record).toMatchObject({ deleted: false, data: { active: false } });
   });
 });
+
+describe('the same product created in both systems at once', () => {
+  it('never strands a transfer: every one ends, and a duplicate is reported as a collision', async () => {
+    world = await startWorld();
+    const w = world;
+    for (let i = 0; i < 4; i++) {
+      w.shop.createProduct({ title: `Twin ${i}`, status: 'active', variants: [{ sku: `TWIN-${i}`, price: '7.00' }] });
+      w.erp.createItem({ name: `Twin ${i}`, sku: `TWIN-${i}`, price: 7, status: 'ACTIVE' });
+    }
+    await w.settle(); // fails if a transfer stays running
+    const all = await transfers(w, '');
+    expect(all.filter((t) => t.status === 'running')).toEqual([]);
+    const dead = all.filter((t) => t.status === 'dead');
+    for (const t of dead) expect(['HY_ERR_COLLISION', 'HY_ERR_CHILD_FAILED']).toContain(t.lastErrorCode);
+    // Each hub product is linked at most once per connection.
+    const hubIds = new Set(all.filter((t) => t.hubId !== null && t.type === 'product').map((t) => t.hubId));
+    for (const hubId of hubIds) {
+      const { externalIds } = await w.api(`/api/records/product/${hubId}`);
+      const connections = externalIds.map((x: any) => x.connection);
+      expect(new Set(connections).size).toBe(connections.length);
+    }
+  });
+});

@@ -1,5 +1,5 @@
 /** `hookyard serve` and `hookyard demo`: run a hub until SIGTERM or SIGINT. */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, resolve as resolvePath } from 'node:path';
 import { loadConfigFile, type HubConfig } from '../config/load.js';
@@ -89,6 +89,9 @@ const projectRoot = resolvePath(fileURLToPath(import.meta.url), '../../..');
  * PORT (default 8080) with its store in HOOKYARD_DATA (default .hookyard), starting data and a
  * change every 2 s, so data is seen flowing within seconds.
  */
+/** Marks a data directory as the demo's own, so that the next demo may clear it. */
+const DEMO_MARKER = 'DEMO-STORE';
+
 export async function runDemo(output: Output): Promise<number> {
   const port = process.env.PORT ? Number(process.env.PORT) : 8080;
   // The demo systems are told the hub's URL before it listens, so the port must be known: no 0.
@@ -97,9 +100,16 @@ export async function runDemo(output: Output): Promise<number> {
     return 1;
   }
   const data = process.env.HOOKYARD_DATA || '.hookyard';
-  // The demo systems keep their data in memory and start empty each time; a store kept from an
-  // earlier run links hub records to their records of then. Said, not deleted: it may be someone's.
-  const earlier = existsSync(join(data, 'hookyard.db'));
+  // The demo systems keep their data in memory and start empty each time, so the demo's store must
+  // too: one an earlier demo made (it leaves a marker) is cleared; any other is never touched.
+  const marker = join(data, DEMO_MARKER);
+  if (existsSync(join(data, 'hookyard.db'))) {
+    if (!existsSync(marker)) {
+      output.err(`${data} holds a store that the demo did not make (hookyard serve's?); the demo starts empty each run and leaves it alone. Point HOOKYARD_DATA at another directory, e.g. HOOKYARD_DATA=.hookyard-demo npm start`);
+      return 1;
+    }
+    for (const file of ['hookyard.db', 'hookyard.db-wal', 'hookyard.db-shm']) rmSync(join(data, file), { force: true });
+  }
   const systems = await startDemoSystems(`http://127.0.0.1:${port}`);
   let started: Awaited<ReturnType<typeof startServe>>;
   try {
@@ -125,10 +135,8 @@ export async function runDemo(output: Output): Promise<number> {
     return started;
   }
   const { hub, address, config } = started;
+  writeFileSync(marker, 'This store was made by `hookyard demo`, which clears it at its next start.\n');
   output.out(demoGuide(address, systems));
-  if (earlier) {
-    output.out(`note: ${data} holds the store of an earlier run, whose links point at demo records that are gone; for a clean start stop this and rm -rf ${data}\n`);
-  }
   const activity = await startDemoActivity({ store: hub.store, leaseMs: config.engine.leaseMs, systems, print: (line) => output.out(line) });
   // Traffic stops first, then the hub drains (its transfers still reach the systems), then the systems go.
   return untilSignal(async () => {

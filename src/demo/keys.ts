@@ -5,7 +5,9 @@
  */
 export const DEMO_KEYS = {
   shop: {
-    /** Sent by the shop as `X-Shop-Webhook-Key`; the hub's `connections.shop.webhook.apiKey`. */
+    /** The shop signs each hook with it (`X-Shopify-Hmac-Sha256`); the hub's `connections.shop.webhook.secret`. */
+    signingSecret: 'demo-shop-secret',
+    /** Sent by the shop as `X-Shop-Webhook-Key` too (the demo shop always sends one); the demo config does not check it. */
     webhookKey: 'demo-shop-key',
     /** Required by the shop's API as `X-Shopify-Access-Token`; the hub's `settings.accessToken`. */
     accessToken: 'demo-shop-token',
@@ -20,14 +22,14 @@ export const DEMO_KEYS = {
 
 /**
  * The environment variables examples/demo.yaml reads, set to the systems' real URLs and the keys
- * above. The keys are set explicitly, not left to the file's defaults: a SHOP_WEBHOOK_KEY left in
- * the user's shell must not make the hub reject the demo shop's hooks.
+ * above. The keys are set explicitly, not left to the file's defaults: a SHOP_WEBHOOK_SECRET left
+ * in the user's shell must not make the hub reject the demo shop's hooks.
  */
 export function demoEnv(urls: { shop: string; erp: string }): Record<string, string> {
   return {
     SHOP_URL: urls.shop,
     ERP_URL: urls.erp,
-    SHOP_WEBHOOK_KEY: DEMO_KEYS.shop.webhookKey,
+    SHOP_WEBHOOK_SECRET: DEMO_KEYS.shop.signingSecret,
     SHOP_ACCESS_TOKEN: DEMO_KEYS.shop.accessToken,
     ERP_WEBHOOK_KEY: DEMO_KEYS.erp.webhookKey,
     ERP_API_TOKEN: DEMO_KEYS.erp.apiToken,

@@ -1,13 +1,13 @@
 /**
  * The live side of `hookyard demo`: the demo shop and ERP, their starting data and traffic, and
- * what the demo prints while it runs. The hub itself is started by src/cli/serve.ts, between
+ * the lines printed while it runs (made in report.ts). src/cli/serve.ts starts the hub between
  * `startDemoSystems` (the hub's config needs the systems' URLs) and `startDemoActivity` (seeding
  * fires hooks, which need a hub that listens).
  */
-import type { TransferRequest } from '../domain/types.js';
 import type { Store } from '../store/store.js';
 import { startDemoErp, type DemoErp } from './erp.js';
 import { DEMO_KEYS } from './keys.js';
+import { ProblemWatch, progressLine, RefusalWatch } from './report.js';
 import { startDemoShop, type DemoShop } from './shop.js';
 import { seedDemoData, startTraffic } from './traffic.js';
 
@@ -19,7 +19,8 @@ export interface DemoSystems {
 
 /** Starts the shop and the ERP on ports the OS picks, so two demos can run side by side. */
 export async function startDemoSystems(hubUrl: string): Promise<DemoSystems> {
-  const shop = await startDemoShop({ hubUrl, webhookKey: DEMO_KEYS.shop.webhookKey, accessToken: DEMO_KEYS.shop.accessToken });
+  const { signingSecret, webhookKey, accessToken } = DEMO_KEYS.shop;
+  const shop = await startDemoShop({ hubUrl, signingSecret, webhookKey, accessToken });
   let erp: DemoErp;
   try {
     erp = await startDemoErp({ hubUrl, webhookKey: DEMO_KEYS.erp.webhookKey, apiToken: DEMO_KEYS.erp.apiToken });
@@ -57,69 +58,6 @@ export function demoGuide(hubUrl: string, systems: DemoSystems): string {
   ].join('\n');
 }
 
-/** `hooks 42 · transfers: 61 succeeded, 3 skipped (echo 2), 0 retrying, 0 dead · shop products 6 · erp items 6` */
-export async function progressLine(store: Store, systems: DemoSystems): Promise<string> {
-  const { hooks, transfers, reasons } = await store.counts();
-  const total = Object.values(hooks).reduce((sum, n) => sum + n, 0);
-  // Work not finished yet is shown only when there is some: usually there is none, and the line stays short.
-  const pending = transfers.queued + transfers.running;
-  return [
-    `hooks ${total}`,
-    `transfers: ${transfers.succeeded} succeeded, ${transfers.skipped} skipped (echo ${reasons.echo ?? 0}), ` +
-      `${transfers.retrying} retrying, ${transfers.dead} dead${pending > 0 ? `, ${pending} in progress` : ''}`,
-    `shop products ${systems.shop.products.size}`,
-    `erp items ${systems.erp.items.size}`,
-  ].join(' · ');
-}
-
-/**
- * Transfers that failed (retrying or dead), transfers still running after their lease, and hooks
- * that could not be read, each reported once per attempt. The demo runs the hub without its JSON
- * logger, so this is where failures show.
- */
-export class ProblemWatch {
-  /** Transfer id → the attempt already reported; only ids still in the latest listings are kept. */
-  private transfers = new Map<number, number>();
-  private hooks = new Set<number>();
-
-  constructor(
-    private readonly store: Store,
-    /** The hub's transfer lease: a transfer running longer than this lost its worker's result. */
-    private readonly leaseMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  async newProblems(): Promise<string[]> {
-    const lines: string[] = [];
-    const seen = new Map<number, number>();
-    const report = (t: TransferRequest, what: string) => {
-      seen.set(t.id, t.attempts);
-      if (this.transfers.get(t.id) === t.attempts) return;
-      lines.push(`transfer ${t.id} ${t.connection} ${t.scope} ${t.direction}: ${what}`.trim());
-    };
-    for (const t of (await this.store.listTransfers({ status: 'dead', limit: 20 })).items) {
-      report(t, `dead after ${t.attempts} attempt(s): ${t.lastErrorCode ?? ''} ${t.lastError ?? t.reason ?? ''}`);
-    }
-    for (const t of (await this.store.listTransfers({ status: 'retrying', limit: 20 })).items) {
-      report(t, `attempt ${t.attempts} failed, will retry: ${t.lastErrorCode ?? ''} ${t.lastError ?? ''}`);
-    }
-    // A claim sets updatedAt; still running after the lease means the worker could not record the
-    // outcome (its error went to the hub's logger, which the demo turns off). It is claimed again.
-    for (const t of (await this.store.listTransfers({ status: 'running', limit: 50 })).items) {
-      const seconds = Math.round((this.now() - t.updatedAt) / 1000);
-      if (this.now() - t.updatedAt > this.leaseMs) report(t, `attempt ${t.attempts} still running after ${seconds} s, past its lease: no outcome recorded`);
-    }
-    this.transfers = seen;
-    const hookIds = new Set<number>();
-    for (const hook of (await this.store.listHooks({ status: 'failed', limit: 20 })).items) {
-      hookIds.add(hook.id);
-      if (!this.hooks.has(hook.id)) lines.push(`hook ${hook.id} from ${hook.connection} could not be read: ${hook.errorCode ?? ''} ${hook.errorMessage ?? ''}`.trim());
-    }
-    this.hooks = hookIds;
-    return lines;
-  }
-}
-
 export interface DemoActivity {
   /** Stops the traffic and the reports; resolves once a report in progress has finished with the store. */
   stop(): Promise<void>;
@@ -149,13 +87,14 @@ export async function startDemoActivity(options: DemoActivityOptions): Promise<D
       `erp ${seeded.items.length} items, ${seeded.erpCustomers.length} customers, ${seeded.categories.length} categories`,
   );
   const traffic = startTraffic({ shop: systems.shop, erp: systems.erp, intervalMs: options.trafficIntervalMs ?? 2000, log: (line) => print(`~ ${line}`) });
+  const refusals = new RefusalWatch(systems);
   let report: Promise<void> | null = null;
   const timer = setInterval(() => {
     // A slow store must not pile up reports; the next tick tries again.
     if (report) return;
     report = Promise.all([progressLine(store, systems), problems.newProblems()])
       .then(([line, failures]) => {
-        for (const failure of failures) print(`! ${failure}`);
+        for (const failure of [...refusals.newRefusals(), ...failures]) print(`! ${failure}`);
         print(`= ${line}`);
       })
       .catch((error: unknown) => print(`! progress: ${(error as Error).message}`))

@@ -28,7 +28,7 @@ import type {
   WriteContext,
 } from '../integrations/types.js';
 import { applyDeleteMapping, applyMapping, collectionFor, diffFields, mergeRecord, type CompiledCollection } from '../mapping/index.js';
-import { HubConflictError, type FinishEffects, type NewTransfer, type Store, type TransferOutcome } from '../store/store.js';
+import { HubConflictError, LinkConflictError, type FinishEffects, type NewTransfer, type Store, type TransferOutcome } from '../store/store.js';
 import type { ConnectionGuard, Guards } from './guard.js';
 import { nextAttemptAt } from './retry.js';
 
@@ -129,8 +129,36 @@ export async function runTransfer(deps: EngineDeps, transfer: TransferRequest, o
     if (guard.circuit === 'open') run.log('circuit', `${transfer.connection}'s circuit is open`);
   } else if (run.systemAnswered) guard.succeeded();
   else guard.settled(admission.probe);
-  await deps.store.finishTransfer(deps.worker, transfer.id, done.outcome, run.activity, done.effects, deps.clock.now());
-  return { outcome: done.outcome, retryable };
+  return finish(deps, transfer, run, done, retryable);
+}
+
+/**
+ * Records the outcome. A transfer is never left running because its outcome could not be
+ * written: a link conflict ends it dead with HY_ERR_COLLISION (naming the duplicate), any other
+ * failure here dead with HY_ERR_INTERNAL.
+ */
+async function finish(deps: EngineDeps, transfer: TransferRequest, run: TransferRun, done: Done, retryable: boolean): Promise<RunResult> {
+  try {
+    await deps.store.finishTransfer(deps.worker, transfer.id, done.outcome, run.activity, done.effects, deps.clock.now());
+    return { outcome: done.outcome, retryable };
+  } catch (error) {
+    const conflict = error instanceof LinkConflictError;
+    const outcome: TransferOutcome = {
+      status: 'dead',
+      reason: null,
+      reasonCode: null,
+      errorCode: conflict ? 'HY_ERR_COLLISION' : 'HY_ERR_INTERNAL',
+      error: conflict
+        ? `created ${error.externalId} in ${error.connection}, but hub ${transfer.type} ${transfer.hubId} was linked to ${error.linkedTo} there meanwhile (its own hook matched it): ${error.externalId} is a duplicate in ${error.connection}; remove or merge it`
+        : `the outcome could not be recorded: ${(error as Error).message}`,
+      runAt: null,
+      hubId: done.outcome.hubId,
+      resolvedBy: null,
+    };
+    run.log('failed', `${outcome.errorCode}: ${outcome.error}`);
+    await deps.store.finishTransfer(deps.worker, transfer.id, outcome, run.activity, {}, deps.clock.now());
+    return { outcome, retryable: false };
+  }
 }
 
 class TransferRun {

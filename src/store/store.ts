@@ -163,6 +163,22 @@ export interface Replay {
   createdAt: number;
 }
 
+/**
+ * A from_hub create finished, but the hub record was linked to another record of that connection
+ * meanwhile (its own to_hub transfer matched it): nothing was written; the created record is a
+ * duplicate in the destination.
+ */
+export class LinkConflictError extends Error {
+  constructor(
+    readonly connection: string,
+    readonly externalId: string,
+    readonly linkedTo: string,
+  ) {
+    super(`the hub record was linked to ${connection} ${linkedTo} while ${externalId} was being created there`);
+    this.name = 'LinkConflictError';
+  }
+}
+
 export class HubConflictError extends Error {
   constructor(hubId: number) {
     super(`hub record ${hubId} changed while it was being mapped`);
@@ -218,7 +234,8 @@ export interface Store {
 
   /**
    * Ends an attempt with its activity and effects, while `worker` still holds the lease; false
-   * (and nothing written) when the lease went to another worker.
+   * (and nothing written) when the lease went to another worker. Throws LinkConflictError (and
+   * writes nothing) when `effects.link` would give the hub record a second link on the connection.
    */
   finishTransfer(
     worker: string,

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PlannedTransfer } from '../../src/domain/types.js';
 import { makeScope } from '../../src/domain/scope.js';
-import { HubConflictError, type HubChange, type NewTransfer, type Store, type TransferOutcome } from '../../src/store/store.js';
+import { HubConflictError, LinkConflictError, type HubChange, type NewTransfer, type Store, type TransferOutcome } from '../../src/store/store.js';
 import { appendIds, type StoreFactory } from './store.contract.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -182,6 +182,19 @@ export function engineContract(adapter: string, factory: () => StoreFactory): vo
       await store.registerEcho('erp', 'product', 'Item:1', T0 + 100);
       expect(await store.consumeEcho('erp', 'product', 'Item:1', T0 + 101)).toBe(false);
       expect(await store.externalIdsOfHubRecord(applied!.hubId)).toEqual([{ connection: 'erp', type: 'product', externalId: 'Item:1' }]);
+    });
+
+    it('refuses a second link of a hub record on one connection, writing nothing', async () => {
+      const [a, b] = await queue(store, [['shop', 'A'], ['shop', 'B']]);
+      await store.claimTransfers('w', 10, T0, LEASE);
+      const applied = await store.applyHubChange('w', a!, { type: 'product', hubId: null, expectedVersion: null, data: {}, deleted: false, link: null, fanOut: [] }, T0);
+      const hubId = applied!.hubId;
+      const link = (externalId: string) => ({ link: { connection: 'erp', type: 'product' as const, externalId, hubId, writtenHash: null } });
+      expect(await store.finishTransfer('w', a!, ok, [], link('Item:1'), T0)).toBe(true);
+      await expect(store.finishTransfer('w', b!, ok, [{ at: T0, step: 'x', detail: null }], link('Item:2'), T0)).rejects.toBeInstanceOf(LinkConflictError);
+      expect(await store.getTransfer(b!)).toMatchObject({ status: 'running' }); // nothing written
+      expect(await store.activityOf(b!)).toEqual([]);
+      expect(await store.externalIdOf('erp', 'product', hubId)).toMatchObject({ externalId: 'Item:1' });
     });
 
     it('runs a child under the parent worker\'s lease and lists it under the parent', async () => {

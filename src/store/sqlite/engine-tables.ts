@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 import type { ActivityEntry, DataType, HubRecord, TransferRequest } from '../../domain/types.js';
 import { hubRecordFromRow, recordKey, transferFromRow } from '../rows.js';
-import { HubConflictError, type FinishEffects, type HubChange, type NewTransfer, type TransferOutcome } from '../store.js';
+import { HubConflictError, LinkConflictError, type FinishEffects, type HubChange, type NewTransfer, type TransferOutcome } from '../store.js';
 
 type Row = Record<string, unknown>;
 type Statement = Database.Statement;
@@ -102,6 +102,10 @@ export class EngineTables {
         for (const entry of activity) this.s.insert_activity!.run({ transferId: id, at: entry.at, step: entry.step, detail: entry.detail });
         if (effects.link) {
           const { link } = effects;
+          const existing = this.s.external_id_for!.get({ connection: link.connection, type: link.type, hubId: link.hubId }) as Row | undefined;
+          if (existing && existing.external_id !== link.externalId) {
+            throw new LinkConflictError(link.connection, link.externalId, String(existing.external_id)); // rolls the transaction back
+          }
           this.s.link_external_id!.run({ connection: link.connection, type: link.type, externalId: link.externalId, hubId: link.hubId, writtenHash: link.writtenHash, now });
         }
         if (effects.writtenHash) {
