@@ -163,6 +163,39 @@ export interface Replay {
   createdAt: number;
 }
 
+export type FeedKind = 'poll' | 'init';
+
+/** Where a poll or an initialization has got to. */
+export interface Feed {
+  connection: string;
+  type: DataType;
+  kind: FeedKind;
+  cursor: string | null;
+  /** poll: idle; init: running | done */
+  status: 'idle' | 'running' | 'done';
+  nextRunAt: number;
+  pages: number;
+  records: number;
+  total: number | null;
+  lastError: string | null;
+  startedAt: number | null;
+  updatedAt: number | null;
+  finishedAt: number | null;
+  leaseOwner: string | null;
+}
+
+/** One page of a feed: its requests, and where the feed continues. */
+export interface FeedPage {
+  transfers: readonly PlannedTransfer[];
+  /** null keeps the cursor where it is. */
+  cursor: string | null;
+  total?: number | null;
+  /** The run ends with this page: the lease is given up (init: the feed is done). */
+  done: boolean;
+  /** poll: when the next poll is due. */
+  nextRunAt: number;
+}
+
 /**
  * A from_hub create finished, but the hub record was linked to another record of that connection
  * meanwhile (its own to_hub transfer matched it): nothing was written; the created record is a
@@ -279,6 +312,23 @@ export interface Store {
   /** Reads a stored hook again; resolves with the replay's id, or null when it is being read already. */
   replayHook(id: number, actor: string, now: number): Promise<number | null>;
   listReplays(limit: number): Promise<Replay[]>;
+
+  // --- feeds: polls and initializations ---
+
+  /**
+   * Takes a feed for one run when no other worker holds it (a poll also only when due). `restart`
+   * (init): a finished initialization starts again from the first page; a running one resumes.
+   */
+  claimFeed(worker: string, connection: string, type: DataType, kind: FeedKind, now: number, leaseMs: number, options?: { restart?: boolean }): Promise<Feed | null>;
+  /** Queues a page's requests and moves the cursor, in one transaction; null when the lease was lost. */
+  commitFeedPage(worker: string, connection: string, type: DataType, kind: FeedKind, page: FeedPage, now: number): Promise<{ queued: number; absorbed: number } | null>;
+  /** A run failed: the cursor stays, the lease is given up, the next run is scheduled. */
+  failFeed(worker: string, connection: string, type: DataType, kind: FeedKind, error: string, nextRunAt: number, now: number): Promise<void>;
+  /** A "poll now" hook: the connection × type's next poll is due at once. */
+  pollNow(connection: string, type: DataType, now: number): Promise<void>;
+  listFeeds(): Promise<Feed[]>;
+  /** Queues planned requests (a manual sync), absorbing those a waiting request already covers. */
+  queueTransfers(planned: readonly PlannedTransfer[], now: number): Promise<{ queued: number; absorbed: number }>;
 
   // --- echoes ---
 

@@ -5,6 +5,7 @@ import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { tempDir } from '../helpers/hub.js';
 import { appendIds, storeContract } from './store.contract.js';
 import { engineContract } from './engine.contract.js';
+import { feedsContract } from './feeds.contract.js';
 
 storeContract('sqlite', () => {
   const dir = tempDir();
@@ -69,6 +70,14 @@ storeContract('sqlite with the append thread', () => {
 });
 
 engineContract('sqlite', () => {
+  const dir = tempDir();
+  return {
+    open: async () => openSqliteStore({ file: join(dir.path, 'hookyard.db') }),
+    dispose: async () => dir.remove(),
+  };
+});
+
+feedsContract('sqlite', () => {
   const dir = tempDir();
   return {
     open: async () => openSqliteStore({ file: join(dir.path, 'hookyard.db') }),

@@ -13,6 +13,7 @@ import {
   type DataType,
   type HubRecord,
   type IncomingHook,
+  type PlannedTransfer,
   type StoredHook,
   type TransferRequest,
 } from '../../domain/types.js';
@@ -29,6 +30,9 @@ import type {
   HookSummary,
   HubChange,
   NewTransfer,
+  Feed,
+  FeedKind,
+  FeedPage,
   Page,
   Replay,
   ReplayFilter,
@@ -40,6 +44,7 @@ import type {
 } from '../store.js';
 import { EngineTables } from './engine-tables.js';
 import { ReplayTables } from './replay-tables.js';
+import { FeedTables, plannedParams } from './feed-tables.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const QUERIES = loadQueries(join(here, 'queries'));
@@ -115,6 +120,7 @@ export class SqliteStore implements Store {
   private readonly statements;
   private readonly engine: EngineTables;
   private readonly replays: ReplayTables;
+  private readonly feeds: FeedTables;
   private readonly appendMany;
   private readonly claimTx;
   private readonly saveTx;
@@ -149,6 +155,7 @@ export class SqliteStore implements Store {
     };
     this.engine = new EngineTables(db, prepare);
     this.replays = new ReplayTables(db, prepare);
+    this.feeds = new FeedTables(db, prepare);
 
     this.appendMany = prepareAppend(db);
 
@@ -195,29 +202,7 @@ export class SqliteStore implements Store {
         }
         for (const t of resolution.transfers) {
           if (absorbedBy.has(t.seq)) continue;
-          this.statements.insertTransfer.get({
-            trackingId: t.trackingId,
-            hookId: resolution.hookId,
-            notificationId: notificationIds.get(t.seq) ?? null,
-            parentId: null,
-            connection: t.connection,
-            type: t.type,
-            direction: t.direction,
-            scope: t.scope,
-            externalId: t.externalId,
-            requestType: t.requestType,
-            status: t.status,
-            reason: t.reason,
-            reasonCode: t.reasonCode,
-            recordKey: recordKey(t.direction, t.connection, t.type, t.externalId, null),
-            hubId: null,
-            sourceConnection: null,
-            origin: t.origin,
-            runAt: t.runAt,
-            leaseOwner: null,
-            leaseUntil: null,
-            now,
-          });
+          this.statements.insertTransfer.get(plannedParams(t, resolution.hookId, notificationIds.get(t.seq) ?? null, now));
         }
       }
       return saved;
@@ -365,6 +350,30 @@ export class SqliteStore implements Store {
 
   async listReplays(limit: number): Promise<Replay[]> {
     return this.replays.listReplays(limit);
+  }
+
+  async claimFeed(worker: string, connection: string, type: DataType, kind: FeedKind, now: number, leaseMs: number, options: { restart?: boolean } = {}): Promise<Feed | null> {
+    return this.feeds.claimFeed(worker, connection, type, kind, now, leaseMs, options.restart ?? false);
+  }
+
+  async commitFeedPage(worker: string, connection: string, type: DataType, kind: FeedKind, page: FeedPage, now: number): Promise<{ queued: number; absorbed: number } | null> {
+    return this.feeds.commitFeedPage(worker, connection, type, kind, page, now);
+  }
+
+  async failFeed(worker: string, connection: string, type: DataType, kind: FeedKind, error: string, nextRunAt: number, now: number): Promise<void> {
+    this.feeds.failFeed(worker, connection, type, kind, error, nextRunAt, now);
+  }
+
+  async pollNow(connection: string, type: DataType, now: number): Promise<void> {
+    this.feeds.pollNow(connection, type, now);
+  }
+
+  async listFeeds(): Promise<Feed[]> {
+    return this.feeds.listFeeds();
+  }
+
+  async queueTransfers(planned: readonly PlannedTransfer[], now: number): Promise<{ queued: number; absorbed: number }> {
+    return this.feeds.queueTransfers(planned, now);
   }
 
   async registerEcho(connection: string, type: DataType, externalId: string, expiresAt: number): Promise<void> {

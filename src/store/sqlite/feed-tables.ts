@@ -1,0 +1,137 @@
+/**
+ * Feeds in SQLite: polls and initializations. A page's requests and the cursor move in one
+ * transaction; the lease on the feed row makes one poller per connection × type, across
+ * processes. Manual syncs queue requests the same way, without a feed.
+ */
+import type Database from 'better-sqlite3';
+import type { PlannedTransfer } from '../../domain/types.js';
+import { recordKey } from '../rows.js';
+import type { Feed, FeedKind, FeedPage } from '../store.js';
+
+type Row = Record<string, unknown>;
+
+/** insert_transfer's parameters for a planned request. */
+export function plannedParams(t: PlannedTransfer, hookId: number | null, notificationId: number | null, now: number) {
+  return {
+    trackingId: t.trackingId,
+    hookId,
+    notificationId,
+    parentId: null,
+    connection: t.connection,
+    type: t.type,
+    direction: t.direction,
+    scope: t.scope,
+    externalId: t.externalId,
+    requestType: t.requestType,
+    status: t.status,
+    reason: t.reason,
+    reasonCode: t.reasonCode,
+    recordKey: recordKey(t.direction, t.connection, t.type, t.externalId, null),
+    hubId: null,
+    sourceConnection: null,
+    origin: t.origin,
+    runAt: t.runAt,
+    leaseOwner: null,
+    leaseUntil: null,
+    now,
+  };
+}
+
+function feedFromRow(row: Row): Feed {
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return {
+    connection: String(row.connection),
+    type: row.type as Feed['type'],
+    kind: row.kind as FeedKind,
+    cursor: row.cursor === null ? null : String(row.cursor),
+    status: String(row.status) as Feed['status'],
+    nextRunAt: Number(row.next_run_at),
+    pages: Number(row.pages),
+    records: Number(row.records),
+    total: num(row.total),
+    lastError: row.last_error === null ? null : String(row.last_error),
+    startedAt: num(row.started_at),
+    updatedAt: num(row.updated_at),
+    finishedAt: num(row.finished_at),
+    leaseOwner: row.lease_owner === null ? null : String(row.lease_owner),
+  };
+}
+
+export class FeedTables {
+  private readonly s: Record<string, Database.Statement>;
+  private readonly claimTx;
+  private readonly commitTx;
+  private readonly queueTx;
+
+  constructor(db: Database.Database, prepare: (name: string) => Database.Statement) {
+    this.s = Object.fromEntries(
+      ['ensure_feed', 'claim_feed', 'restart_feed', 'advance_feed', 'fail_feed', 'poll_now', 'list_feeds', 'insert_transfer', 'find_waiting_transfer'].map(
+        (name) => [name, prepare(name)],
+      ),
+    );
+    const queue = (planned: readonly PlannedTransfer[], now: number) => {
+      let queued = 0;
+      let absorbed = 0;
+      for (const t of planned) {
+        if (t.status === 'queued' && this.s.find_waiting_transfer!.get({ recordKey: recordKey(t.direction, t.connection, t.type, t.externalId, null) })) {
+          absorbed += 1; // a waiting request for the record will read it as it is then
+          continue;
+        }
+        this.s.insert_transfer!.get(plannedParams(t, null, null, now));
+        queued += 1;
+      }
+      return { queued, absorbed };
+    };
+    this.claimTx = db.transaction((worker: string, connection: string, type: string, kind: FeedKind, now: number, leaseMs: number, restart: boolean) => {
+      this.s.ensure_feed!.run({ connection, type, kind });
+      const row = this.s.claim_feed!.get({ connection, type, kind, worker, now, leaseUntil: now + leaseMs, ignoreDue: kind === 'init' ? 1 : 0 }) as Row | undefined;
+      if (!row) return null;
+      if (restart && kind === 'init') this.s.restart_feed!.run({ connection, type, kind, now });
+      return feedFromRow(this.s.claim_feed!.get({ connection, type, kind, worker, now, leaseUntil: now + leaseMs, ignoreDue: 1 }) as Row);
+    });
+    this.commitTx = db.transaction((worker: string, connection: string, type: string, kind: FeedKind, page: FeedPage, now: number) => {
+      const advanced = this.s.advance_feed!.run({
+        connection,
+        type,
+        kind,
+        worker,
+        cursor: page.cursor,
+        records: page.transfers.length,
+        total: page.total ?? null,
+        status: kind === 'init' ? (page.done ? 'done' : 'running') : 'idle',
+        nextRunAt: page.nextRunAt,
+        release: page.done ? 1 : 0,
+        finishedAt: kind === 'init' && page.done ? now : null,
+        now,
+      });
+      if (advanced.changes === 0) return null; // the lease went to another worker: this page is theirs
+      return queue(page.transfers, now);
+    });
+    this.queueTx = db.transaction(queue);
+  }
+
+  claimFeed(worker: string, connection: string, type: string, kind: FeedKind, now: number, leaseMs: number, restart: boolean): Feed | null {
+    return this.claimTx.immediate(worker, connection, type, kind, now, leaseMs, restart);
+  }
+
+  commitFeedPage(worker: string, connection: string, type: string, kind: FeedKind, page: FeedPage, now: number): { queued: number; absorbed: number } | null {
+    return this.commitTx.immediate(worker, connection, type, kind, page, now);
+  }
+
+  failFeed(worker: string, connection: string, type: string, kind: FeedKind, error: string, nextRunAt: number, now: number): void {
+    this.s.fail_feed!.run({ connection, type, kind, worker, error, nextRunAt, now });
+  }
+
+  pollNow(connection: string, type: string, now: number): void {
+    this.s.ensure_feed!.run({ connection, type, kind: 'poll' });
+    this.s.poll_now!.run({ connection, type, now });
+  }
+
+  listFeeds(): Feed[] {
+    return (this.s.list_feeds!.all() as Row[]).map(feedFromRow);
+  }
+
+  queueTransfers(planned: readonly PlannedTransfer[], now: number): { queued: number; absorbed: number } {
+    return this.queueTx.immediate(planned, now);
+  }
+}

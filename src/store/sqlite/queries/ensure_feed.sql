@@ -1,0 +1,2 @@
+-- Params: @connection, @type, @kind
+INSERT INTO feeds (connection, type, kind) VALUES (@connection, @type, @kind) ON CONFLICT DO NOTHING
