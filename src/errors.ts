@@ -30,6 +30,7 @@ export const ERRORS = {
   HY_ERR_QUERY_INVALID: { status: 400, retryable: false, message: 'a query parameter or the request body is invalid' },
   HY_ERR_TRANSFER_NOT_REPLAYABLE: { status: 409, retryable: false, message: 'the transfer request is running or queued already' },
   HY_ERR_HOOK_NOT_REPLAYABLE: { status: 409, retryable: false, message: 'the hook is being read already' },
+  HY_ERR_INITIALIZATION_RUNNING: { status: 409, retryable: true, message: 'an initialization of this connection and type is running already' },
   HY_ERR_ADMIN_API_DISABLED: { status: 403, retryable: false, message: 'the admin API is off: hookyard listens on a non-loopback address and HOOKYARD_ADMIN_TOKEN is not set' },
   HY_ERR_ADMIN_TOKEN_INVALID: { status: 401, retryable: false, message: 'send the admin token as "Authorization: Bearer <HOOKYARD_ADMIN_TOKEN>"' },
   // resolution (stored on the hook or notification, not answered over HTTP)

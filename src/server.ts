@@ -11,6 +11,7 @@ import type { HubConfig } from './config/load.js';
 import { DEFAULTS } from './config/schema.js';
 import { HookResolver } from './engine/resolver.js';
 import { TransferWorker } from './engine/transfer-worker.js';
+import { Poller } from './engine/feeds.js';
 import { Guards, type GuardPolicy } from './engine/guard.js';
 
 /** For a connection no longer configured: its requests fail before any call. */
@@ -49,6 +50,7 @@ export interface Hub {
   commit: GroupCommit;
   resolver: HookResolver;
   transfers: TransferWorker;
+  poller: Poller;
   guards: Guards;
   /** Starts listening; resolves with the bound address. */
   listen(port: number, host: string): Promise<string>;
@@ -106,12 +108,24 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     idleMs: DEFAULTS.transferIdleMs,
     onError: (error) => app.log.error({ err: error }, 'transfer worker error'),
   });
+  const poller = new Poller({
+    store,
+    config,
+    clock,
+    guards,
+    worker: `poller-${processId}`,
+    leaseMs: config.engine.leaseMs,
+    tickMs: DEFAULTS.pollTickMs,
+    onQueued: () => transfers.wake(),
+    onError: (error) => app.log.error({ err: error }, 'poll failed'),
+  });
   const resolver = new HookResolver({
     store,
     config,
     clock,
     worker: `resolver-${processId}`,
     onSaved: () => transfers.wake(),
+    onPollNow: () => poller.wake(),
     batch: DEFAULTS.resolveBatch,
     leaseMs: DEFAULTS.resolveLeaseMs,
     idleMs: options.resolveIdleMs ?? DEFAULTS.resolveIdleMs,
@@ -133,6 +147,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     config,
     store,
     clock,
+    engine: { store, config, clock, guards, worker: `feeds-${processId}`, leaseMs: config.engine.leaseMs },
     adminToken: options.adminToken ?? null,
     wake: () => {
       resolver.wake();
@@ -143,6 +158,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   if (options.workers !== false) {
     resolver.start();
     transfers.start();
+    poller.start();
   }
 
   let closed = false;
@@ -152,6 +168,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     commit,
     resolver,
     transfers,
+    poller,
     guards,
     get apiClosedReason() {
       return apiClosedReason;
@@ -170,6 +187,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       backlog.stop();
       await commit.drain();
       await resolver.stop();
+      await poller.stop();
       await transfers.stop();
       await store.close();
     },

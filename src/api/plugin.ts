@@ -13,6 +13,8 @@ import { matchesDigest, secretDigest } from '../ingest/credentials.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../clock.js';
 import { replayRoutes } from './replay.js';
+import { feedRoutes } from './feeds.js';
+import type { EngineDeps } from '../engine/run-transfer.js';
 
 export interface ApiOptions {
   config: HubConfig;
@@ -20,6 +22,8 @@ export interface ApiOptions {
   /** When set, every /api request must carry `Authorization: Bearer <token>`. */
   adminToken: string | null;
   clock: Clock;
+  /** What starting an initialization in this process needs. */
+  engine: EngineDeps;
   /** Why the API is closed right now, or null. */
   closedReason?: () => string | null;
   /** Tells the workers that replays queued work. */
@@ -102,6 +106,7 @@ export async function apiPlugin(app: FastifyInstance, options: ApiOptions): Prom
   });
 
   await replayRoutes(app, { store, clock: options.clock, wake: options.wake });
+  await feedRoutes(app, { engine: options.engine, wake: options.wake, log: (error) => app.log.error({ err: error }, 'initialization failed') });
 
   app.get('/api/connections', async () => ({
     items: [...config.connections.values()].map((connection) => ({

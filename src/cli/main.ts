@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { checkCommand, consoleOutput, tryCommand } from './commands.js';
 import { runDemo, serveCommand } from './serve.js';
 import { replayCommand, type ReplayOptions } from './replay.js';
+import { syncCommand, type SyncOptions } from './sync.js';
 
 function port(value: string): number {
   const n = Number(value);
@@ -64,6 +65,20 @@ program
   .option('--dry-run', 'only count what would be replayed')
   .action(async (options: ReplayOptions) => {
     process.exitCode = await replayCommand(options, consoleOutput);
+  });
+
+program
+  .command('sync')
+  .description('queue records of a connection for transfer: --all (an initialization, resumable) or the ids given')
+  .requiredOption('-c, --config <file>', 'configuration file (YAML)')
+  .option('-d, --data <dir>', 'data directory of the store', process.env.HOOKYARD_DATA ?? '.hookyard')
+  .requiredOption('--connection <name>', 'the connection whose system has the records')
+  .requiredOption('--type <type>', 'the data type, e.g. product')
+  .option('--all', 'every record of the type (an initialization)')
+  .option('--file <file>', 'ids to sync, one per line')
+  .argument('[ids...]', 'ids to sync')
+  .action(async (ids: string[], options: Omit<SyncOptions, 'ids'>) => {
+    process.exitCode = await syncCommand({ ...options, ids }, consoleOutput);
   });
 
 program

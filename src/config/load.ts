@@ -42,6 +42,8 @@ export interface ConnectionConfig {
   noise: ReadonlyMap<DataType, { ignore: true } | { debounceMs: number }>;
   retry: { maxAttempts: number; delaysMs: readonly number[] | null };
   guard: GuardPolicy;
+  /** Poll intervals (ms) by data type. */
+  polls: ReadonlyMap<DataType, number>;
 }
 
 export interface HubConfig {
@@ -289,6 +291,31 @@ function buildConnection(
     }
   }
 
+  // Polling: a poll scope's ids flow through the type's created/updated scopes, which must exist;
+  // a scheduled poll needs the scope enabled and an integration that can poll.
+  for (const scope of declaredScopes.values()) {
+    if (scope.action !== 'poll') continue;
+    const carriers = ['created', 'updated'].filter((action) => declaredScopes.has(`${scope.type}/${action}` as ScopeName));
+    if (carriers.length === 0) {
+      problems.push({
+        path: at('integration'),
+        message: `integration ${integration.id} declares ${scope.name} but neither ${scope.type}/created nor ${scope.type}/updated: the records a poll finds have no scope to travel by; declare them`,
+      });
+    }
+  }
+  const polls = new Map<DataType, number>();
+  for (const [type, interval] of Object.entries(spec.poll ?? {}) as Array<[DataType, number]>) {
+    const pollScope = `${type}/poll` as ScopeName;
+    if (!declaredScopes.has(pollScope)) {
+      problems.push({ path: at('poll', type), message: `integration ${integration.id} has no ${pollScope} scope` });
+    } else if (!(listed.has(pollScope) || all)) {
+      problems.push({ path: at('poll', type), message: `${pollScope} is not enabled: add it to connections.${name}.scopes` });
+    } else if (!integration.poll) {
+      problems.push({ path: at('poll', type), message: `integration ${integration.id} cannot poll (it has no poll())` });
+    }
+    polls.set(type, interval);
+  }
+
   const noise = new Map<DataType, { ignore: true } | { debounceMs: number }>();
   for (const [type, rule] of Object.entries(spec.noise ?? {}) as Array<[DataType, { ignore: true } | { debounce: number }]>) {
     noise.set(type, 'ignore' in rule ? { ignore: true } : { debounceMs: rule.debounce });
@@ -311,6 +338,7 @@ function buildConnection(
     mappings: mappings.mappings,
     noise,
     retry: { maxAttempts: spec.retry?.maxAttempts ?? DEFAULTS.maxAttempts, delaysMs: spec.retry?.delays ?? null },
+    polls,
     guard: {
       rate: spec.throttle?.calls !== undefined && spec.throttle.per !== undefined ? { calls: spec.throttle.calls, perMs: spec.throttle.per } : null,
       concurrent: spec.throttle?.concurrent ?? null,

@@ -32,6 +32,8 @@ export const DEFAULTS = {
   transferIdleMs: 250, // 250 ms: how often an idle transfer worker looks for due retries
   echoWindowMs: 300_000, // 5 min: how long a write waits for its echo hook before it is forgotten
   maxAttempts: 8, // then the request is dead
+  pollTickMs: 1_000, // how often the scheduler looks for due polls
+  feedLeaseMs: 60_000, // 1 min: a poll or initialization page whose worker died is taken over after this
   retryJitter: 0.2, // ±20 % on each retry delay, so that requests failed together do not retry together
   circuitFailures: 5, // retryable failures in a row that open a connection's circuit
   circuitCooldownMs: 30_000, // 30 s closed to calls, doubling after a failed probe …
@@ -74,6 +76,8 @@ export const connectionSchema = z.strictObject({
   noise: z
     .partialRecord(z.enum(DATA_TYPES), z.union([z.strictObject({ ignore: z.literal(true) }), z.strictObject({ debounce: durationSchema })]))
     .optional(),
+  /** Poll intervals by data type (the type needs an enabled `type/poll` scope): { product_category: 60s }. */
+  poll: z.partialRecord(z.enum(DATA_TYPES), durationSchema).optional(),
   /** Limits on hookyard's calls to this connection's system. */
   throttle: z
     .strictObject({

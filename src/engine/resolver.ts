@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../clock.js';
 import type { HubConfig } from '../config/load.js';
-import type { StoredHook } from '../domain/types.js';
+import type { DataType, StoredHook } from '../domain/types.js';
 import { interpretHook } from '../resolve/interpret.js';
 import type { HookResolution, Store } from '../store/store.js';
 
@@ -28,6 +28,8 @@ export interface ResolverOptions {
   onError?: (error: unknown) => void;
   /** Called after a batch was saved (the transfer worker listens: new requests may be queued). */
   onSaved?: () => void;
+  /** Called when a "poll now" hook made a poll due (the poller listens). */
+  onPollNow?: () => void;
 }
 
 export class HookResolver {
@@ -68,36 +70,46 @@ export class HookResolver {
     const hooks = await store.claimHooks(worker, batch, now, leaseMs);
     if (hooks.length === 0) return 0;
     const resolutions: HookResolution[] = [];
-    for (const hook of hooks) resolutions.push(await this.resolveOne(hook, now));
+    const polls: Array<[string, DataType]> = [];
+    for (const hook of hooks) {
+      const { resolution, pollTypes } = await this.resolveOne(hook, now);
+      resolutions.push(resolution);
+      for (const type of pollTypes) polls.push([hook.connection, type]);
+    }
     const saved = await store.saveResolutions(worker, resolutions, now);
     if (saved > 0) this.options.onSaved?.();
+    for (const [connection, type] of polls) await store.pollNow(connection, type, now);
+    if (polls.length > 0) this.options.onPollNow?.();
     return saved;
   }
 
-  private async resolveOne(hook: StoredHook, now: number): Promise<HookResolution> {
+  private async resolveOne(hook: StoredHook, now: number): Promise<{ resolution: HookResolution; pollTypes: DataType[] }> {
     const connection = this.options.config.connections.get(hook.connection);
     if (!connection) {
-      return {
+      return { pollTypes: [], resolution: {
         hookId: hook.id,
         status: 'failed',
         errorCode: 'HY_ERR_CONNECTION_UNKNOWN',
         errorMessage: `connection "${hook.connection}" is no longer configured; restore it and replay the hook`,
         notifications: [],
         transfers: [],
-      };
+      } };
     }
     try {
-      const result = await interpretHook(connection, hook, now);
-      return { hookId: hook.id, ...result };
+      const { polls, ...result } = await interpretHook(connection, hook, now);
+      return { resolution: { hookId: hook.id, ...result }, pollTypes: polls };
     } catch (error) {
       this.options.onError?.(error);
       return {
-        hookId: hook.id,
-        status: 'failed',
-        errorCode: 'HY_ERR_INTERNAL',
-        errorMessage: (error as Error).message,
-        notifications: [],
-        transfers: [],
+        pollTypes: [],
+        resolution: {
+          hookId: hook.id,
+          status: 'failed',
+          errorCode: 'HY_ERR_INTERNAL',
+          errorMessage: (error as Error).message,
+          notifications: [],
+          transfers: [],
+        },
       };
     }
   }

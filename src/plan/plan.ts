@@ -25,6 +25,7 @@ export function planTransfers(
   for (const notification of notifications) {
     const { scope } = notification;
     if (notification.status !== 'planned' || scope === null) continue;
+    if (scope.action === 'poll') continue; // a "poll now" hook: the resolver asks for a poll instead
     const enablement = scopeEnablement(connection, scope);
     // Noise rules name the type the hook is about (the child), before it becomes its parent.
     const noise = connection.noise.get(scope.type);

@@ -3,7 +3,8 @@
  * `hookyard try` prints.
  */
 import type { ConnectionConfig } from '../config/load.js';
-import type { IncomingHook, Notification, PlannedTransfer } from '../domain/types.js';
+import type { DataType, IncomingHook, Notification, PlannedTransfer } from '../domain/types.js';
+import { scopeEnablement } from '../config/load.js';
 import type { ErrorCode } from '../errors.js';
 import { planTransfers, type NewTrackingId } from '../plan/plan.js';
 import { resolveHook } from './resolve.js';
@@ -14,6 +15,8 @@ export interface Interpretation {
   errorMessage: string | null;
   notifications: Notification[];
   transfers: PlannedTransfer[];
+  /** Types whose poll a "poll now" hook asked for (enabled poll scopes only). */
+  polls: DataType[];
 }
 
 export async function interpretHook(
@@ -24,7 +27,7 @@ export async function interpretHook(
 ): Promise<Interpretation> {
   const resolution = await resolveHook(connection.receiver, connection.scopeIndex, hook);
   if (resolution.status === 'failed') {
-    return { status: 'failed', errorCode: resolution.errorCode, errorMessage: resolution.errorMessage, notifications: [], transfers: [] };
+    return { status: 'failed', errorCode: resolution.errorCode, errorMessage: resolution.errorMessage, notifications: [], transfers: [], polls: [] };
   }
   return {
     status: resolution.status,
@@ -32,5 +35,12 @@ export async function interpretHook(
     errorMessage: null,
     notifications: resolution.notifications,
     transfers: planTransfers(connection, resolution.notifications, now, newTrackingId),
+    polls: [
+      ...new Set(
+        resolution.notifications
+          .filter((n) => n.status === 'planned' && n.scope?.action === 'poll' && scopeEnablement(connection, n.scope).enabled)
+          .map((n) => n.scope!.type),
+      ),
+    ],
   };
 }

@@ -1,0 +1,79 @@
+/**
+ * `hookyard sync`: queue records for transfer from a connection's system, in the store of a data
+ * directory; a running hub (or the next one started) runs them.
+ *   --all          an initialization: every record of the type, page by page, with progress;
+ *                  resumes where an interrupted run stopped
+ *   ID… / --file   a manual sync: bulk requests for exactly those ids (one per line in the file)
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { systemClock } from '../clock.js';
+import { loadConfigFile, type HubConfig } from '../config/load.js';
+import { DEFAULTS } from '../config/schema.js';
+import { isDataType } from '../domain/scope.js';
+import { Guards } from '../engine/guard.js';
+import { queueBulk, runInitialization } from '../engine/feeds.js';
+import { isHyError } from '../errors.js';
+import { openStore } from '../store/index.js';
+import { reportLoadError, type Output } from './commands.js';
+import { progressBar } from './replay.js';
+
+export interface SyncOptions {
+  config: string;
+  data: string;
+  connection: string;
+  type: string;
+  all?: boolean;
+  file?: string;
+  ids: string[];
+}
+
+export async function syncCommand(options: SyncOptions, output: Output, tty = process.stderr.isTTY): Promise<number> {
+  let config: HubConfig;
+  try {
+    config = loadConfigFile(options.config);
+  } catch (error) {
+    return reportLoadError(error, options.config, output);
+  }
+  const type = options.type;
+  if (!isDataType(type)) {
+    output.err(`HY_ERR_QUERY_INVALID: --type "${type}" is not a data type`);
+    return 1;
+  }
+  if (!config.connections.has(options.connection)) {
+    output.err(`HY_ERR_CONNECTION_UNKNOWN: no connection "${options.connection}" in ${options.config} (configured: ${[...config.connections.keys()].join(', ')})`);
+    return 1;
+  }
+  let ids = options.ids;
+  if (options.file) ids = [...ids, ...readFileSync(options.file, 'utf8').split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'))];
+  if (options.all === (ids.length > 0)) {
+    output.err('give either --all (every record) or the ids to sync (arguments or --file), not both and not neither');
+    return 1;
+  }
+  const store = await openStore({ dataDir: options.data });
+  try {
+    if (!options.all) {
+      const { queued, absorbed } = await queueBulk({ store, clock: systemClock, config }, options.connection, type, ids);
+      output.out(`${queued} bulk request(s) queued for ${options.connection} ${type}${absorbed ? `, ${absorbed} already waiting` : ''}`);
+      return 0;
+    }
+    const guards = new Guards((name) => config.connections.get(name)!.guard, systemClock);
+    const deps = { store, config, clock: systemClock, guards, worker: `sync-${randomUUID()}`, leaseMs: DEFAULTS.leaseMs };
+    const feed = await runInitialization(deps, options.connection, type, ({ records, total, pages }) => {
+      const line = total ? progressBar(records, total) : `${records} record(s), ${pages} page(s)`;
+      if (tty) process.stderr.write(`\r${line}`);
+      else output.err(line);
+    });
+    if (tty) process.stderr.write('\n');
+    output.out(`initialization of ${options.connection} ${type}: ${feed.records} record(s) queued in ${feed.pages} page(s)`);
+    return 0;
+  } catch (error) {
+    if (isHyError(error)) {
+      output.err(`${error.code}: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * Polling and initialization: reading lists of changed (or all) records from a system, page by
+ * page, and queueing a request for each record. Each page's requests are committed together with
+ * the cursor that follows it, so a crash repeats a page — never skips or doubles one. A lease on
+ * the feed keeps one reader per connection × type, across processes.
+ *
+ * Polled ids travel like hook notifications, through the type's created/updated scope (enabled or
+ * not, coalescing, ordering and echo suppression included). Initialization is an operator's
+ * explicit request: its records are queued whatever scopes are enabled.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ConnectionConfig } from '../config/load.js';
+import { DEFAULTS } from '../config/schema.js';
+import { scopeFor } from '../domain/scope.js';
+import type { DataType, Notification, PlannedTransfer, ScopeName } from '../domain/types.js';
+import { HyError } from '../errors.js';
+import type { IntegrationContext } from '../integrations/types.js';
+import { planTransfers } from '../plan/plan.js';
+import type { Feed } from '../store/store.js';
+import type { EngineDeps } from './run-transfer.js';
+
+function contextFor(connection: ConnectionConfig, log: (line: string) => void): IntegrationContext {
+  return { connection: connection.name, settings: connection.settings, presets: connection.presets, log: (step, detail) => log(`${step}${detail ? `: ${detail}` : ''}`) };
+}
+
+/** Polled ids → requests through `type/updated` (or `type/created`), planned like notifications. */
+export function planPolled(connection: ConnectionConfig, defaultType: DataType, ids: ReadonlyArray<string | { id: string; type: DataType }>, now: number): PlannedTransfer[] {
+  const notifications: Notification[] = [];
+  for (const [seq, entry] of ids.entries()) {
+    const type = typeof entry === 'string' ? defaultType : entry.type;
+    const externalId = typeof entry === 'string' ? entry : entry.id;
+    const scope = connection.declaredScopes.get(scopeFor(type, 'updated')) ?? connection.declaredScopes.get(scopeFor(type, 'created'));
+    if (!scope) continue; // config load refuses a poll scope without these; a foreign type is dropped
+    notifications.push({ seq, hookName: null, scope, externalId, status: 'planned', reason: null });
+  }
+  return planTransfers(connection, notifications, now).map((t) => ({ ...t, requestType: 'polling' as const }));
+}
+
+export interface PollerOptions extends EngineDeps {
+  tickMs: number;
+  /** New requests were queued (the transfer worker listens). */
+  onQueued: () => void;
+  onError: (error: unknown) => void;
+}
+
+/** Runs each connection × type's poll when it is due; one at a time per feed, in every process. */
+export class Poller {
+  private timer: NodeJS.Timeout | null = null;
+  private readonly running = new Map<string, Promise<void>>();
+
+  constructor(private readonly options: PollerOptions) {}
+
+  start(): void {
+    if (this.timer || this.schedule().length === 0) return;
+    this.timer = setInterval(() => this.tick(), this.options.tickMs);
+    this.timer.unref();
+    this.tick();
+  }
+
+  /** Look now (a "poll now" hook arrived). */
+  wake(): void {
+    if (this.timer) this.tick();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  private schedule(): Array<[ConnectionConfig, DataType, number]> {
+    const out: Array<[ConnectionConfig, DataType, number]> = [];
+    for (const connection of this.options.config.connections.values()) {
+      for (const [type, interval] of connection.polls) out.push([connection, type, interval]);
+    }
+    return out;
+  }
+
+  private tick(): void {
+    for (const [connection, type, interval] of this.schedule()) {
+      const key = `${connection.name}|${type}`;
+      if (this.running.has(key)) continue;
+      const run = this.pollOnce(connection, type, interval)
+        .catch((error: unknown) => this.options.onError(error))
+        .finally(() => this.running.delete(key));
+      this.running.set(key, run.then(() => undefined));
+    }
+  }
+
+  /** One poll run (all pages ready now), if the feed is due and free; resolves with the records queued. */
+  async pollOnce(connection: ConnectionConfig, type: DataType, intervalMs: number): Promise<number> {
+    const { store, clock, worker, guards } = this.options;
+    const leaseMs = DEFAULTS.feedLeaseMs;
+    let feed = await store.claimFeed(worker, connection.name, type, 'poll', clock.now(), leaseMs);
+    if (!feed) return 0;
+    let cursor = feed.cursor;
+    let total = 0;
+    try {
+      for (;;) {
+        const page = await guards.for(connection.name).call(() => connection.integration.poll!(type, cursor, contextFor(connection, () => {})));
+        const now = clock.now();
+        const planned = planPolled(connection, type, page.ids, now);
+        const more = page.more === true;
+        const committed = await store.commitFeedPage(worker, connection.name, type, 'poll', { transfers: planned, cursor: page.cursor, done: !more, nextRunAt: now + intervalMs }, now);
+        if (!committed) return total; // another worker took the feed over
+        total += committed.queued;
+        if (committed.queued > 0) this.options.onQueued();
+        if (!more) return total;
+        cursor = page.cursor ?? cursor;
+        feed = await store.claimFeed(worker, connection.name, type, 'poll', clock.now(), leaseMs); // renew the lease
+        if (!feed) return total;
+      }
+    } catch (error) {
+      const now = clock.now();
+      const message = error instanceof Error ? error.message : String(error);
+      await store.failFeed(worker, connection.name, type, 'poll', message, now + intervalMs, now);
+      throw error;
+    }
+  }
+}
+
+/**
+ * An initialization: every record of `type` in the connection's system, page by page, queued as
+ * initialization requests. Resumes from the last committed page when a run was interrupted; starts
+ * from the first page when the last run finished.
+ */
+export async function runInitialization(
+  deps: EngineDeps,
+  connectionName: string,
+  type: DataType,
+  progress?: (feed: { records: number; total: number | null; pages: number }) => void,
+): Promise<Feed> {
+  const { store, clock, config, worker, guards } = deps;
+  const connection = config.connections.get(connectionName);
+  if (!connection) throw new HyError('HY_ERR_CONNECTION_UNKNOWN', `"${connectionName}"`);
+  const list = connection.integration.list;
+  if (!list) throw new HyError('HY_ERR_INTEGRATION_UNSUPPORTED', `integration ${connection.integration.id} cannot list records for an initialization`);
+  const leaseMs = DEFAULTS.feedLeaseMs;
+  let feed = await store.claimFeed(worker, connection.name, type, 'init', clock.now(), leaseMs, { restart: true });
+  if (!feed) throw new HyError('HY_ERR_INITIALIZATION_RUNNING', `${connection.name} ${type}`);
+  const scope: ScopeName = connection.declaredScopes.has(scopeFor(type, 'initialize')) ? scopeFor(type, 'initialize') : scopeFor(type, 'updated');
+  let { cursor, records, pages } = feed;
+  let total = feed.total;
+  progress?.({ records, total, pages });
+  for (;;) {
+    const page = await guards.for(connection.name).call(() => list.call(connection.integration, type, cursor, contextFor(connection, () => {})));
+    const now = clock.now();
+    const transfers: PlannedTransfer[] = page.ids.map((externalId, seq) => ({
+      seq,
+      trackingId: randomUUID(),
+      connection: connection.name,
+      type,
+      direction: 'to_hub',
+      scope,
+      externalId,
+      requestType: 'initialization',
+      status: 'queued',
+      reason: null,
+      reasonCode: null,
+      runAt: now,
+      origin: `initialization of ${connection.name} ${type}`,
+    }));
+    const done = page.cursor === null;
+    const committed = await store.commitFeedPage(worker, connection.name, type, 'init', { transfers, cursor: page.cursor, total: page.total ?? null, done, nextRunAt: 0 }, now);
+    if (!committed) throw new HyError('HY_ERR_INITIALIZATION_RUNNING', `${connection.name} ${type}: another run took it over`);
+    records += transfers.length;
+    pages += 1;
+    total = page.total ?? total;
+    progress?.({ records, total, pages });
+    if (done) break;
+    cursor = page.cursor;
+    feed = await store.claimFeed(worker, connection.name, type, 'init', clock.now(), leaseMs); // renew the lease
+    if (!feed) throw new HyError('HY_ERR_INITIALIZATION_RUNNING', `${connection.name} ${type}: another run took it over`);
+  }
+  return (await store.listFeeds()).find((f) => f.connection === connection.name && f.type === type && f.kind === 'init')!;
+}
+
+/** A manual sync: bulk requests for exactly these ids. */
+export async function queueBulk(deps: Pick<EngineDeps, 'store' | 'clock' | 'config'>, connectionName: string, type: DataType, ids: readonly string[]): Promise<{ queued: number; absorbed: number }> {
+  const connection = deps.config.connections.get(connectionName);
+  if (!connection) throw new HyError('HY_ERR_CONNECTION_UNKNOWN', `"${connectionName}"`);
+  const now = deps.clock.now();
+  const scope = scopeFor(type, 'updated');
+  const transfers: PlannedTransfer[] = [...new Set(ids)].map((externalId, seq) => ({
+    seq,
+    trackingId: randomUUID(),
+    connection: connection.name,
+    type,
+    direction: 'to_hub',
+    scope,
+    externalId,
+    requestType: 'bulk',
+    status: 'queued',
+    reason: null,
+    reasonCode: null,
+    runAt: now,
+    origin: `manual sync of ${connection.name} ${type}`,
+  }));
+  let queued = 0;
+  let absorbed = 0;
+  for (let i = 0; i < transfers.length; i += 500) {
+    const result = await deps.store.queueTransfers(transfers.slice(i, i + 500), now);
+    queued += result.queued;
+    absorbed += result.absorbed;
+  }
+  return { queued, absorbed };
+}
