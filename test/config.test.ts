@@ -123,6 +123,31 @@ presets:
     expect(config.connections.get('erp')!.integration.id).toBe('acme-erp');
   });
 
+  it('refuses a poll scope without a created or updated scope to carry what the poll finds', () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir.path, 'poller.yaml'),
+      `id: poller\nscopes:\n  - { scope: product_category/poll, description: "categories, polled" }\n  - { scope: product/updated, description: "products" }\n`,
+    );
+    writeFileSync(join(dir.path, 'c.yaml'), `connections:\n  p:\n    integration: ./poller.yaml\n    webhook: { apiKey: k }\n`);
+    const output = capture();
+    expect(checkCommand(join(dir.path, 'c.yaml'), output, {})).toBe(1);
+    expect(output.stderr.join('\n')).toContain(
+      'connections.p.integration: integration poller declares product_category/poll but neither product_category/created nor product_category/updated',
+    );
+    dir.remove();
+  });
+
+  it('checks poll intervals against the scopes and the integration', () => {
+    const base = `connections:\n  erp:\n    integration: acme-erp\n    webhook: { apiKey: k }\n    settings: { baseUrl: "http://127.0.0.1:1", apiToken: t }\n    mappings: { message: { to_hub: { sync: add_and_update } } }\n`;
+    expect(problemsOf(`${base}    scopes: [message/created]\n    poll: { product_category: 30s, gift_card: 1m }\n`)).toEqual([
+      'connections.erp.poll.product_category: product_category/poll is not enabled: add it to connections.erp.scopes',
+      'connections.erp.poll.gift_card: integration acme-erp has no gift_card/poll scope',
+    ]);
+    const config = fixtureConfig(`${base}    scopes: [message/created, product_category/poll, product_category/updated]\n    poll: { product_category: 30s }\n`);
+    expect([...config.connections.get('erp')!.polls]).toEqual([['product_category', 30_000]]);
+  });
+
   it('substitutes environment variables, with defaults', () => {
     const config = fixtureConfig(
       `connections:\n  s:\n    integration: storefront\n    webhook: { apiKey: "\${KEY}-\${SUFFIX:-x}" }\n`,

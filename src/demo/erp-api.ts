@@ -1,9 +1,10 @@
 /**
  * Acme ERP's REST API: plain JSON records addressed by code (URL-encoded, `Item%3A1234`, or raw),
- * lists paged by code number with `after`, and a change feed for categories, which have no
- * webhook: `GET /api/categories?changedSince=<ms>` ordered by (updatedAt, code). Item and
- * customer creates honour `Idempotency-Key`: a repeated key answers 200 with the record the first
- * request made, and counts no write.
+ * lists paged by code number with `after` and `limit`, answering `{items, next, total}`, and a
+ * change feed for categories, which have no webhook: `GET /api/categories?changedSince=<ms>`
+ * ordered by (updatedAt, code). Without `changedSince`, `GET /api/categories` is a list like the
+ * others. Item and customer creates honour `Idempotency-Key`: a repeated key answers 200 with the
+ * record the first request made, and counts no write.
  */
 import { DemoError } from './demo-error.js';
 import { codeNumber, type ErpState } from './erp-state.js';
@@ -42,7 +43,10 @@ export function erpRouter(state: ErpState, writes: WriteCounter<string>): Router
     update: (code, patch) => state.updateCustomer(code, patch),
     remove: (code) => state.deleteCustomer(code),
   });
-  router.add('GET', '/api/categories', (r) => ok(200, changedSince([...state.categories.values()], r)));
+  router.add('GET', '/api/categories', (r) => {
+    const categories = [...state.categories.values()];
+    return ok(200, r.query.has('changedSince') ? changedSince(categories, r) : byCode(categories, r));
+  });
   router.add('GET', '/api/categories/:code', (r) => ok(200, state.category(code(r))));
   return router;
 }
@@ -96,14 +100,17 @@ function body(request: JsonRequest): object {
   return value;
 }
 
-/** Records after the code number `after` (a code or a bare number), ascending. */
-function byCode<T extends { code: string }>(records: T[], request: JsonRequest): { items: T[]; next: string | null } {
+/**
+ * Records after the code number `after` (a code or a bare number), ascending. `next` is the last
+ * code of the page when more follow, else null; `total` counts all records, whatever `after` is.
+ */
+function byCode<T extends { code: string }>(records: T[], request: JsonRequest): { items: T[]; next: string | null; total: number } {
   const after = request.query.get('after');
   const afterNumber = after === null || after === '' ? -Infinity : codeNumber(after);
   const sorted = records.filter((r) => codeNumber(r.code) > afterNumber).sort((a, b) => codeNumber(a.code) - codeNumber(b.code));
   const limit = limitOf(request);
   const items = sorted.slice(0, limit);
-  return { items, next: sorted.length > limit ? items[items.length - 1]!.code : null };
+  return { items, next: sorted.length > limit ? items[items.length - 1]!.code : null, total: records.length };
 }
 
 /**

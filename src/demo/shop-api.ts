@@ -1,9 +1,10 @@
 /**
  * The demo shop's REST API, shaped like Shopify's Admin API: bodies wrapped in the resource name
- * (`{"product": {...}}`), lists paged with `since_id` and `limit`. Every write goes through
- * ShopState (so it fires the same webhook as the merchant would) and is counted. Product and
- * customer creates honour `Idempotency-Key`: a repeated key answers 200 with the record the
- * first request made, and counts no write.
+ * (`{"product": {...}}`), lists paged with `since_id` and `limit`, `GET …/count` answering
+ * `{"count": n}`. Every write goes through ShopState (so it fires the same webhook as the
+ * merchant would) and is counted. Product, customer and custom collection creates honour
+ * `Idempotency-Key`: a repeated key answers 200 with the record the first request made, and
+ * counts no write.
  */
 import { DemoError, notFound } from './demo-error.js';
 import type { JsonHandler, JsonReply, JsonRequest } from './json-server.js';
@@ -21,6 +22,7 @@ export function shopRouter(state: ShopState, writes: WriteCounter<number>): Rout
   const keys = new IdempotencyKeys<number>();
   return new Router<JsonHandler>()
     .add('GET', '/admin/products', (r) => ok(200, { products: page(state.products, r) }))
+    .add('GET', '/admin/products/count', () => ok(200, { count: state.products.size }))
     .add('GET', '/admin/products/:id', (r) => ok(200, { product: state.product(id(r)) }))
     .add('POST', '/admin/products', (r) => {
       const { record: product, created } = keys.create(
@@ -45,6 +47,7 @@ export function shopRouter(state: ShopState, writes: WriteCounter<number>): Rout
       return ok(200, {});
     })
     .add('GET', '/admin/customers', (r) => ok(200, { customers: page(state.customers, r) }))
+    .add('GET', '/admin/customers/count', () => ok(200, { count: state.customers.size }))
     .add('GET', '/admin/customers/:id', (r) => ok(200, { customer: state.customer(id(r)) }))
     .add('POST', '/admin/customers', (r) => {
       const { record: customer, created } = keys.create(
@@ -69,6 +72,7 @@ export function shopRouter(state: ShopState, writes: WriteCounter<number>): Rout
       return ok(200, { customer_address: address });
     })
     .add('GET', '/admin/orders', (r) => ok(200, { orders: page(state.orders, r) }))
+    .add('GET', '/admin/orders/count', () => ok(200, { count: state.orders.size }))
     .add('GET', '/admin/orders/:id', (r) => ok(200, { order: state.order(id(r)) }))
     .add('POST', '/admin/orders', (r) => {
       const order = state.createOrder(unwrap(r, 'order'));
@@ -85,6 +89,31 @@ export function shopRouter(state: ShopState, writes: WriteCounter<number>): Rout
       const order = state.addOrderMessage(id(r), v.nonBlank(message.text, 'text'));
       writes.record('order_messages', 'create', order.id);
       return ok(201, { order });
+    })
+    .add('GET', '/admin/custom_collections', (r) => ok(200, { custom_collections: page(state.collections, r) }))
+    .add('GET', '/admin/custom_collections/count', () => ok(200, { count: state.collections.size }))
+    .add('GET', '/admin/custom_collections/:id', (r) => ok(200, { custom_collection: state.collection(id(r)) }))
+    .add('POST', '/admin/custom_collections', (r) => {
+      const { record: collection, created } = keys.create(
+        'custom_collections',
+        r.headers,
+        (known) => state.collections.get(known),
+        () => state.createCollection(unwrap(r, 'custom_collection')),
+        (c) => c.id,
+      );
+      if (!created) return ok(200, { custom_collection: collection });
+      writes.record('custom_collections', 'create', collection.id);
+      return ok(201, { custom_collection: collection });
+    })
+    .add('PUT', '/admin/custom_collections/:id', (r) => {
+      const collection = state.updateCollection(id(r), unwrap(r, 'custom_collection'));
+      writes.record('custom_collections', 'update', collection.id);
+      return ok(200, { custom_collection: collection });
+    })
+    .add('DELETE', '/admin/custom_collections/:id', (r) => {
+      state.deleteCollection(id(r));
+      writes.record('custom_collections', 'delete', id(r));
+      return ok(200, {});
     });
 }
 

@@ -9,6 +9,8 @@ import type {
   AddressInput,
   Customer,
   CustomerInput,
+  CustomCollection,
+  CustomCollectionInput,
   LineItem,
   Order,
   OrderInput,
@@ -28,12 +30,13 @@ const CUSTOMER_STATES = ['enabled', 'disabled'] as const;
  * Where each kind's ids start (products at 1001, as Shopify demos show). The ranges differ so a
  * hub that mixes up, say, a customer id and an address id finds nothing instead of a wrong record.
  */
-const FIRST_ID = { product: 1001, customer: 2001, order: 3001, variant: 10001, address: 20001, orderNumber: 1001 };
+const FIRST_ID = { product: 1001, customer: 2001, order: 3001, collection: 5001, variant: 10001, address: 20001, orderNumber: 1001 };
 
 export class ShopState {
   readonly products = new Map<number, Product>();
   readonly customers = new Map<number, Customer>();
   readonly orders = new Map<number, Order>();
+  readonly collections = new Map<number, CustomCollection>();
   private readonly next = { ...FIRST_ID };
 
   constructor(
@@ -195,6 +198,39 @@ export class ShopState {
     return structuredClone(order);
   }
 
+  createCollection(input: CustomCollectionInput): CustomCollection {
+    const data = v.object(input, 'custom_collection');
+    const title = v.nonBlank(data.title, 'title');
+    const handle = this.uniqueHandle(data.handle === undefined || data.handle === null ? title : v.nonBlank(data.handle, 'handle'), null);
+    const published = v.boolean(data.published, 'published', true);
+    const collection: CustomCollection = { id: this.nextId('collection'), title, handle, published, updated_at: this.stamp() };
+    this.collections.set(collection.id, collection);
+    this.emit('collections/create', collection.id, collection);
+    return { ...collection };
+  }
+
+  /** A new title keeps the handle, as in Shopify: links to the collection stay valid. */
+  updateCollection(id: number, patch: CustomCollectionInput): CustomCollection {
+    const old = this.collection(id);
+    const data = v.object(patch, 'custom_collection');
+    const collection: CustomCollection = {
+      id,
+      title: v.nonBlank(data.title, 'title', old.title),
+      handle: data.handle === undefined || data.handle === null ? old.handle : this.uniqueHandle(v.nonBlank(data.handle, 'handle'), id),
+      published: v.boolean(data.published, 'published', old.published),
+      updated_at: this.stamp(),
+    };
+    this.collections.set(id, collection);
+    this.emit('collections/update', id, collection);
+    return { ...collection };
+  }
+
+  deleteCollection(id: number): void {
+    const collection = this.collection(id);
+    this.collections.delete(id);
+    this.emit('collections/delete', id, collection);
+  }
+
   product(id: number): Product {
     return this.products.get(id) ?? fail(notFound(`product ${id}`));
   }
@@ -205,6 +241,25 @@ export class ShopState {
 
   order(id: number): Order {
     return this.orders.get(id) ?? fail(notFound(`order ${id}`));
+  }
+
+  collection(id: number): CustomCollection {
+    return this.collections.get(id) ?? fail(notFound(`custom_collection ${id}`));
+  }
+
+  /** `text` as a handle ("Summer Sale!" → "summer-sale"), with "-1", "-2", … when another collection has it. */
+  private uniqueHandle(text: string, ownId: number | null): string {
+    const base =
+      text
+        .normalize('NFKD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '') || 'collection';
+    const taken = new Set([...this.collections.values()].filter((c) => c.id !== ownId).map((c) => c.handle));
+    let handle = base;
+    for (let n = 1; taken.has(handle); n++) handle = `${base}-${n}`;
+    return handle;
   }
 
   private addressHook(customer: Customer, addressId: number): Address {

@@ -71,6 +71,16 @@ export interface Order {
   updated_at: string;
 }
 
+/** A custom collection, as Shopify's: a named group of products, here the shop's product categories. */
+export interface CustomCollection {
+  id: number;
+  title: string;
+  /** The URL name, unique in the shop: made from the title when not given, "-1", "-2", … added on a clash. */
+  handle: string;
+  published: boolean;
+  updated_at: string;
+}
+
 /** Input shapes: what a merchant or an API client may send. Prices may be numbers or strings. */
 export interface VariantInput {
   id?: number;
@@ -120,6 +130,12 @@ export interface OrderInput {
   note?: string;
 }
 
+export interface CustomCollectionInput {
+  title?: string;
+  handle?: string;
+  published?: boolean;
+}
+
 export type ShopTopic =
   | 'products/create'
   | 'products/update'
@@ -129,4 +145,7 @@ export type ShopTopic =
   | 'customer_addresses/update'
   | 'orders/create'
   | 'orders/updated'
-  | 'orders/message_added';
+  | 'orders/message_added'
+  | 'collections/create'
+  | 'collections/update'
+  | 'collections/delete';

@@ -9,7 +9,18 @@ import { DEFAULT_RETRY_DELAYS_MS, HookQueue, type HookAttempt } from './hook-que
 import { startJsonServer } from './json-server.js';
 import { shopRouter } from './shop-api.js';
 import { ShopState } from './shop-state.js';
-import type { Address, AddressInput, Customer, CustomerInput, Order, OrderInput, Product, ProductInput } from './shop-types.js';
+import type {
+  Address,
+  AddressInput,
+  Customer,
+  CustomerInput,
+  CustomCollection,
+  CustomCollectionInput,
+  Order,
+  OrderInput,
+  Product,
+  ProductInput,
+} from './shop-types.js';
 import { shopWebhookHeaders, type ShopHookMeta } from './shop-webhooks.js';
 import { WriteCounter } from './writes.js';
 
@@ -39,7 +50,11 @@ export interface DemoShop {
   readonly products: ReadonlyMap<number, Product>;
   readonly customers: ReadonlyMap<number, Customer>;
   readonly orders: ReadonlyMap<number, Order>;
-  /** Successful REST writes, by kind ('products', 'customers', 'customer_addresses', 'orders', 'order_messages') and id. */
+  readonly collections: ReadonlyMap<number, CustomCollection>;
+  /**
+   * Successful REST writes, by kind ('products', 'customers', 'customer_addresses', 'orders',
+   * 'order_messages', 'custom_collections') and id.
+   */
   readonly writes: WriteCounter<number>;
   /** Every webhook delivery attempt, oldest first. */
   readonly hooksSent: readonly HookAttempt<ShopHookMeta>[];
@@ -58,6 +73,9 @@ export interface DemoShop {
   createOrder(data: OrderInput): Order;
   updateOrder(id: number, patch: OrderInput): Order;
   addOrderMessage(id: number, text: string): Order;
+  createCollection(data: CustomCollectionInput): CustomCollection;
+  updateCollection(id: number, patch: CustomCollectionInput): CustomCollection;
+  deleteCollection(id: number): void;
   close(): Promise<void>;
 }
 
@@ -97,6 +115,7 @@ export async function startDemoShop(options: DemoShopOptions): Promise<DemoShop>
     products: state.products,
     customers: state.customers,
     orders: state.orders,
+    collections: state.collections,
     writes,
     hooksSent: hooks.sent,
     settle: () => hooks.settle(),
@@ -114,6 +133,9 @@ export async function startDemoShop(options: DemoShopOptions): Promise<DemoShop>
     createOrder: (data) => state.createOrder(data),
     updateOrder: (id, patch) => state.updateOrder(id, patch),
     addOrderMessage: (id, text) => state.addOrderMessage(id, text),
+    createCollection: (data) => state.createCollection(data),
+    updateCollection: (id, patch) => state.updateCollection(id, patch),
+    deleteCollection: (id) => state.deleteCollection(id),
     async close() {
       hooks.close();
       await server.close();

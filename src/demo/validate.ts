@@ -48,6 +48,12 @@ export function formatCents(cents: number): string {
   return (cents / 100).toFixed(2);
 }
 
+export function boolean(value: unknown, field: string, fallback?: boolean): boolean {
+  if (value === undefined || value === null) return required(fallback, field);
+  if (typeof value !== 'boolean') throw invalid(field, 'must be true or false');
+  return value;
+}
+
 export function oneOf<T extends string>(value: unknown, allowed: readonly T[], field: string, fallback?: T): T {
   if (value === undefined || value === null) return required(fallback, field);
   if (!allowed.includes(value as T)) throw invalid(field, `must be one of ${allowed.join(', ')}`);

@@ -70,7 +70,7 @@ describe('REST API', () => {
     const customer = await api(erp, 'POST', '/api/customers', { name: 'Ada', email: 'ada@example.com' });
     expect(customer).toMatchObject({ status: 201, body: { code: 'Cust:1000', name: 'Ada', status: 'ACTIVE' } });
     expect((await api(erp, 'PUT', '/api/customers/Cust%3A1000', { status: 'INACTIVE' })).body.status).toBe('INACTIVE');
-    expect((await api(erp, 'GET', '/api/customers')).body).toEqual({ items: [expect.objectContaining({ code: 'Cust:1000' })], next: null });
+    expect((await api(erp, 'GET', '/api/customers')).body).toEqual({ items: [expect.objectContaining({ code: 'Cust:1000' })], next: null, total: 1 });
     expect((await api(erp, 'DELETE', '/api/customers/Cust%3A1000')).status).toBe(200);
     expect(erp.writes.count('customers')).toBe(3);
     expect(erp.writes.count('items')).toBe(0);
@@ -85,7 +85,36 @@ describe('REST API', () => {
     const second = await api(erp, 'GET', `/api/items?limit=2&after=${encodeURIComponent(first.body.next)}`);
     expect(second.body.items.map((i: { code: string }) => i.code)).toEqual(['Item:1002', 'Item:1003']);
     const last = await api(erp, 'GET', '/api/items?limit=2&after=1003');
-    expect(last.body).toEqual({ items: [expect.objectContaining({ code: 'Item:1004' })], next: null });
+    expect(last.body).toEqual({ items: [expect.objectContaining({ code: 'Item:1004' })], next: null, total: 5 });
+  });
+
+  it('pages customers and categories the same way, with the total of all records', async () => {
+    let now = Date.UTC(2026, 0, 1);
+    const { erp } = await setup({ now: () => now });
+    for (let i = 0; i < 3; i++) erp.createCustomer({ name: `Customer ${i}` });
+    for (const name of ['Apparel', 'Home', 'Garden']) {
+      erp.upsertCategory({ name });
+      now -= 1000; // later codes changed earlier: a list orders by code, not by change
+    }
+    const codes = (body: { items: Array<{ code: string }> }) => body.items.map((i) => i.code);
+
+    const customers = await api(erp, 'GET', '/api/customers?limit=2');
+    expect(customers.body).toMatchObject({ next: 'Cust:1001', total: 3 });
+    expect(codes(customers.body)).toEqual(['Cust:1000', 'Cust:1001']);
+    expect((await api(erp, 'GET', '/api/customers?limit=2&after=Cust%3A1001')).body).toEqual({
+      items: [expect.objectContaining({ code: 'Cust:1002' })],
+      next: null,
+      total: 3,
+    });
+
+    const categories = await api(erp, 'GET', '/api/categories?limit=2');
+    expect(categories.body).toMatchObject({ next: 'Cat:1001', total: 3 });
+    expect(codes(categories.body)).toEqual(['Cat:1000', 'Cat:1001']);
+    const rest = await api(erp, 'GET', '/api/categories?limit=2&after=Cat%3A1001');
+    expect(rest.body).toEqual({ items: [{ code: 'Cat:1002', name: 'Garden', updatedAt: expect.any(String) }], next: null, total: 3 });
+    // With changedSince it is the change feed again, ordered by updatedAt.
+    expect(codes((await api(erp, 'GET', '/api/categories?changedSince=0')).body)).toEqual(['Cat:1002', 'Cat:1001', 'Cat:1000']);
+    expect((await api(erp, 'GET', '/api/categories?limit=0')).status).toBe(400);
   });
 
   it('fails chosen requests n times, until cleared, or by predicate', async () => {

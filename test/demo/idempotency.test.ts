@@ -74,6 +74,25 @@ describe('shop', () => {
   });
 });
 
+describe('shop custom collections', () => {
+  it('creates a collection once per key, answering a repeat with its current state', async () => {
+    const s = await shop();
+    const first = await shopCall(s, 'POST', '/admin/custom_collections', { custom_collection: { title: 'Kitchen' } }, 'coll-1');
+    expect(first).toMatchObject({ status: 201, body: { custom_collection: { id: 5001, title: 'Kitchen' } } });
+    await shopCall(s, 'PUT', '/admin/custom_collections/5001', { custom_collection: { title: 'Kitchen & Dining' } });
+    const again = await shopCall(s, 'POST', '/admin/custom_collections', { custom_collection: { title: 'Other' } }, 'coll-1');
+    expect(again).toMatchObject({ status: 200, body: { custom_collection: { id: 5001, title: 'Kitchen & Dining' } } });
+    expect(s.collections.size).toBe(1);
+    expect(s.writes.count('custom_collections', 'create')).toBe(1);
+    await s.settle();
+    expect(s.hooksSent.map((h) => h.topic)).toEqual(['collections/create', 'collections/update']);
+
+    // Keys are per kind: the same key still creates a product.
+    expect((await shopCall(s, 'POST', '/admin/products', { product: { title: 'Mug' } }, 'coll-1')).status).toBe(201);
+    expect((await shopCall(s, 'POST', '/admin/custom_collections', { custom_collection: { title: 'Two' } }, 'coll-2')).body.custom_collection.id).toBe(5002);
+  });
+});
+
 describe('ERP', () => {
   it('creates items and customers once per key, answering repeats with the current record', async () => {
     const e = await erp();

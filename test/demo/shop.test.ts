@@ -141,6 +141,20 @@ describe('REST API', () => {
     expect(shop.writes.count('order_messages', 'create', order.id)).toBe(1);
   });
 
+  it('pages customers by since_id and limit, and counts products, customers and orders', async () => {
+    const { shop } = await setup();
+    for (let i = 1; i <= 5; i++) shop.createCustomer({ email: `c${i}@example.com` });
+    shop.createProduct({ title: 'Mug' });
+    const ids = (body: { customers: Array<{ id: number }> }) => body.customers.map((c) => c.id);
+    expect(ids((await admin(shop, 'GET', '/admin/customers?limit=2')).body)).toEqual([2001, 2002]);
+    expect(ids((await admin(shop, 'GET', '/admin/customers?since_id=2002&limit=2')).body)).toEqual([2003, 2004]);
+    expect(ids((await admin(shop, 'GET', '/admin/customers?since_id=2004&limit=2')).body)).toEqual([2005]);
+    expect((await admin(shop, 'GET', '/admin/customers/count')).body).toEqual({ count: 5 });
+    expect((await admin(shop, 'GET', '/admin/products/count')).body).toEqual({ count: 1 });
+    expect((await admin(shop, 'GET', '/admin/orders/count')).body).toEqual({ count: 0 });
+    expect((await admin(shop, 'GET', '/admin/customers?since_id=x')).status).toBe(400);
+  });
+
   it('fails chosen requests on demand', async () => {
     const { shop } = await setup();
     shop.createProduct({ title: 'Mug' });
@@ -301,5 +315,79 @@ describe('webhooks', () => {
     await shop.close();
     await shop.settle();
     expect(receiver.hooks).toHaveLength(0);
+  });
+});
+
+describe('custom collections', () => {
+  it('creates, reads, updates, lists and deletes them over REST, counting each write', async () => {
+    const { shop } = await setup();
+    const created = await admin(shop, 'POST', '/admin/custom_collections', { custom_collection: { title: 'Summer Sale!' } });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({
+      custom_collection: { id: 5001, title: 'Summer Sale!', handle: 'summer-sale', published: true, updated_at: expect.any(String) },
+    });
+    expect((await admin(shop, 'GET', '/admin/custom_collections/5001')).body).toEqual(created.body);
+
+    // Handles are unique: a clash gets a number, a given handle is made URL-safe.
+    const twin = await admin(shop, 'POST', '/admin/custom_collections', { custom_collection: { title: 'Summer sale', published: false } });
+    expect(twin.body.custom_collection).toMatchObject({ id: 5002, handle: 'summer-sale-1', published: false });
+    const named = await admin(shop, 'POST', '/admin/custom_collections', { custom_collection: { title: 'Home', handle: 'Home & Garden' } });
+    expect(named.body.custom_collection).toMatchObject({ id: 5003, handle: 'home-garden' });
+
+    // A new title keeps the handle; a handle taken by another collection gets a number.
+    const updated = await admin(shop, 'PUT', '/admin/custom_collections/5001', { custom_collection: { title: 'Winter Sale', published: false } });
+    expect(updated.body.custom_collection).toMatchObject({ id: 5001, title: 'Winter Sale', handle: 'summer-sale', published: false });
+    const rehandled = await admin(shop, 'PUT', '/admin/custom_collections/5003', { custom_collection: { handle: 'summer-sale' } });
+    expect(rehandled.body.custom_collection).toMatchObject({ title: 'Home', handle: 'summer-sale-2' });
+
+    const ids = (body: { custom_collections: Array<{ id: number }> }) => body.custom_collections.map((c) => c.id);
+    expect(ids((await admin(shop, 'GET', '/admin/custom_collections?limit=2')).body)).toEqual([5001, 5002]);
+    expect(ids((await admin(shop, 'GET', '/admin/custom_collections?since_id=5002')).body)).toEqual([5003]);
+    expect((await admin(shop, 'GET', '/admin/custom_collections/count')).body).toEqual({ count: 3 });
+
+    expect(await admin(shop, 'DELETE', '/admin/custom_collections/5002')).toMatchObject({ status: 200, body: {} });
+    expect((await admin(shop, 'GET', '/admin/custom_collections/5002')).status).toBe(404);
+    expect((await admin(shop, 'DELETE', '/admin/custom_collections/5002')).status).toBe(404);
+    expect(shop.collections.size).toBe(2);
+    expect(shop.writes.log.filter((w) => w.kind === 'custom_collections').map((w) => [w.op, w.id])).toEqual([
+      ['create', 5001],
+      ['create', 5002],
+      ['create', 5003],
+      ['update', 5001],
+      ['update', 5003],
+      ['delete', 5002],
+    ]);
+  });
+
+  it('rejects invalid collections without using up ids', async () => {
+    const { shop } = await setup();
+    const blank = await admin(shop, 'POST', '/admin/custom_collections', { custom_collection: { handle: 'x' } });
+    expect(blank).toMatchObject({ status: 422, body: { errors: { title: ["can't be blank"] } } });
+    expect((await admin(shop, 'POST', '/admin/custom_collections', { custom_collection: { title: 'x', published: 'yes' } })).status).toBe(422);
+    expect((await admin(shop, 'POST', '/admin/custom_collections', { title: 'no wrapper' })).status).toBe(400);
+    expect((await admin(shop, 'PUT', '/admin/custom_collections/5999', { custom_collection: { title: 'x' } })).status).toBe(404);
+    expect((await admin(shop, 'POST', '/admin/custom_collections', { custom_collection: { title: 'ok' } })).body.custom_collection.id).toBe(5001);
+    expect(shop.writes.count('custom_collections')).toBe(1);
+  });
+
+  it('sends collections/create, /update and /delete with the collection as body, for API and merchant changes alike', async () => {
+    const { shop, receiver } = await setup();
+    const created = (await admin(shop, 'POST', '/admin/custom_collections', { custom_collection: { title: 'Kitchen' } })).body.custom_collection;
+    const updated = shop.updateCollection(created.id, { title: 'Kitchen & Dining' });
+    const merchant = shop.createCollection({ title: 'Garden', published: false });
+    shop.deleteCollection(created.id);
+    await shop.settle();
+
+    expect(topics(receiver)).toEqual(['collections/create', 'collections/update', 'collections/create', 'collections/delete']);
+    expect(receiver.hooks.map((h) => h.json)).toEqual([created, updated, merchant, updated]);
+    expect(merchant).toMatchObject({ id: 5002, handle: 'garden', published: false });
+    expect(shop.hooksSent.map((h) => [h.topic, h.id])).toEqual([
+      ['collections/create', 5001],
+      ['collections/update', 5001],
+      ['collections/create', 5002],
+      ['collections/delete', 5001],
+    ]);
+    // Merchant changes are not API writes.
+    expect(shop.writes.count('custom_collections')).toBe(1);
   });
 });

@@ -1,13 +1,15 @@
 /**
  * The acme-erp integration against the real demo ERP: reads by prefixed code, idempotent
- * creates, updates, deletes, failure classification, and the prerequisites that route a generic
- * message to its real type by the connection's prefix presets.
+ * creates, updates, deletes, failure classification, the prerequisites that route a generic
+ * message to its real type by the connection's prefix presets, polling the category change feed
+ * and listing every record for initialization.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startDemoErp, type DemoErp } from '../../src/demo/erp.js';
+import { startDemoErp, type DemoErp, type DemoErpOptions } from '../../src/demo/erp.js';
 import { acmeErp } from '../../src/integrations/acme-erp/index.js';
 import { BUILTIN_INTEGRATIONS } from '../../src/integrations/registry.js';
-import type { TransferInfo } from '../../src/integrations/types.js';
+import type { DataType } from '../../src/domain/types.js';
+import type { IntegrationContext, ListPage, PollPage, TransferInfo } from '../../src/integrations/types.js';
 import { startReceiver, type Receiver } from '../demo/receiver.js';
 import { deadUrl, methodsOf, prerequisiteContext, rejection, writeContext } from './context.js';
 
@@ -20,10 +22,10 @@ afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
 
-async function setup(): Promise<{ erp: DemoErp; receiver: Receiver; settings: Record<string, unknown> }> {
+async function setup(options: Partial<DemoErpOptions> = {}): Promise<{ erp: DemoErp; receiver: Receiver; settings: Record<string, unknown> }> {
   const receiver = await startReceiver();
   closers.push(() => receiver.close());
-  const erp = await startDemoErp({ hubUrl: receiver.url, webhookKey: 'hook-key', apiToken: TOKEN, retryDelaysMs: [1] });
+  const erp = await startDemoErp({ hubUrl: receiver.url, webhookKey: 'hook-key', apiToken: TOKEN, retryDelaysMs: [1], ...options });
   closers.push(() => erp.close());
   return { erp, receiver, settings: { baseUrl: erp.url, apiToken: TOKEN } };
 }
@@ -57,6 +59,19 @@ describe('declaration', () => {
     const hooks = acmeErp.scopes.flatMap((s) => s.hooks);
     expect(new Set(hooks).size).toBe(hooks.length);
     expect(acmeErp.scopes.find((s) => s.scope === 'product/updated')).toMatchObject({ hooks: [] });
+    expect(acmeErp.scopes.find((s) => s.scope === 'product_category/poll')).toEqual({
+      scope: 'product_category/poll',
+      hooks: ['category.poll'],
+      description: 'Acme categories, polled (Acme sends no hook for them)',
+    });
+    // The polled codes flow through these.
+    expect(acmeErp.scopes.filter((s) => s.scope.startsWith('product_category/')).map((s) => s.scope).sort()).toEqual([
+      'product_category/created',
+      'product_category/poll',
+      'product_category/updated',
+    ]);
+    expect(typeof acmeErp.poll).toBe('function');
+    expect(typeof acmeErp.list).toBe('function');
     expect(acmeErp.presets.map((p) => [p.name, p.type, p.default])).toEqual([
       ['productPrefix', 'product', 'Item'],
       ['customerPrefix', 'customer', 'Cust'],
@@ -250,5 +265,184 @@ describe('prerequisites', () => {
       ctx.children.map((child) => integration.get(child.scope === 'product/updated' ? 'product' : 'customer', child.externalId, writeContext(settings))),
     );
     expect(records).toEqual([expect.objectContaining({ name: 'Mug' }), expect.objectContaining({ name: 'Ada' })]);
+  });
+});
+
+const poll = acmeErp.poll!;
+const list = acmeErp.list!;
+const T0 = Date.UTC(2026, 0, 1);
+
+/** Polls from `cursor` while pages say there is more, as the scheduler would; the cursor carries over. */
+async function pollUntilDone(cursor: string | null, ctx: IntegrationContext): Promise<{ pages: PollPage[]; cursor: string | null }> {
+  const pages: PollPage[] = [];
+  for (;;) {
+    const page = await poll('product_category', cursor, ctx);
+    pages.push(page);
+    cursor = page.cursor ?? cursor;
+    if (!page.more) return { pages, cursor };
+    if (pages.length > 100) throw new Error('poll never ends');
+  }
+}
+
+/** Lists every page of a type from the start. */
+async function listAll(type: DataType, ctx: IntegrationContext): Promise<ListPage[]> {
+  const pages: ListPage[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: ListPage = await list(type, cursor, ctx);
+    pages.push(page);
+    cursor = page.cursor;
+    if (pages.length > 100) throw new Error('list never ends');
+  } while (cursor !== null);
+  return pages;
+}
+
+const codes = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}:${1000 + i}`);
+
+describe('poll', () => {
+  it('reads the whole feed from a null cursor in pages with more, then only what changed since', async () => {
+    let now = T0;
+    const { erp, settings } = await setup({ now: () => now });
+    for (const name of ['Apparel', 'Home', 'Garden', 'Toys', 'Books']) {
+      erp.upsertCategory({ name });
+      now += 10;
+    }
+    const ctx = writeContext({ ...settings, pageSize: 2 });
+
+    const first = await poll('product_category', null, ctx);
+    expect(first).toEqual({ ids: ['Cat:1000', 'Cat:1001'], cursor: JSON.stringify({ changedSince: T0 + 10, after: 'Cat:1001' }), more: true });
+    const { pages, cursor } = await pollUntilDone(first.cursor, ctx);
+    expect(pages.map((p) => [p.ids, p.more])).toEqual([
+      [['Cat:1002', 'Cat:1003'], true],
+      [['Cat:1004'], false],
+    ]);
+    expect(cursor).toBe(JSON.stringify({ changedSince: T0 + 40, after: 'Cat:1004' }));
+
+    // Nothing changed: no ids, and the cursor stays where it was.
+    expect(await poll('product_category', cursor, ctx)).toEqual({ ids: [], cursor, more: false });
+
+    now += 1000;
+    erp.upsertCategory({ code: 'Cat:1002', name: 'Garden & Outdoor' });
+    const changed = await poll('product_category', cursor, ctx);
+    expect(changed).toEqual({ ids: ['Cat:1002'], cursor: JSON.stringify({ changedSince: now, after: 'Cat:1002' }), more: false });
+    expect(await integration.get('product_category', 'Cat:1002', ctx)).toMatchObject({ name: 'Garden & Outdoor' });
+    expect((await poll('product_category', changed.cursor, ctx)).ids).toEqual([]);
+    expect(ctx.logs.filter((l) => l.step === 'poll')).toHaveLength(4);
+  });
+
+  it('neither skips nor repeats categories changed in the same millisecond, across pages and polls', async () => {
+    let now = T0;
+    const { erp, settings } = await setup({ now: () => now });
+    for (let i = 0; i < 7; i++) erp.upsertCategory({ name: `Same ms ${i}` }); // all at T0
+    now += 1;
+    erp.upsertCategory({ name: 'Next ms' }); // Cat:1007 at T0+1
+    erp.upsertCategory({ code: 'Cat:1001', name: 'Moved' }); // Cat:1001 leaves T0 for T0+1
+    const ctx = writeContext({ ...settings, pageSize: 3 });
+
+    const all = await pollUntilDone(null, ctx);
+    expect(all.pages.map((p) => p.ids)).toEqual([
+      ['Cat:1000', 'Cat:1002', 'Cat:1003'],
+      ['Cat:1004', 'Cat:1005', 'Cat:1006'],
+      ['Cat:1001', 'Cat:1007'],
+    ]);
+    expect(all.pages.map((p) => p.more)).toEqual([true, true, false]);
+    const seen = all.pages.flatMap((p) => p.ids);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect([...seen].sort()).toEqual(codes('Cat', 8));
+
+    // More changes in that same millisecond, after the poll: only they come next, each once.
+    erp.upsertCategory({ name: 'Same ms, later' }); // Cat:1008 at T0+1
+    erp.upsertCategory({ name: 'Same ms, later still' }); // Cat:1009 at T0+1
+    const later = await pollUntilDone(all.cursor, writeContext({ ...settings, pageSize: 1 }));
+    expect(later.pages.map((p) => [p.ids, p.more])).toEqual([
+      [['Cat:1008'], true],
+      [['Cat:1009'], false],
+    ]);
+    expect(later.cursor).toBe(JSON.stringify({ changedSince: T0 + 1, after: 'Cat:1009' }));
+  });
+
+  it('pages by 100 by default', async () => {
+    const { erp, settings } = await setup();
+    for (let i = 0; i < 150; i++) erp.upsertCategory({ name: `Category ${i}` });
+    const { pages } = await pollUntilDone(null, writeContext(settings));
+    expect(pages.map((p) => [p.ids.length, p.more])).toEqual([
+      [100, true],
+      [50, false],
+    ]);
+    expect(new Set(pages.flatMap((p) => p.ids))).toEqual(new Set(codes('Cat', 150)));
+  });
+
+  it('answers an empty feed with no ids and a null cursor', async () => {
+    const { settings } = await setup();
+    expect(await poll('product_category', null, writeContext(settings))).toEqual({ ids: [], cursor: null, more: false });
+  });
+
+  it('refuses types without a feed, cursors it did not make and a wrong pageSize; a failing ERP is retryable', async () => {
+    const { erp, settings } = await setup();
+    const ctx = writeContext(settings);
+    for (const type of ['product', 'customer', 'message'] as const) {
+      expect(await rejection(poll(type, null, ctx))).toMatchObject({ code: 'HY_ERR_INTEGRATION_UNSUPPORTED', retryable: false });
+    }
+    for (const cursor of ['', 'nonsense', '{}', '{"changedSince":"1","after":"Cat:1"}', '{"changedSince":1}', 'null']) {
+      const error = await rejection(poll('product_category', cursor, ctx));
+      expect(error).toMatchObject({ code: 'HY_ERR_INTEGRATION', retryable: false });
+      expect(error.message).toContain('cursor');
+    }
+    for (const pageSize of [0, -1, 1.5, '100']) {
+      const error = await rejection(poll('product_category', null, writeContext({ ...settings, pageSize })));
+      expect(error).toMatchObject({ code: 'HY_ERR_CONFIG_INVALID', retryable: false });
+      expect(error.message).toContain('pageSize');
+    }
+    erp.failRequests({ method: 'GET', pathIncludes: '/api/categories', times: 1 });
+    expect(await rejection(poll('product_category', null, ctx))).toMatchObject({ code: 'HY_ERR_DESTINATION_FAILED', retryable: true });
+  });
+});
+
+describe('list', () => {
+  it('lists every item, customer and category exactly once, in 3 pages of at most 100 for 250, ending with cursor null', async () => {
+    let now = T0;
+    const { erp, settings } = await setup({ now: () => now });
+    erp.pauseHooks(); // 500 hooks are beside the point here
+    for (let i = 0; i < 250; i++) {
+      erp.createItem({ name: `Item ${i}` });
+      erp.createCustomer({ name: `Customer ${i}` });
+      erp.upsertCategory({ name: `Category ${i}` });
+      now -= 1; // later categories changed earlier: a list is by code, not by change
+    }
+    const ctx = writeContext(settings);
+    for (const [type, prefix] of [
+      ['product', 'Item'],
+      ['customer', 'Cust'],
+      ['product_category', 'Cat'],
+    ] as const) {
+      const pages = await listAll(type, ctx);
+      expect(pages.map((p) => [p.ids.length, p.total])).toEqual([
+        [100, 250],
+        [100, 250],
+        [50, 250],
+      ]);
+      expect(pages.map((p) => p.cursor)).toEqual([`${prefix}:1099`, `${prefix}:1199`, null]);
+      expect(pages.flatMap((p) => p.ids)).toEqual(codes(prefix, 250));
+    }
+  });
+
+  it('follows pageSize, and lists nothing from an empty ERP', async () => {
+    const { erp, settings } = await setup();
+    expect(await list('customer', null, writeContext(settings))).toEqual({ ids: [], cursor: null, total: 0 });
+    for (let i = 0; i < 4; i++) erp.createCustomer({ name: `Customer ${i}` });
+    const pages = await listAll('customer', writeContext({ ...settings, pageSize: 2 }));
+    expect(pages).toEqual([
+      { ids: ['Cust:1000', 'Cust:1001'], cursor: 'Cust:1001', total: 4 },
+      { ids: ['Cust:1002', 'Cust:1003'], cursor: null, total: 4 },
+    ]);
+  });
+
+  it('refuses messages, types Acme does not have and an empty cursor', async () => {
+    const { settings } = await setup();
+    const ctx = writeContext(settings);
+    for (const type of ['message', 'transaction', 'gift_card'] as const) {
+      expect(await rejection(list(type, null, ctx))).toMatchObject({ code: 'HY_ERR_INTEGRATION_UNSUPPORTED', retryable: false });
+    }
+    expect(await rejection(list('product', '', ctx))).toMatchObject({ code: 'HY_ERR_INTEGRATION', retryable: false });
   });
 });

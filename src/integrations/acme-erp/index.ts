@@ -6,9 +6,13 @@
  * declared without hooks of their own: only children reach them.
  *
  * Transfers go through Acme's REST API (records.ts): settings `baseUrl` and `apiToken` (client.ts).
+ * Categories send no hook at all: they are polled from Acme's change feed (`product_category/poll`,
+ * paging.ts), and the polled codes flow through `product_category/updated`. Every type can be
+ * listed whole for initialization.
  */
 import type { Integration, ScopeDeclaration } from '../types.js';
 import { routeMessage } from './prerequisites.js';
+import { listRecords, pollRecords } from './paging.js';
 import { createRecord, deleteRecord, getRecord, updateRecord } from './records.js';
 
 /** The scopes a message resolves to; no external hook names them directly. */
@@ -34,6 +38,13 @@ export const acmeErp: Integration = {
     },
     { scope: 'message/deleted', hooks: ['item.deleted', 'customer.deleted'], description: 'Acme record deleted → message' },
     ...REAL_SCOPES,
+    { scope: 'product_category/created', hooks: [], description: 'Acme category → product category' },
+    {
+      scope: 'product_category/poll',
+      // A "poll now" hook another system may send; the scheduler polls without one.
+      hooks: ['category.poll'],
+      description: 'Acme categories, polled (Acme sends no hook for them)',
+    },
   ],
   presets: [
     { name: 'productPrefix', type: 'product', default: 'Item', description: 'The id prefix of Acme items, which become products ("Item" in Item:1234)' },
@@ -50,5 +61,7 @@ export const acmeErp: Integration = {
   create: createRecord,
   update: updateRecord,
   delete: deleteRecord,
+  poll: pollRecords,
+  list: listRecords,
   handlePrerequisites: (request, ctx) => routeMessage(request, ctx, routable, PREFIX_PRESETS),
 };

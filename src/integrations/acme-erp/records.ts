@@ -58,7 +58,7 @@ export async function deleteRecord(type: DataType, externalId: string, ctx: Writ
   }
 }
 
-function resourceFor(type: DataType, operation: string, write = false): Resource {
+export function resourceFor(type: DataType, operation: string, write = false): Resource {
   if (type === 'message') {
     throw permanentError('HY_ERR_INTEGRATION_UNSUPPORTED', `acme-erp cannot ${operation} a message: messages are resolved to their real type by prerequisites`);
   }

@@ -1,8 +1,9 @@
 /**
  * The shop's Admin API client for one connection, built from its settings: `baseUrl` and
- * `accessToken` (sent as `X-Shopify-Access-Token`), and optionally `timeoutMs`. Settings are
- * checked when first used, not at load time, so a connection that only receives hooks needs
- * none; a missing one fails the transfer permanently, since retrying cannot supply it.
+ * `accessToken` (sent as `X-Shopify-Access-Token`), and optionally `timeoutMs`, and `pageSize`
+ * for list. Settings are checked when first used, not at load time, so a connection that only
+ * receives hooks needs none; a missing one fails the transfer permanently, since retrying cannot
+ * supply it.
  */
 import { permanentError } from '../errors.js';
 import { createHttpClient, type HttpClient } from '../http.js';
@@ -10,6 +11,8 @@ import type { IntegrationContext } from '../types.js';
 
 /** One client per settings object: the engine hands the same frozen settings to every call. */
 const clients = new WeakMap<object, HttpClient>();
+
+const DEFAULT_PAGE_SIZE = 100;
 
 export function shopClient(ctx: IntegrationContext): HttpClient {
   const cached = clients.get(ctx.settings);
@@ -47,4 +50,14 @@ function timeoutSetting(ctx: IntegrationContext): { timeoutMs?: number } {
     throw permanentError('HY_ERR_CONFIG_INVALID', `connection ${ctx.connection}: setting "timeoutMs" must be a positive number of milliseconds`);
   }
   return { timeoutMs: value };
+}
+
+/** Records per page for poll and list: setting `pageSize`, default 100, at most `max` (what the system serves). */
+export function pageSizeSetting(ctx: IntegrationContext, max: number): number {
+  const value = ctx.settings.pageSize;
+  if (value === undefined) return Math.min(DEFAULT_PAGE_SIZE, max);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw permanentError('HY_ERR_CONFIG_INVALID', `connection ${ctx.connection}: setting "pageSize" must be a positive whole number of records`);
+  }
+  return Math.min(value, max);
 }

@@ -6,8 +6,11 @@
  *
  * Transfers go through the shop's Admin API (records.ts): connection settings `baseUrl` and
  * `accessToken` (client.ts). An address hook is a reason to transfer its customer (`parents`).
+ * Product categories are the shop's custom collections (`collections/*` hooks). Products,
+ * customers and product categories can be listed whole for initialization (paging.ts).
  */
 import type { Integration } from '../types.js';
+import { listRecords } from './paging.js';
 import { createRecord, deleteRecord, getRecord, updateRecord } from './records.js';
 
 export const storefront: Integration = {
@@ -24,6 +27,9 @@ export const storefront: Integration = {
       description: 'Shop customer → customer',
     },
     { scope: 'customer/deleted', hooks: ['customers/delete'], description: 'Shop customer → customer' },
+    { scope: 'product_category/created', hooks: ['collections/create'], description: 'Shop collection → product category' },
+    { scope: 'product_category/updated', hooks: ['collections/update'], description: 'Shop collection → product category' },
+    { scope: 'product_category/deleted', hooks: ['collections/delete'], description: 'Shop collection → product category' },
     { scope: 'customer_address/created', hooks: ['customer_addresses/create'], description: 'Shop customer address → customer address' },
     { scope: 'customer_address/updated', hooks: ['customer_addresses/update'], description: 'Shop customer address → customer address' },
     { scope: 'transaction/created', hooks: ['orders/create'], description: 'Shop order → transaction' },
@@ -47,4 +53,5 @@ export const storefront: Integration = {
   create: createRecord,
   update: updateRecord,
   delete: deleteRecord,
+  list: listRecords,
 };

@@ -1,26 +1,30 @@
 /**
  * Reading and writing shop records over its Admin API. Bodies travel in Shopify's wrapper
- * (`{"product": {...}}`); integration code hands the hub the unwrapped record. Products and
- * customers can be written; orders (transactions) are only read, because the shop creates them
- * at checkout and the hub has no business making or changing them.
+ * (`{"product": {...}}`); integration code hands the hub the unwrapped record. Products,
+ * customers and product categories (Shopify custom collections, `{id, title, handle, published,
+ * updated_at}`) can be written; orders (transactions) are only read, because the shop creates
+ * them at checkout and the hub has no business making or changing them.
  */
 import type { DataType } from '../../domain/types.js';
 import { permanentError, TransferError } from '../errors.js';
 import type { ExternalRecord, IntegrationContext, WriteContext } from '../types.js';
 import { shopClient } from './client.js';
 
-interface Resource {
+export interface Resource {
   /** The collection path, e.g. /admin/products. */
   path: string;
   /** The wrapper name of one record in bodies. */
   wrapper: string;
+  /** The wrapper name of a list, e.g. `products` in `{"products": [...]}`. */
+  plural: string;
   writable: boolean;
 }
 
 const RESOURCES: Partial<Record<DataType, Resource>> = {
-  product: { path: '/admin/products', wrapper: 'product', writable: true },
-  customer: { path: '/admin/customers', wrapper: 'customer', writable: true },
-  transaction: { path: '/admin/orders', wrapper: 'order', writable: false },
+  product: { path: '/admin/products', wrapper: 'product', plural: 'products', writable: true },
+  customer: { path: '/admin/customers', wrapper: 'customer', plural: 'customers', writable: true },
+  product_category: { path: '/admin/custom_collections', wrapper: 'custom_collection', plural: 'custom_collections', writable: true },
+  transaction: { path: '/admin/orders', wrapper: 'order', plural: 'orders', writable: false },
 };
 
 export async function getRecord(type: DataType, externalId: string, ctx: IntegrationContext): Promise<ExternalRecord | null> {
@@ -67,10 +71,12 @@ export async function deleteRecord(type: DataType, externalId: string, ctx: Writ
   }
 }
 
-function resourceFor(type: DataType, operation: string, write = false): Resource {
+export function resourceFor(type: DataType, operation: string, write = false): Resource {
   const resource = RESOURCES[type];
   if (!resource || (write && !resource.writable)) {
-    const can = write ? 'writes products and customers' : 'reads products, customers and transactions (orders)';
+    const can = write
+      ? 'writes products, customers and product categories (custom collections)'
+      : 'reads products, customers, product categories (custom collections) and transactions (orders)';
     throw permanentError('HY_ERR_INTEGRATION_UNSUPPORTED', `storefront cannot ${operation} ${type}: it ${can}`);
   }
   return resource;
