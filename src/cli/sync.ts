@@ -9,7 +9,6 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { systemClock } from '../clock.js';
 import { loadConfigFile, type HubConfig } from '../config/load.js';
-import { DEFAULTS } from '../config/schema.js';
 import { isDataType } from '../domain/scope.js';
 import { Guards } from '../engine/guard.js';
 import { queueBulk, runInitialization } from '../engine/feeds.js';
@@ -58,7 +57,7 @@ export async function syncCommand(options: SyncOptions, output: Output, tty = pr
       return 0;
     }
     const guards = new Guards((name) => config.connections.get(name)!.guard, systemClock);
-    const deps = { store, config, clock: systemClock, guards, worker: `sync-${randomUUID()}`, leaseMs: DEFAULTS.leaseMs };
+    const deps = { store, config, clock: systemClock, guards, worker: `sync-${randomUUID()}`, leaseMs: config.engine.leaseMs };
     const feed = await runInitialization(deps, options.connection, type, ({ records, total, pages }) => {
       const line = total ? progressBar(records, total) : `${records} record(s), ${pages} page(s)`;
       if (tty) process.stderr.write(`\r${line}`);

@@ -33,7 +33,6 @@ export const DEFAULTS = {
   echoWindowMs: 300_000, // 5 min: how long a write waits for its echo hook before it is forgotten
   maxAttempts: 8, // then the request is dead
   pollTickMs: 1_000, // how often the scheduler looks for due polls
-  feedLeaseMs: 60_000, // 1 min: a poll or initialization page whose worker died is taken over after this
   retryJitter: 0.2, // ±20 % on each retry delay, so that requests failed together do not retry together
   circuitFailures: 5, // retryable failures in a row that open a connection's circuit
   circuitCooldownMs: 30_000, // 30 s closed to calls, doubling after a failed probe …

@@ -10,7 +10,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ConnectionConfig } from '../config/load.js';
-import { DEFAULTS } from '../config/schema.js';
 import { scopeFor } from '../domain/scope.js';
 import type { DataType, Notification, PlannedTransfer, ScopeName } from '../domain/types.js';
 import { HyError } from '../errors.js';
@@ -51,8 +50,11 @@ export class Poller {
   constructor(private readonly options: PollerOptions) {}
 
   start(): void {
-    if (this.timer || this.schedule().length === 0) return;
-    this.timer = setInterval(() => this.tick(), this.options.tickMs);
+    const schedule = this.schedule();
+    if (this.timer || schedule.length === 0) return;
+    // Look as often as the shortest interval asks, and at least every tickMs.
+    const every = Math.max(10, Math.min(this.options.tickMs, ...schedule.map(([, , interval]) => interval)));
+    this.timer = setInterval(() => this.tick(), every);
     this.timer.unref();
     this.tick();
   }
@@ -89,8 +91,7 @@ export class Poller {
 
   /** One poll run (all pages ready now), if the feed is due and free; resolves with the records queued. */
   async pollOnce(connection: ConnectionConfig, type: DataType, intervalMs: number): Promise<number> {
-    const { store, clock, worker, guards } = this.options;
-    const leaseMs = DEFAULTS.feedLeaseMs;
+    const { store, clock, worker, guards, leaseMs } = this.options;
     let feed = await store.claimFeed(worker, connection.name, type, 'poll', clock.now(), leaseMs);
     if (!feed) return 0;
     let cursor = feed.cursor;
@@ -130,12 +131,11 @@ export async function runInitialization(
   type: DataType,
   progress?: (feed: { records: number; total: number | null; pages: number }) => void,
 ): Promise<Feed> {
-  const { store, clock, config, worker, guards } = deps;
+  const { store, clock, config, worker, guards, leaseMs } = deps;
   const connection = config.connections.get(connectionName);
   if (!connection) throw new HyError('HY_ERR_CONNECTION_UNKNOWN', `"${connectionName}"`);
   const list = connection.integration.list;
   if (!list) throw new HyError('HY_ERR_INTEGRATION_UNSUPPORTED', `integration ${connection.integration.id} cannot list records for an initialization`);
-  const leaseMs = DEFAULTS.feedLeaseMs;
   let feed = await store.claimFeed(worker, connection.name, type, 'init', clock.now(), leaseMs, { restart: true });
   if (!feed) throw new HyError('HY_ERR_INITIALIZATION_RUNNING', `${connection.name} ${type}`);
   const scope: ScopeName = connection.declaredScopes.has(scopeFor(type, 'initialize')) ? scopeFor(type, 'initialize') : scopeFor(type, 'updated');

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { buildConfig } from '../../src/config/load.js';
+import { buildConfig, type HubConfig } from '../../src/config/load.js';
 import { startDemoErp, startDemoShop, type DemoErp, type DemoShop } from '../../src/demo/index.js';
 import { createHub, type Hub } from '../../src/server.js';
 import { openStore } from '../../src/store/index.js';
@@ -23,8 +23,12 @@ export interface World {
   url: string;
   /** The hub's data directory (its SQLite file lives there). */
   dataDir: string;
+  /** The configuration the hub runs with. */
+  config: HubConfig;
   /** Waits until every system delivered its hooks and the hub has nothing left to do now. */
   settle(): Promise<void>;
+  /** The hub alone (for a test that holds a system's hooks back). */
+  settleHub(): Promise<void>;
   api<T = any>(path: string): Promise<T>;
   close(): Promise<void>;
 }
@@ -75,16 +79,15 @@ export async function startWorld(adjust: (config: DemoConfig) => void = () => {}
     erp,
     url,
     dataDir: dir.path,
+    config,
     api,
     async settle() {
-      // Quiet three looks in a row, 50 ms apart: hooks may still be on their way between looks.
-      let calm = 0;
-      for (let i = 0; i < 400 && calm < 3; i++) {
+      await settleWith(async () => {
         await Promise.all([shop.settle(), erp.settle()]);
-        calm = (await quiet()) ? calm + 1 : 0;
-        if (calm < 3) await new Promise((r) => setTimeout(r, 50));
-      }
-      if (calm < 3) throw new Error(`the world did not settle: ${JSON.stringify(await hub.store.counts())}`);
+      });
+    },
+    async settleHub() {
+      await settleWith(async () => {});
     },
     async close() {
       await hub.close();
@@ -92,6 +95,17 @@ export async function startWorld(adjust: (config: DemoConfig) => void = () => {}
       dir.remove();
     },
   };
+
+  async function settleWith(systems: () => Promise<void>): Promise<void> {
+      // Quiet three looks in a row, 50 ms apart: hooks may still be on their way between looks.
+      let calm = 0;
+      for (let i = 0; i < 400 && calm < 3; i++) {
+        await systems();
+        calm = (await quiet()) ? calm + 1 : 0;
+        if (calm < 3) await new Promise((r) => setTimeout(r, 50));
+      }
+      if (calm < 3) throw new Error(`the world did not settle: ${JSON.stringify(await hub.store.counts())}`);
+  }
 }
 
 /** Transfers, newest first, filtered like the API. */
