@@ -23,6 +23,11 @@ export const ERRORS = {
   HY_ERR_BODY_NOT_JSON: { status: 400, retryable: false, message: 'the body is not valid JSON' },
   HY_ERR_BODY_TOO_DEEP: { status: 400, retryable: false, message: 'the JSON body is nested deeper than the limit' },
   HY_ERR_BACKLOG_FULL: { status: 429, retryable: true, message: 'hookyard has more hooks waiting than its configured limit; send again after Retry-After' },
+  HY_ERR_URL_INVALID: { status: 400, retryable: false, message: 'the URL could not be decoded' },
+  HY_ERR_URL_TOO_LONG: { status: 414, retryable: false, message: 'a part of the URL is longer than allowed' },
+  HY_ERR_REQUEST_MALFORMED: { status: 400, retryable: false, message: 'the request is not valid HTTP' },
+  HY_ERR_HEADERS_TOO_LARGE: { status: 431, retryable: false, message: 'the request headers are larger than allowed (16 KiB)' },
+  HY_ERR_REQUEST_TIMEOUT: { status: 408, retryable: true, message: 'the request was not received in time' },
   // admin API and routing
   HY_ERR_ROUTE_NOT_FOUND: { status: 404, retryable: false, message: 'no such route' },
   HY_ERR_HOOK_NOT_FOUND: { status: 404, retryable: false, message: 'no hook with this id' },

@@ -3,7 +3,7 @@
  * worker over one store. The only place where failures become HTTP answers.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { apiPlugin } from './api/plugin.js';
 import { metricsRoute } from './api/metrics.js';
 import { systemClock, type Clock } from './clock.js';
@@ -20,11 +20,30 @@ const DEFAULT_GUARD: GuardPolicy = {
   concurrent: null,
   circuit: { failures: DEFAULTS.circuitFailures, cooldownMs: DEFAULTS.circuitCooldownMs, maxCooldownMs: DEFAULTS.circuitMaxCooldownMs },
 };
-import { errorBody, isHyError, type ErrorCode } from './errors.js';
+import { ERRORS, errorBody, isHyError, type ErrorCode } from './errors.js';
+import type { Socket } from 'node:net';
 import { GroupCommit } from './ingest/group-commit.js';
 import { ingestPlugin } from './ingest/plugin.js';
 import { BacklogGauge } from './ingest/backlog.js';
 import type { Store } from './store/store.js';
+
+/**
+ * Requests Node's HTTP parser refuses (broken framing, headers over 16 KiB, a timeout) never reach
+ * Fastify: they are answered here, in our format, and the connection is closed — saying so, so
+ * that a keep-alive client does not send its next request into a closed socket.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const code: ErrorCode =
+    error.code === 'HPE_HEADER_OVERFLOW' ? 'HY_ERR_HEADERS_TOO_LARGE' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'HY_ERR_REQUEST_TIMEOUT' : 'HY_ERR_REQUEST_MALFORMED';
+  const { status } = ERRORS[code];
+  const body = JSON.stringify(errorBody(code));
+  const reason = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}
 
 /** 127.0.0.0/8, ::1 and localhost: only this machine can reach them. */
 export function isLoopback(host: string): boolean {
@@ -65,7 +84,6 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'HY_ERR_BODY_TOO_LARGE',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'HY_ERR_BODY_INVALID',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'HY_ERR_BODY_INVALID',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'HY_ERR_BODY_INVALID',
 };
 
 export async function createHub(options: HubOptions): Promise<Hub> {
@@ -77,11 +95,31 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.server.bodyLimitBytes,
     requestTimeout: config.server.requestTimeoutMs,
+    // Node checks timeouts only every connectionsCheckingInterval, and a headersTimeout above the
+    // request timeout would stretch it: both are set so that the configured timeout holds.
+    http: {
+      requestTimeout: config.server.requestTimeoutMs,
+      headersTimeout: Math.min(60_000, config.server.requestTimeoutMs),
+      connectionsCheckingInterval: 1_000,
+    },
     return503OnClosing: true,
+    // Errors Fastify meets before a route runs, answered in our format.
+    frameworkErrors: (error, _request, reply) => {
+      const code: ErrorCode =
+        error.code === 'FST_ERR_BAD_URL' ? 'HY_ERR_URL_INVALID' : error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'HY_ERR_URL_TOO_LONG' : 'HY_ERR_REQUEST_MALFORMED';
+      (reply as FastifyReply).code(ERRORS[code].status).send(errorBody(code, error.message));
+    },
+    clientErrorHandler: answerClientError,
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isHyError(error)) return reply.code(error.status).send(error.toJSON());
+    // A Content-Type no parser takes: for a route, the type is wrong; without one, the route is.
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return request.routeOptions.url === undefined
+        ? reply.code(404).send(errorBody('HY_ERR_ROUTE_NOT_FOUND', `${request.method} ${request.url.split('?')[0]}`))
+        : reply.code(415).send(errorBody('HY_ERR_CONTENT_TYPE_UNSUPPORTED', error.message));
+    }
     const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
     if (mapped) return reply.code(error.statusCode ?? 400).send(errorBody(mapped, error.message));
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {

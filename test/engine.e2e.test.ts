@@ -113,6 +113,7 @@ describe('the ERP catch-all: message hooks with prefixed ids', () => {
   it('resolves Item:… through the productPrefix preset into a product transfer, resolved by its child', async () => {
     world = await startWorld((config) => {
       config.connections.erp.scopes = ['message/created'];
+      delete config.connections.erp.poll; // this test is about the catch-all alone
     });
     const w = world;
     const item = w.erp.createItem({ name: 'Desk lamp', sku: 'LAMP-1', price: 45, status: 'ACTIVE' });

@@ -258,7 +258,9 @@ function buildConnection(
   }
 
   // Receiver: the integration's, with the connection's overrides; every expression compiles.
-  const definition: ReceiverDefinition = { ...integration.receiver, ...(spec.receiver ?? {}) };
+  const merged = { ...integration.receiver, ...(spec.receiver ?? {}) };
+  // null in the connection's override removes what the integration sets.
+  const definition: ReceiverDefinition = Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== null)) as unknown as ReceiverDefinition;
   const compiled = compileReceiver(definition);
   for (const problem of compiled.problems) {
     const where = spec.receiver && problem.path.split('.')[0]! in spec.receiver ? at('receiver', ...problem.path.split('.')) : at('integration', `receiver.${problem.path}`);

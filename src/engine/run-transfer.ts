@@ -392,7 +392,7 @@ class TransferRun {
       const result = await applyDeleteMapping(collection, { connection: connection.name, presets: connection.presets, hub: hub.data });
       if (result.kind === 'none') return ended('skipped', 'delete_not_mapped', `the from_hub mapping for ${type} has no delete block: ${connection.name} ${linked.externalId} stays`, hub.id);
       if (result.kind === 'error') throw permanentError(result.code, result.message);
-      await store.registerEcho(connection.name, type, linked.externalId, echoUntil);
+      await store.registerEcho(connection.name, type, linked.externalId, echoUntil, clock.now());
       if (result.kind === 'delete') {
         if (!integration.delete) throw permanentError('HY_ERR_INTEGRATION_UNSUPPORTED', `integration ${integration.id} cannot delete records`);
         await this.call(() => integration.delete!(type, linked.externalId, ctx));
@@ -415,7 +415,7 @@ class TransferRun {
         return ended('succeeded', 'unchanged', `${connection.name} already has these values`, hub.id);
       }
       // The echo is registered before the write: the system may fire its hook before it answers.
-      await store.registerEcho(connection.name, type, linked.externalId, echoUntil);
+      await store.registerEcho(connection.name, type, linked.externalId, echoUntil, clock.now());
       await this.write(integration, type, linked.externalId, mapped.record, ctx);
       const done = ended('succeeded', null, `updated ${linked.externalId} in ${connection.name}`, hub.id);
       done.effects = { writtenHash: { connection: connection.name, type, hubId: hub.id, hash } };
@@ -426,6 +426,12 @@ class TransferRun {
     if (!integration.create) throw permanentError('HY_ERR_INTEGRATION_UNSUPPORTED', `integration ${integration.id} cannot create records`);
     const { externalId } = await this.call(() => integration.create!(type, mapped.record, ctx));
     this.log('created', `${connection.name} ${type} ${externalId}`);
+    // A create tried before may have been made then, with the values of then: the idempotency key
+    // hands that record back. Writing the current values over it makes it current.
+    if (this.t.attempts > 1) {
+      await store.registerEcho(connection.name, type, externalId, echoUntil, clock.now());
+      await this.write(integration, type, externalId, mapped.record, ctx);
+    }
     const done = ended('succeeded', null, `created ${externalId} in ${connection.name}`, hub.id);
     done.effects = {
       link: { connection: connection.name, type, externalId, hubId: hub.id, writtenHash: hash },
@@ -488,7 +494,7 @@ class TransferRun {
         scope: child.scope,
         externalId: child.externalId,
         hubId: null,
-        requestType: parts.action === 'deleted' ? 'delete' : 'child',
+        requestType: 'child', // a deleted action still deletes: isDelete reads the scope
         sourceConnection: null,
         origin: `${this.t.scope} ${this.t.externalId ?? ''}`.trim(),
       },

@@ -3,24 +3,17 @@
  * absurdly nested. Checked once at ingest, so that everything stored can be read later and a
  * sender learns at once, with a 4xx, that its hook is unreadable.
  */
+import type { BodyKind } from '../domain/body-kind.js';
 import { HyError } from '../errors.js';
+
+export { bodyKind, type BodyKind } from '../domain/body-kind.js';
 
 /** Deeper than any real webhook; deep enough to stop a parser-exhausting body. */
 export const MAX_JSON_DEPTH = 64;
 
-export type BodyKind = 'json' | 'form';
-
-/** The kind of body a Content-Type announces; null for one hooks never use. No Content-Type: JSON. */
-export function bodyKind(contentType: string | undefined): BodyKind | null {
-  if (!contentType) return 'json';
-  const type = contentType.split(';', 1)[0]!.trim().toLowerCase();
-  if (type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'))) return 'json';
-  if (type === 'application/x-www-form-urlencoded') return 'form';
-  if (type === 'text/plain') return 'json'; // some senders label JSON as text; it must still parse
-  return null;
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a byte order mark in the text, so that JSON starting with one is refused here
+// rather than accepted and then unreadable.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The nesting depth of a JSON text, counting brackets outside strings. */
 export function jsonDepth(text: string): number {

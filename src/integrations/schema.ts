@@ -20,8 +20,11 @@ export const receiverSchema = z.strictObject({
   auth: fieldSourceSchema,
 });
 
-/** A connection may replace any part of its integration's receiver definition. */
-export const receiverOverrideSchema = receiverSchema.partial();
+/** A connection may replace any part of its integration's receiver definition; null removes preprocess or multiple. */
+export const receiverOverrideSchema = receiverSchema.partial().extend({
+  preprocess: z.string().min(1).nullable().optional(),
+  multiple: z.string().min(1).nullable().optional(),
+});
 
 export const scopeNameSchema = z
   .string()

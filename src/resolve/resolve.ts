@@ -4,6 +4,7 @@
  */
 import type { DataType, Notification, IncomingHook, Scope, ScopeAction } from '../domain/types.js';
 import type { ErrorCode } from '../errors.js';
+import { bodyKind } from '../domain/body-kind.js';
 import { evaluateExpression, ExpressionError } from '../expressions/jsonata.js';
 import { readField, type CompiledField, type CompiledReceiver, type FieldContext } from './receiver.js';
 
@@ -31,7 +32,7 @@ export type ParsedBody = { ok: true; value: unknown } | { ok: false; reason: str
  */
 export function parseBody(body: Buffer, contentType: string | null = null): ParsedBody {
   if (body.length === 0) return { ok: true, value: undefined };
-  if (contentType?.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+  if (bodyKind(contentType) === 'form') {
     const form: Record<string, string | string[]> = {};
     for (const [key, value] of new URLSearchParams(body.toString('utf8'))) {
       const seen = form[key];

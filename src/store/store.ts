@@ -332,8 +332,9 @@ export interface Store {
 
   // --- echoes ---
 
-  registerEcho(connection: string, type: DataType, externalId: string, expiresAt: number): Promise<void>;
-  /** True (and forgotten) when a live echo was registered for this record. */
+  /** One more echo expected for this record (a write hookyard is about to make). */
+  registerEcho(connection: string, type: DataType, externalId: string, expiresAt: number, now: number): Promise<void>;
+  /** True (and counted off) when an echo is still expected for this record. */
   consumeEcho(connection: string, type: DataType, externalId: string, now: number): Promise<boolean>;
 
   close(): Promise<void>;

@@ -179,8 +179,14 @@ export function engineContract(adapter: string, factory: () => StoreFactory): vo
       expect(await store.externalIdOf('erp', 'product', applied!.hubId)).toEqual({ externalId: 'Item:1', writtenHash: 'h1' });
       expect(await store.consumeEcho('erp', 'product', 'Item:1', T0 + 50)).toBe(true);
       expect(await store.consumeEcho('erp', 'product', 'Item:1', T0 + 51)).toBe(false);
-      await store.registerEcho('erp', 'product', 'Item:1', T0 + 100);
-      expect(await store.consumeEcho('erp', 'product', 'Item:1', T0 + 101)).toBe(false);
+      await store.registerEcho('erp', 'product', 'Item:1', T0 + 100, T0 + 52);
+      expect(await store.consumeEcho('erp', 'product', 'Item:1', T0 + 101)).toBe(false); // expired
+      // Two writes before the first echo: two echoes expected.
+      await store.registerEcho('erp', 'product', 'Item:1', T0 + 1000, T0 + 200);
+      await store.registerEcho('erp', 'product', 'Item:1', T0 + 1001, T0 + 201);
+      expect(await store.consumeEcho('erp', 'product', 'Item:1', T0 + 300)).toBe(true);
+      expect(await store.consumeEcho('erp', 'product', 'Item:1', T0 + 301)).toBe(true);
+      expect(await store.consumeEcho('erp', 'product', 'Item:1', T0 + 302)).toBe(false);
       expect(await store.externalIdsOfHubRecord(applied!.hubId)).toEqual([{ connection: 'erp', type: 'product', externalId: 'Item:1' }]);
     });
 
@@ -205,6 +211,15 @@ export function engineContract(adapter: string, factory: () => StoreFactory): vo
       expect(await store.claimTransfers('other', 10, T0 + 1, LEASE)).toEqual([]);
       expect(await store.finishTransfer('w', child.id, ok, [], {}, T0 + 2)).toBe(true);
       expect((await store.childrenOf(id!)).map((t) => t.id)).toEqual([child.id]);
+    });
+
+    it('closes a child orphaned by a dead worker instead of running it on its own', async () => {
+      const [id] = await queue(store, [['erp', 'Item:1']]);
+      await store.claimTransfers('dead', 10, T0, LEASE);
+      const child = await store.startChild('dead', { trackingId: 't', parentId: id!, hookId: null, connection: 'erp', type: 'product', direction: 'to_hub', scope: 'product/updated', externalId: 'Item:1', hubId: null, requestType: 'child', sourceConnection: null, origin: null }, T0, LEASE);
+      const claimed = await store.claimTransfers('next', 10, T0 + LEASE + 1, LEASE);
+      expect(claimed.map((t) => t.id)).toEqual([id]); // the parent, which will run a fresh child
+      expect(await store.getTransfer(child.id)).toMatchObject({ status: 'dead', lastErrorCode: 'HY_ERR_CHILD_FAILED' });
     });
   });
 }

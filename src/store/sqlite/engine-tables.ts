@@ -68,12 +68,14 @@ export class EngineTables {
         'register_echo',
         'consume_echo',
         'release_transfers',
+        'abandon_orphans',
       ].map((name) => [name, prepare(name)]),
     );
 
-    this.claimTx = db.transaction((worker: string, limit: number, now: number, leaseMs: number) =>
-      (this.s.claim_transfers!.all({ worker, now, leaseUntil: now + leaseMs, limit }) as Row[]).map(transferFromRow).sort((a, b) => a.id - b.id),
-    );
+    this.claimTx = db.transaction((worker: string, limit: number, now: number, leaseMs: number) => {
+      this.s.abandon_orphans!.run({ now });
+      return (this.s.claim_transfers!.all({ worker, now, leaseUntil: now + leaseMs, limit }) as Row[]).map(transferFromRow).sort((a, b) => a.id - b.id);
+    });
 
     this.startChildTx = db.transaction((worker: string, child: NewTransfer, now: number, leaseMs: number) => {
       const row = this.s.insert_transfer!.get(transferParams(child, now, { status: 'running', leaseOwner: worker, leaseUntil: now + leaseMs })) as Row;
@@ -112,7 +114,7 @@ export class EngineTables {
           const w = effects.writtenHash;
           this.s.set_written_hash!.run({ connection: w.connection, type: w.type, hubId: w.hubId, writtenHash: w.hash });
         }
-        if (effects.echo) this.s.register_echo!.run(effects.echo);
+        if (effects.echo) this.s.register_echo!.run({ ...effects.echo, now });
         return true;
       },
     );
@@ -209,8 +211,8 @@ export class EngineTables {
     return this.applyTx.immediate(worker, transferId, change, now);
   }
 
-  registerEcho(connection: string, type: DataType, externalId: string, expiresAt: number): void {
-    this.s.register_echo!.run({ connection, type, externalId, expiresAt });
+  registerEcho(connection: string, type: DataType, externalId: string, expiresAt: number, now: number): void {
+    this.s.register_echo!.run({ connection, type, externalId, expiresAt, now });
   }
 
   consumeEcho(connection: string, type: DataType, externalId: string, now: number): boolean {

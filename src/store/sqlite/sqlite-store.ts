@@ -376,8 +376,8 @@ export class SqliteStore implements Store {
     return this.feeds.queueTransfers(planned, now);
   }
 
-  async registerEcho(connection: string, type: DataType, externalId: string, expiresAt: number): Promise<void> {
-    this.engine.registerEcho(connection, type, externalId, expiresAt);
+  async registerEcho(connection: string, type: DataType, externalId: string, expiresAt: number, now: number): Promise<void> {
+    this.engine.registerEcho(connection, type, externalId, expiresAt, now);
   }
 
   async consumeEcho(connection: string, type: DataType, externalId: string, now: number): Promise<boolean> {

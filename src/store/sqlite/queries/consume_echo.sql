@@ -1,5 +1,5 @@
--- The first hook about a record after hookyard wrote it is the echo of that write.
+-- A hook about a record hookyard wrote within the window is the echo of one of its writes.
 -- Params: @connection, @type, @externalId, @now (ms)
-DELETE FROM echoes
-WHERE connection = @connection AND type = @type AND external_id = @externalId AND expires_at >= @now
-RETURNING expires_at
+UPDATE echoes SET pending = pending - 1
+WHERE connection = @connection AND type = @type AND external_id = @externalId AND expires_at >= @now AND pending > 0
+RETURNING pending
