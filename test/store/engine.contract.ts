@@ -219,7 +219,7 @@ export function engineContract(adapter: string, factory: () => StoreFactory): vo
       const child = await store.startChild('dead', { trackingId: 't', parentId: id!, hookId: null, connection: 'erp', type: 'product', direction: 'to_hub', scope: 'product/updated', externalId: 'Item:1', hubId: null, requestType: 'child', sourceConnection: null, origin: null }, T0, LEASE);
       const claimed = await store.claimTransfers('next', 10, T0 + LEASE + 1, LEASE);
       expect(claimed.map((t) => t.id)).toEqual([id]); // the parent, which will run a fresh child
-      expect(await store.getTransfer(child.id)).toMatchObject({ status: 'dead', lastErrorCode: 'HY_ERR_CHILD_FAILED' });
+      expect(await store.getTransfer(child.id)).toMatchObject({ status: 'skipped', reasonCode: 'orphaned' });
     });
   });
 }
