@@ -22,6 +22,25 @@ function contextFor(connection: ConnectionConfig, log: (line: string) => void): 
   return { connection: connection.name, settings: connection.settings, presets: connection.presets, log: (step, detail) => log(`${step}${detail ? `: ${detail}` : ''}`) };
 }
 
+/** A request an operator asked for (initialization, manual sync): queued whatever scopes are enabled. */
+function operatorRequest(connection: ConnectionConfig, type: DataType, scope: ScopeName, externalId: string, seq: number, requestType: 'initialization' | 'bulk', now: number, origin: string): PlannedTransfer {
+  return {
+    seq,
+    trackingId: randomUUID(),
+    connection: connection.name,
+    type,
+    direction: 'to_hub',
+    scope,
+    externalId,
+    requestType,
+    status: 'queued',
+    reason: null,
+    reasonCode: null,
+    runAt: now,
+    origin,
+  };
+}
+
 /** Polled ids → requests through `type/updated` (or `type/created`), planned like notifications. */
 export function planPolled(connection: ConnectionConfig, defaultType: DataType, ids: ReadonlyArray<string | { id: string; type: DataType }>, now: number): PlannedTransfer[] {
   const notifications: Notification[] = [];
@@ -145,21 +164,9 @@ export async function runInitialization(
   for (;;) {
     const page = await guards.for(connection.name).call(() => list.call(connection.integration, type, cursor, contextFor(connection, () => {})));
     const now = clock.now();
-    const transfers: PlannedTransfer[] = page.ids.map((externalId, seq) => ({
-      seq,
-      trackingId: randomUUID(),
-      connection: connection.name,
-      type,
-      direction: 'to_hub',
-      scope,
-      externalId,
-      requestType: 'initialization',
-      status: 'queued',
-      reason: null,
-      reasonCode: null,
-      runAt: now,
-      origin: `initialization of ${connection.name} ${type}`,
-    }));
+    const transfers = page.ids.map((externalId, seq) =>
+      operatorRequest(connection, type, scope, externalId, seq, 'initialization', now, `initialization of ${connection.name} ${type}`),
+    );
     const done = page.cursor === null;
     const committed = await store.commitFeedPage(worker, connection.name, type, 'init', { transfers, cursor: page.cursor, total: page.total ?? null, done, nextRunAt: 0 }, now);
     if (!committed) throw new HyError('HY_ERR_INITIALIZATION_RUNNING', `${connection.name} ${type}: another run took it over`);
@@ -181,21 +188,9 @@ export async function queueBulk(deps: Pick<EngineDeps, 'store' | 'clock' | 'conf
   if (!connection) throw new HyError('HY_ERR_CONNECTION_UNKNOWN', `"${connectionName}"`);
   const now = deps.clock.now();
   const scope = scopeFor(type, 'updated');
-  const transfers: PlannedTransfer[] = [...new Set(ids)].map((externalId, seq) => ({
-    seq,
-    trackingId: randomUUID(),
-    connection: connection.name,
-    type,
-    direction: 'to_hub',
-    scope,
-    externalId,
-    requestType: 'bulk',
-    status: 'queued',
-    reason: null,
-    reasonCode: null,
-    runAt: now,
-    origin: `manual sync of ${connection.name} ${type}`,
-  }));
+  const transfers = [...new Set(ids)].map((externalId, seq) =>
+    operatorRequest(connection, type, scope, externalId, seq, 'bulk', now, `manual sync of ${connection.name} ${type}`),
+  );
   let queued = 0;
   let absorbed = 0;
   for (let i = 0; i < transfers.length; i += 500) {

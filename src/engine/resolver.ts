@@ -4,6 +4,7 @@
  * The backlog lives in the store; the worker keeps nothing but the batch in hand.
  */
 import type { Clock } from '../clock.js';
+import { WakeSignal } from './wake.js';
 import type { HubConfig } from '../config/load.js';
 import type { DataType, StoredHook } from '../domain/types.js';
 import { interpretHook } from '../resolve/interpret.js';
@@ -35,10 +36,11 @@ export interface ResolverOptions {
 export class HookResolver {
   private running = false;
   private loop: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
-  private woken = false;
+  private readonly signal: WakeSignal;
 
-  constructor(private readonly options: ResolverOptions) {}
+  constructor(private readonly options: ResolverOptions) {
+    this.signal = new WakeSignal(options.idleMs);
+  }
 
   start(): void {
     if (this.running) return;
@@ -48,10 +50,7 @@ export class HookResolver {
 
   /** Tells an idle worker that there is work (called after each group commit). */
   wake(): void {
-    this.woken = true;
-    const wakeUp = this.wakeUp;
-    this.wakeUp = null;
-    wakeUp?.();
+    this.signal.wake();
   }
 
   async stop(): Promise<void> {
@@ -116,14 +115,14 @@ export class HookResolver {
 
   private async run(): Promise<void> {
     while (this.running) {
-      this.woken = false; // looking now covers every wake-up so far
+      this.signal.looking();
       let written = 0;
       try {
         written = await this.runOnce();
       } catch (error) {
         this.options.onError?.(error);
       }
-      if (written === 0 && this.running && !this.woken) await this.idle();
+      if (written === 0 && this.running) await this.signal.rest();
       else if (written > 0 && this.running && this.options.ingestBusy?.()) await this.rest(this.options.yieldMs ?? 0);
     }
   }
@@ -133,16 +132,4 @@ export class HookResolver {
     return new Promise((resolve) => setTimeout(resolve, ms));
   }
 
-  private idle(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wakeUp = null;
-        resolve();
-      }, this.options.idleMs);
-      this.wakeUp = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
 }

@@ -5,6 +5,7 @@
  * requests never run at once and run in arrival order.
  */
 import { runTransfer, type EngineDeps } from './run-transfer.js';
+import { WakeSignal } from './wake.js';
 
 export interface TransferWorkerOptions extends EngineDeps {
   concurrency: number;
@@ -17,10 +18,11 @@ export class TransferWorker {
   private running = false;
   private loop: Promise<void> | null = null;
   private readonly inFlight = new Set<Promise<void>>();
-  private wakeUp: (() => void) | null = null;
-  private woken = false;
+  private readonly signal: WakeSignal;
 
-  constructor(private readonly options: TransferWorkerOptions) {}
+  constructor(private readonly options: TransferWorkerOptions) {
+    this.signal = new WakeSignal(options.idleMs);
+  }
 
   start(): void {
     if (this.running) return;
@@ -30,10 +32,7 @@ export class TransferWorker {
 
   /** There may be work: new requests were queued, or a slot freed up. */
   wake(): void {
-    this.woken = true;
-    const wakeUp = this.wakeUp;
-    this.wakeUp = null;
-    wakeUp?.();
+    this.signal.wake();
   }
 
   /**
@@ -83,7 +82,7 @@ export class TransferWorker {
 
   private async run(): Promise<void> {
     while (this.running) {
-      this.woken = false;
+      this.signal.looking();
       let claimed = 0;
       let free = 0;
       try {
@@ -94,20 +93,8 @@ export class TransferWorker {
       }
       // All free slots filled: look again at once (more may be waiting). Otherwise wait to be woken.
       if (claimed > 0 && claimed === free) continue;
-      if (this.running && !this.woken) await this.idle();
+      if (this.running) await this.signal.rest();
     }
   }
 
-  private idle(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wakeUp = null;
-        resolve();
-      }, this.options.idleMs);
-      this.wakeUp = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
 }
