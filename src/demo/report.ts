@@ -10,11 +10,11 @@ import type { DemoShop } from './shop.js';
 
 /** The two demo systems, as far as reports read them. */
 export interface ReportedSystems {
-  shop: Pick<DemoShop, 'products' | 'hooksSent'>;
-  erp: Pick<DemoErp, 'items' | 'hooksSent'>;
+  shop: Pick<DemoShop, 'products' | 'hooksSent'> & Partial<Pick<DemoShop, 'collections'>>;
+  erp: Pick<DemoErp, 'items' | 'hooksSent'> & Partial<Pick<DemoErp, 'categories'>>;
 }
 
-/** `hooks 42 · transfers: 61 succeeded, 3 skipped (echo 2), 0 retrying, 0 dead · shop products 6 · erp items 6` */
+/** `hooks 42 · transfers: 61 succeeded, 3 skipped (echo 2), 0 retrying, 0 dead · shop products 6 · erp items 6 · categories polled → shop collections 3` */
 export async function progressLine(store: Store, systems: ReportedSystems): Promise<string> {
   const { hooks, transfers, reasons } = await store.counts();
   const total = Object.values(hooks).reduce((sum, n) => sum + n, 0);
@@ -26,6 +26,7 @@ export async function progressLine(store: Store, systems: ReportedSystems): Prom
       `${transfers.retrying} retrying, ${transfers.dead} dead${pending > 0 ? `, ${pending} in progress` : ''}`,
     `shop products ${systems.shop.products.size}`,
     `erp items ${systems.erp.items.size}`,
+    ...(systems.shop.collections ? [`categories polled → shop collections ${systems.shop.collections.size}`] : []),
   ].join(' · ');
 }
 

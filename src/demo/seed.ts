@@ -29,6 +29,18 @@ const CUSTOMERS = [
   { email: 'linus@example.com', first_name: 'Linus', last_name: 'Pauling', city: 'Portland', zip: '97201', country_code: 'US' },
 ];
 
+const ERP_ITEMS = [
+  { name: 'Oak Desk', sku: 'DESK-OAK', price: 320 },
+  { name: 'Task Lamp', sku: 'LAMP-TSK', price: 45 },
+  { name: 'Notebook A5', sku: 'NOTE-A5', price: 6.5 },
+  { name: 'Pen Set', sku: 'PEN-SET', price: 14 },
+];
+
+const ERP_CUSTOMERS = [
+  { name: 'Margaret Hamilton', email: 'margaret@example.com' },
+  { name: 'Katherine Johnson', email: 'katherine@example.com' },
+];
+
 export function seedDemoData(shop: DemoShop, erp: DemoErp): SeededData {
   const products = PRODUCTS.map((p) =>
     shop.createProduct({
@@ -58,8 +70,11 @@ export function seedDemoData(shop: DemoShop, erp: DemoErp): SeededData {
       { sku: PRODUCTS[2]!.sku, title: PRODUCTS[2]!.title, quantity: 2, price: PRODUCTS[2]!.price },
     ],
   });
-  const items = PRODUCTS.slice(0, 4).map((p) => erp.createItem({ name: p.title, sku: p.sku, price: Number(p.price) }));
-  const erpCustomers = CUSTOMERS.slice(0, 2).map((c) => erp.createCustomer({ name: `${c.first_name} ${c.last_name}`, email: c.email }));
+  // The ERP starts with records of its own: the two systems do not yet share a product or a
+  // customer, so everything the demo shows flows from one side to the other (a record that already
+  // exists on both sides is what an initialization with a match field is for).
+  const items = ERP_ITEMS.map((i) => erp.createItem(i));
+  const erpCustomers = ERP_CUSTOMERS.map((c) => erp.createCustomer(c));
   const categories = ['Apparel', 'Home', 'Outdoor'].map((name) => erp.upsertCategory({ name }));
   return {
     products: products.map((p) => p.id),
