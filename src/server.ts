@@ -226,7 +226,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       await commit.drain();
       await resolver.stop();
       await poller.stop();
-      await transfers.stop();
+      const handedBack = await transfers.stop(config.engine.shutdownGraceMs);
+      if (handedBack > 0) app.log.warn(`${handedBack} transfer(s) still running after ${config.engine.shutdownGraceMs} ms were handed back`);
       await store.close();
     },
   };

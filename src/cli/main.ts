@@ -27,7 +27,9 @@ program
   .option('-p, --port <n>', 'HTTP port (default: the config, else 8080)', port)
   .option('-H, --host <host>', 'address to listen on (default: the config, else 127.0.0.1)')
   .action(async (options: { config: string; data: string; port?: number; host?: string }) => {
-    process.exitCode = await serveCommand(options, consoleOutput);
+    // Exit once stopped: work still waiting on another system was handed back and must not keep
+    // the process alive.
+    process.exit(await serveCommand(options, consoleOutput));
   });
 
 program
@@ -85,7 +87,7 @@ program
   .command('demo')
   .description('run the demo on embedded SQLite (PORT and HOOKYARD_DATA are honoured)')
   .action(async () => {
-    process.exitCode = await runDemo(consoleOutput);
+    process.exit(await runDemo(consoleOutput));
   });
 
 await program.parseAsync(process.argv);

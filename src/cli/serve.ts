@@ -84,14 +84,14 @@ export async function serveCommand(options: ServeOptions, output: Output): Promi
 
 const projectRoot = resolvePath(fileURLToPath(import.meta.url), '../../..');
 
+/** Marks a data directory as the demo's own, so that the next demo may clear it. */
+const DEMO_MARKER = 'DEMO-STORE';
+
 /**
  * `hookyard demo` (npm start): a demo shop and ERP on ports the OS picks, a hub between them on
  * PORT (default 8080) with its store in HOOKYARD_DATA (default .hookyard), starting data and a
  * change every 2 s, so data is seen flowing within seconds.
  */
-/** Marks a data directory as the demo's own, so that the next demo may clear it. */
-const DEMO_MARKER = 'DEMO-STORE';
-
 export async function runDemo(output: Output): Promise<number> {
   const port = process.env.PORT ? Number(process.env.PORT) : 8080;
   // The demo systems are told the hub's URL before it listens, so the port must be known: no 0.

@@ -51,7 +51,7 @@ export interface HubConfig {
   file: string | null;
   server: { host: string; port: number; bodyLimitBytes: number; maxBacklog: number; requestTimeoutMs: number };
   store: { durability: 'full' | 'normal' };
-  engine: { concurrency: number; leaseMs: number; echoWindowMs: number };
+  engine: { concurrency: number; leaseMs: number; echoWindowMs: number; shutdownGraceMs: number };
   connections: ReadonlyMap<string, ConnectionConfig>;
   warnings: string[];
 }
@@ -168,6 +168,7 @@ export function buildConfig(data: unknown, options: LoadOptions & { file?: strin
       concurrency: parsed.data.engine?.concurrency ?? DEFAULTS.concurrency,
       leaseMs: parsed.data.engine?.lease ?? DEFAULTS.leaseMs,
       echoWindowMs: parsed.data.engine?.echoWindow ?? DEFAULTS.echoWindowMs,
+      shutdownGraceMs: parsed.data.engine?.shutdownGrace ?? DEFAULTS.shutdownGraceMs,
     },
     connections,
     warnings,

@@ -31,6 +31,7 @@ export const DEFAULTS = {
   concurrency: 8, // transfers in flight per process: they wait on other systems, not on the CPU
   transferIdleMs: 250, // 250 ms: how often an idle transfer worker looks for due retries
   echoWindowMs: 300_000, // 5 min: how long a write waits for its echo hook before it is forgotten
+  shutdownGraceMs: 10_000, // 10 s for transfers in flight to finish on SIGTERM; then they are handed back
   maxAttempts: 8, // then the request is dead
   pollTickMs: 1_000, // how often the scheduler looks for due polls
   retryJitter: 0.2, // ±20 % on each retry delay, so that requests failed together do not retry together
@@ -125,6 +126,8 @@ export const configSchema = z.strictObject({
       lease: durationSchema.optional(),
       /** How long a write waits for its echo hook. */
       echoWindow: durationSchema.optional(),
+      /** On SIGTERM: how long transfers in flight may finish before they are handed back. */
+      shutdownGrace: durationSchema.optional(),
     })
     .optional(),
   /** Each connection is checked with connectionSchema on its own, so one bad connection hides no other's problems. */
