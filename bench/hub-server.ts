@@ -61,7 +61,7 @@ if (!configFile || !dataDir) {
 }
 
 const config = loadConfigFile(configFile);
-const store = await openStore({ dataDir, durability: config.store.durability, appendThread: process.env.BENCH_APPEND_THREAD !== '0' }); // as hookyard serve opens it
+const store = await openStore({ dataDir, durability: config.store.durability }); // as hookyard serve opens it
 // Diagnostics only (see bench/README.md): BENCH_HUB_LOGGER=0 runs without the JSON logger,
 // BENCH_HUB_RESOLVE=0 without the resolver worker; the defaults are what `hookyard serve` runs.
 const hub = await createHub({

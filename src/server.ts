@@ -133,6 +133,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   });
 
   const commit = new GroupCommit(store, clock, DEFAULTS.groupCommitMaxHooks);
+  const backlog = new BacklogGauge(store, DEFAULTS.backlogLookMs, (error) => app.log.error({ err: error }, 'backlog look failed'));
   const processId = randomUUID();
   const guards = new Guards((name) => config.connections.get(name)?.guard ?? DEFAULT_GUARD, clock);
   const transfers = new TransferWorker({
@@ -167,7 +168,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     batch: DEFAULTS.resolveBatch,
     leaseMs: DEFAULTS.resolveLeaseMs,
     idleMs: options.resolveIdleMs ?? DEFAULTS.resolveIdleMs,
-    ingestBusy: () => commit.busy(DEFAULTS.ingestBusyWindowMs),
+    // Yield to ingest while the backlog is small; once it passes a tenth of the limit, resolving
+    // catches up at full speed rather than let backpressure refuse senders.
+    ingestBusy: () => commit.busy(DEFAULTS.ingestBusyWindowMs) && backlog.value < config.server.maxBacklog / 10,
     yieldMs: DEFAULTS.resolveYieldMs,
     onError: (error) => app.log.error({ err: error }, 'resolver error'),
   });
@@ -176,7 +179,6 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async () => ({ status: 'ready', store: store.kind, counts: await store.counts(), circuits: guards.states() }));
   await app.register(metricsRoute, { store, guards });
-  const backlog = new BacklogGauge(store, DEFAULTS.backlogLookMs, (error) => app.log.error({ err: error }, 'backlog look failed'));
   await backlog.start();
   await app.register(ingestPlugin, { config, commit, backlog, clock });
   let apiClosedReason: string | null = null;

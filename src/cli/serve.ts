@@ -32,7 +32,7 @@ export async function startServe(options: ServeOptions, output: Output): Promise
   }
   for (const warning of config.warnings) output.err(`warning: ${warning}`);
   const env = options.env ?? process.env;
-  const store = await openStore({ dataDir: options.data, durability: config.store.durability, appendThread: true });
+  const store = await openStore({ dataDir: options.data, durability: config.store.durability });
   const hub = await createHub({ config, store, logger: options.logger ?? true, adminToken: env.HOOKYARD_ADMIN_TOKEN || null });
   let address: string;
   try {

@@ -7,12 +7,10 @@ export interface OpenStoreOptions {
   /** The data directory; the SQLite file lives in it as `hookyard.db`. */
   dataDir: string;
   durability?: 'full' | 'normal';
-  /** Append hooks on a thread of their own (the default for a serving hub). */
-  appendThread?: boolean;
 }
 
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
-  return openSqliteStore({ file: join(options.dataDir, 'hookyard.db'), durability: options.durability, appendThread: options.appendThread });
+  return openSqliteStore({ file: join(options.dataDir, 'hookyard.db'), durability: options.durability });
 }
 
 export type { Store } from './store.js';

@@ -21,7 +21,7 @@ export async function startListeningHub(
   options: { workers?: boolean; adminToken?: string | null } = {},
 ): Promise<ListeningHub> {
   const dir = tempDir('hookyard-listening-');
-  const store = await openStore({ dataDir: dir.path, durability: config.store.durability, appendThread: true });
+  const store = await openStore({ dataDir: dir.path, durability: config.store.durability });
   let hub: Hub;
   try {
     hub = await createHub({ config, store, workers: options.workers ?? true, adminToken: options.adminToken ?? null });

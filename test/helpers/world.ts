@@ -58,7 +58,7 @@ export async function startWorld(adjust: (config: DemoConfig) => void = () => {}
   for (const connection of Object.values(data.connections)) connection.retry = { maxAttempts: 3, delays: ['50ms'] };
   adjust(data);
   const config = buildConfig(data, { file: resolve(ROOT, 'examples/demo.yaml'), env: { SHOP_URL: shop.url, ERP_URL: erp.url } });
-  const store = await openStore({ dataDir: dir.path, appendThread: true });
+  const store = await openStore({ dataDir: dir.path });
   const hub = await createHub({ config, store });
   await hub.listen(port, '127.0.0.1');
 

@@ -61,13 +61,6 @@ describe('SQLite store', () => {
   });
 });
 
-storeContract('sqlite with the append thread', () => {
-  const dir = tempDir();
-  return {
-    open: async () => openSqliteStore({ file: join(dir.path, 'hookyard.db'), appendThread: true }),
-    dispose: async () => dir.remove(),
-  };
-});
 
 engineContract('sqlite', () => {
   const dir = tempDir();

@@ -19,8 +19,7 @@ import {
 } from '../../domain/types.js';
 import { HyError } from '../../errors.js';
 import { loadMigrations, loadQueries } from '../sql-files.js';
-import { AppendThread } from './append-thread.js';
-import { prepareAppend } from './append.mjs';
+import { prepareAppend } from './append.js';
 import { hookFromRow, hookSummaryFromRow, notificationFromRow, recordKey, transferFromRow } from '../rows.js';
 import type {
   Appended,
@@ -57,11 +56,6 @@ export interface SqliteStoreOptions {
   file: string;
   /** `full` fsyncs every commit (survives power loss); `normal` survives a process crash only. */
   durability?: 'full' | 'normal';
-  /**
-   * Append hooks on a thread of their own (append-thread.mjs), so that the HTTP event loop never
-   * waits for SQLite. Off for tools and tests that only read or write a few rows.
-   */
-  appendThread?: boolean;
   /** How long a delivery id is remembered for deduplication (default 72 h). */
   dedupRetentionMs?: number;
 }
@@ -77,8 +71,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   db.pragma('busy_timeout = 5000'); // 5 s: another process migrating or writing holds the lock briefly
   migrate(db, options.file);
   const retentionMs = options.dedupRetentionMs ?? DEDUP_RETENTION_MS;
-  const thread = options.appendThread ? new AppendThread(options.file, options.durability ?? 'full', retentionMs) : null;
-  return new SqliteStore(db, thread, retentionMs);
+  return new SqliteStore(db, retentionMs);
 }
 
 /**
@@ -127,7 +120,6 @@ export class SqliteStore implements Store {
 
   constructor(
     private readonly db: Database.Database,
-    private readonly appendThread: AppendThread | null = null,
     private readonly retentionMs = DEDUP_RETENTION_MS,
   ) {
     const prepare = (name: string) => {
@@ -157,7 +149,7 @@ export class SqliteStore implements Store {
     this.replays = new ReplayTables(db, prepare);
     this.feeds = new FeedTables(db, prepare);
 
-    this.appendMany = prepareAppend(db);
+    this.appendMany = prepareAppend(db, QUERIES);
 
     this.claimTx = db.transaction((worker: string, limit: number, now: number, leaseMs: number) => {
       const leaseUntil = now + leaseMs;
@@ -210,7 +202,6 @@ export class SqliteStore implements Store {
   }
 
   async appendHooks(hooks: readonly IncomingHook[], now: number): Promise<Appended[]> {
-    if (this.appendThread) return this.appendThread.append(hooks, now);
     return this.appendMany(hooks, now, this.retentionMs);
   }
 
@@ -389,7 +380,6 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.appendThread?.close();
     if (this.db.open) this.db.close();
   }
 }

@@ -1,0 +1,44 @@
+/**
+ * Appending hooks with group commit and delivery-id deduplication: one transaction for a batch,
+ * each hook's state row and its payload row.
+ */
+import type Database from 'better-sqlite3';
+import type { IncomingHook } from '../../domain/types.js';
+import type { Appended } from '../store.js';
+
+type Row = Record<string, unknown>;
+
+/**
+ * Prepares the append transaction on a connection. The returned function takes hooks and the time
+ * and returns `{ id, duplicate }` per hook, in order: a hook whose delivery id the connection saw
+ * within `retentionMs` is not stored again and gets the first hook's id.
+ */
+export function prepareAppend(
+  db: Database.Database,
+  queries: Record<string, string>,
+): (hooks: readonly IncomingHook[], now: number, retentionMs: number) => Appended[] {
+  const prepare = (name: string) => db.prepare(queries[name]!);
+  const appendHook = prepare('append_hook');
+  const appendPayload = prepare('append_hook_payload');
+  const byDelivery = prepare('hook_by_delivery');
+  const forget = prepare('forget_delivery');
+
+  const insert = (hook: IncomingHook, now: number): number | null => {
+    const row = appendHook.get({ connection: hook.connection, receivedAt: now, contentType: hook.contentType, bodyBytes: hook.body.length, deliveryId: hook.deliveryId ?? null }) as Row | undefined;
+    if (!row) return null;
+    appendPayload.run({ hookId: row.id, headers: JSON.stringify(hook.headers), segments: JSON.stringify(hook.segments), body: hook.body });
+    return Number(row.id);
+  };
+
+  const append = db.transaction((hooks: readonly IncomingHook[], now: number, retentionMs: number): Appended[] =>
+    hooks.map((hook) => {
+      const id = insert(hook, now);
+      if (id !== null) return { id, duplicate: false };
+      const first = byDelivery.get({ connection: hook.connection, deliveryId: hook.deliveryId }) as Row;
+      if (Number(first.received_at) >= now - retentionMs) return { id: Number(first.id), duplicate: true };
+      forget.run({ id: first.id }); // older than the window: the sender may use the id again
+      return { id: insert(hook, now)!, duplicate: false };
+    }),
+  );
+  return (hooks, now, retentionMs) => append.immediate(hooks, now, retentionMs);
+}
