@@ -15,7 +15,6 @@
  * one run's load and kill schedule (the timing of the processes themselves still varies).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -25,6 +24,7 @@ import { startDemoErp, startDemoShop, type DemoErp, type DemoShop, type HookAtte
 import { DEMO_KEYS } from '../src/demo/keys.js';
 import { createRandom, type Random } from '../src/demo/prng.js';
 import { killAllHubs, projectRoot, runningHubs, startHub, type HubProcess } from './helpers/process.js';
+import { freePort } from './helpers/wait.js';
 
 /** Records made at each origin. */
 const SHOP_PRODUCTS = 60;
@@ -64,17 +64,6 @@ afterAll(async () => {
   await killAllHubs();
 });
 
-/** A port that was free a moment ago: the demo systems must know the hub's URL before it starts. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', done);
-  });
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 type DemoYaml = {
   server?: unknown;

@@ -3,6 +3,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorld, transfers, type World } from './helpers/world.js';
+import { until } from './helpers/wait.js';
 
 let world: World | null = null;
 afterEach(async () => {
@@ -10,13 +11,6 @@ afterEach(async () => {
   world = null;
 });
 
-async function until(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for: ${what}`);
-}
 
 describe('a destination that fails for a while', () => {
   it('retries with backoff, opens and closes the circuit, delivers every record once', async () => {

@@ -19,6 +19,7 @@ import type { TransferRequest } from '../src/domain/types.js';
 import type { Store } from '../src/store/store.js';
 import { projectRoot, type Exit } from './helpers/process.js';
 import { openStore } from '../src/store/index.js';
+import { freePort } from './helpers/wait.js';
 
 const BIN = resolvePath(projectRoot, 'bin/hookyard.js');
 /** Bound on every wait: starting takes a second or two, the first transfers a few more. */
@@ -51,14 +52,6 @@ afterEach(async () => {
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A port that was free a moment ago: the OS picks it, we release it for the demo. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 function startDemo(port: number, data = mkdtempSync(join(tmpdir(), 'hookyard-demo-'))): Demo {
   tempDirs.push(data);

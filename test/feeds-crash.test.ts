@@ -5,7 +5,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import { parse as parseYaml, stringify } from 'yaml';
 import { startDemoErp, startDemoShop, type DemoErp, type DemoShop } from '../src/demo/index.js';
 import { openStore } from '../src/store/index.js';
 import { killAllHubs, projectRoot, startHub } from './helpers/process.js';
+import { freePort, until } from './helpers/wait.js';
 
 const KEYS = { shopSecret: 'demo-shop-secret', shopHook: 'demo-shop-key', shopToken: 'demo-shop-token', erpHook: 'demo-erp-key', erpToken: 'demo-erp-token' };
 const dirs: string[] = [];
@@ -23,21 +23,7 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
-  for (let waited = 0; waited < ms; waited += 25) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for: ${what}`);
-}
 
 /** examples/demo.yaml pointed at these systems, with a short lease so a dead worker's feed is taken over quickly. */
 function writeConfig(dir: string, shopUrl: string, erpUrl: string, adjust: (config: any) => void = () => {}): string {

@@ -7,6 +7,7 @@ import { acmeErp } from '../src/integrations/acme-erp/index.js';
 import { createHub, type Hub } from '../src/server.js';
 import { openStore } from '../src/store/index.js';
 import { startWorld, transfers, type World } from './helpers/world.js';
+import { until } from './helpers/wait.js';
 
 let world: World | null = null;
 const extraHubs: Hub[] = [];
@@ -16,13 +17,6 @@ afterEach(async () => {
   world = null;
 });
 
-async function until(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for: ${what}`);
-}
 
 const collectionsNamed = (w: World, title: string) => [...w.shop.collections.values()].filter((c) => c.title === title);
 

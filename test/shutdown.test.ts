@@ -4,7 +4,6 @@
  * finishes that transfer without a duplicate.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { parse as parseYaml, stringify } from 'yaml';
 import { startDemoErp, startDemoShop, type DemoErp, type DemoShop } from '../src/demo/index.js';
 import { openStore } from '../src/store/index.js';
 import { killAllHubs, projectRoot, startHub } from './helpers/process.js';
+import { freePort, until } from './helpers/wait.js';
 
 const dirs: string[] = [];
 const systems: Array<DemoShop | DemoErp> = [];
@@ -21,21 +21,7 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
-async function until(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 1200; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for: ${what}`);
-}
 
 describe('SIGTERM with a transfer in flight', () => {
   it('hands the transfer back after the grace period, exits 0, and the next process finishes it once', async () => {

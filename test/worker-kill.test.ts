@@ -9,7 +9,6 @@
  * it already made.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { startDemoErp, startDemoShop, type DemoErp, type DemoShop, type ErpItem } from '../src/demo/index.js';
 import { DEMO_KEYS } from '../src/demo/keys.js';
 import { killAllHubs, projectRoot, startHub } from './helpers/process.js';
+import { freePort } from './helpers/wait.js';
 
 /** Short, so the restarted hub may take the dead worker's request over quickly. */
 const LEASE = '1500ms';
@@ -30,14 +30,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A port that was free a moment ago: the demo systems must know the hub's URL before it starts. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 /** examples/demo.yaml pointed at these systems, with literal keys and a short lease. */
 function writeConfig(dir: string, shop: DemoShop, erp: DemoErp): string {

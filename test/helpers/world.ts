@@ -4,7 +4,6 @@
  * with examples/demo.yaml, which each test may adjust.
  */
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { buildConfig, type HubConfig } from '../../src/config/load.js';
@@ -12,6 +11,7 @@ import { startDemoErp, startDemoShop, type DemoErp, type DemoShop } from '../../
 import { createHub, type Hub } from '../../src/server.js';
 import { openStore } from '../../src/store/index.js';
 import { tempDir } from './hub.js';
+import { freePort } from './wait.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 export const KEYS = { shopHook: 'demo-shop-key', shopSecret: 'demo-shop-secret', shopToken: 'demo-shop-token', erpHook: 'demo-erp-key', erpToken: 'demo-erp-token' };
@@ -33,16 +33,6 @@ export interface World {
   close(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 /** The demo config as data, for a test to change before the hub starts. */
 export type DemoConfig = { connections: Record<string, any>; engine?: Record<string, unknown> } & Record<string, any>;

@@ -90,10 +90,16 @@ describe('mappingsSchema refuses', () => {
     ]);
   });
 
-  it('match and collision on from_hub', () => {
+  it('collision on from_hub (match is allowed there)', () => {
     expect(issuesOf('product: { from_hub: { match: sku, collision: remap_and_link, fields: { sku: sku } } }')).toEqual([
-      'product.from_hub.match: match is only allowed on to_hub: collisions are found among hub records',
       'product.from_hub.collision: collision is only allowed on to_hub: collisions are found among hub records',
+    ]);
+  });
+
+  it('match on from_hub names a destination field: allowed when it is one of the fields', () => {
+    expect(issuesOf('product: { from_hub: { match: sku, fields: { sku: sku, name: name } } }')).toEqual([]);
+    expect(issuesOf('product: { from_hub: { match: code, fields: { sku: sku } } }')).toEqual([
+      'product.from_hub.match: match "code" is not one of the collection\'s fields, so there is no value to match on',
     ]);
   });
 
@@ -189,22 +195,26 @@ gift_card:
       issuesOf(`
 product:
   to_hub: { sync: sometimes, collision: update_and_link, fields: { a: 3 } }
-  from_hub: { match: a, fields: { a: b } }
+  from_hub: { match: c, collision: error, fields: { a: b } }
 `),
     ).toEqual([
       'product.to_hub.sync: Invalid option: expected one of "add"|"update"|"add_and_update"',
       'product.to_hub.fields.a: a field mapping is a JSONata path (a string) or an object with one of formula, static or lookup',
       'product.to_hub.collision: collision update_and_link needs match: the hub field that finds the colliding record',
-      'product.from_hub.match: match is only allowed on to_hub: collisions are found among hub records',
+      'product.from_hub.match: match "c" is not one of the collection\'s fields, so there is no value to match on',
+      'product.from_hub.collision: collision is only allowed on to_hub: collisions are found among hub records',
     ]);
   });
 });
 
 describe('the per-type and per-collection schemas on their own', () => {
-  it('typeMappingsSchema refuses match on from_hub; mappingCollectionSchema knows no direction', () => {
-    const block = typeMappingsSchema.safeParse({ from_hub: { match: 'a', fields: { a: 'b' } } });
+  it('typeMappingsSchema allows match but refuses collision on from_hub; mappingCollectionSchema knows no direction', () => {
+    expect(typeMappingsSchema.parse({ from_hub: { match: 'a', fields: { a: 'b' } } })).toEqual({
+      from_hub: { sync: 'add_and_update', match: 'a', fields: { a: 'b' } },
+    });
+    const block = typeMappingsSchema.safeParse({ from_hub: { match: 'a', collision: 'error', fields: { a: 'b' } } });
     expect(block.success).toBe(false);
-    expect(block.error?.issues.map((i) => i.path.join('.'))).toEqual(['from_hub.match']);
+    expect(block.error?.issues.map((i) => i.path.join('.'))).toEqual(['from_hub.collision']);
     expect(mappingCollectionSchema.parse({ match: 'a', fields: { a: 'b' } })).toEqual({
       sync: 'add_and_update',
       match: 'a',
