@@ -51,7 +51,7 @@ export const ERRORS = {
   HY_ERR_DESTINATION_FAILED: { status: 424, retryable: true, message: 'the external system answered with a server error or asked to slow down' },
   HY_ERR_DESTINATION_REJECTED: { status: 422, retryable: false, message: 'the external system refused the request' },
   HY_ERR_INTEGRATION: { status: 424, retryable: true, message: 'the integration failed unexpectedly' },
-  HY_ERR_INTEGRATION_UNSUPPORTED: { status: 422, retryable: false, message: 'the integration cannot do this (no get, create, update or delete for the type)' },
+  HY_ERR_INTEGRATION_UNSUPPORTED: { status: 422, retryable: false, message: 'the integration cannot do this (no get, create, update, delete or find for the type, or no find by that field)' },
   HY_ERR_PREREQUISITE: { status: 422, retryable: false, message: 'the integration\'s prerequisites refused the request' },
   HY_ERR_CHILD_FAILED: { status: 422, retryable: false, message: 'a child request failed' },
   HY_ERR_COLLISION: { status: 409, retryable: false, message: 'a hub record with the same match value exists and collision handling is "error"' },

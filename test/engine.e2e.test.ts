@@ -271,3 +271,75 @@ describe('the same product created in both systems at once', () => {
     }
   });
 });
+
+describe('a record both systems had before hookyard linked them', () => {
+  it('links the existing ERP item by its SKU (from_hub match) instead of creating a duplicate', async () => {
+    world = await startWorld();
+    const w = world;
+    // Both exist before hookyard hears of either.
+    w.shop.pauseHooks();
+    w.erp.pauseHooks();
+    const product = w.shop.createProduct({ title: 'Twin lamp', status: 'active', variants: [{ sku: 'TWIN-X', price: '19.90' }] });
+    const existing = w.erp.createItem({ name: 'TWIN LAMP (legacy)', sku: 'TWIN-X', price: 15, status: 'ACTIVE' });
+    const createsBefore = w.erp.writes.count('items', 'create');
+    w.shop.resumeHooks();
+    // The ERP's hooks stay held back: wait for the shop's to arrive, then for the hub.
+    await w.shop.settle();
+    await w.settleHub();
+
+    // One item: the existing one, updated with the shop's values; nothing created.
+    const items = erpItemsWithSku(w, 'TWIN-X');
+    expect(items).toHaveLength(1);
+    expect(items[0]!.code).toBe(existing.code);
+    expect(items[0]).toMatchObject({ name: 'Twin lamp', price: 19.9, status: 'ACTIVE' });
+    expect(w.erp.writes.count('items', 'create')).toBe(createsBefore);
+    expect(w.erp.writes.count('items', 'update', existing.code)).toBe(1);
+
+    const toErp = (await transfers(w, 'connection=erp')).filter((t) => t.direction === 'from_hub');
+    expect(toErp).toHaveLength(1);
+    expect(toErp[0]).toMatchObject({ status: 'succeeded', reasonCode: 'matched' });
+    const shown = await w.api(`/api/transfers/${toErp[0].id}`);
+    const steps = shown.activity.map((a: any) => a.step);
+    expect(steps).toEqual(expect.arrayContaining(['matched', 'updated']));
+    expect(steps).not.toContain('created');
+    expect(shown.activity.find((a: any) => a.step === 'matched').detail).toBe(
+      `found ${existing.code} in erp by sku = "TWIN-X": linking instead of creating`,
+    );
+    const hubId = toErp[0].hubId;
+    const record = await w.api(`/api/records/product/${hubId}`);
+    expect(record.externalIds.map((x: any) => [x.connection, x.externalId]).sort()).toEqual([
+      ['erp', existing.code],
+      ['shop', String(product.id)],
+    ]);
+
+    // The ERP's held-back hooks (its own create, the hub's update) change nothing.
+    w.erp.resumeHooks();
+    await w.settle();
+    expect(erpItemsWithSku(w, 'TWIN-X').map((i) => i.code)).toEqual([existing.code]);
+    expect([...w.shop.products.values()].filter((p) => p.variants.some((v) => v.sku === 'TWIN-X')).map((p) => p.id)).toEqual([product.id]);
+    expect(w.erp.writes.count('items', 'create')).toBe(createsBefore);
+    expect(await transfers(w, 'status=dead')).toEqual([]);
+    const after = await w.api(`/api/records/product/${hubId}`);
+    expect(after.externalIds).toHaveLength(2);
+    expect(after.record.data).toMatchObject({ sku: 'TWIN-X', name: 'Twin lamp', price: 19.9, active: true });
+  });
+
+  it('fails permanently, naming the remedy, when the integration cannot look records up', async () => {
+    world = await startWorld();
+    const w = world;
+    const { acmeErp } = await import('../src/integrations/acme-erp/index.js');
+    const find = acmeErp.find;
+    delete acmeErp.find;
+    try {
+      w.shop.createProduct({ title: 'Lone lamp', status: 'active', variants: [{ sku: 'LONE-1', price: '5.00' }] });
+      await w.settle();
+    } finally {
+      acmeErp.find = find;
+    }
+    const toErp = (await transfers(w, 'connection=erp')).filter((t) => t.direction === 'from_hub');
+    expect(toErp).toHaveLength(1);
+    expect(toErp[0]).toMatchObject({ status: 'dead', lastErrorCode: 'HY_ERR_INTEGRATION_UNSUPPORTED' });
+    expect(toErp[0].lastError).toBe('integration acme-erp cannot look records up (no find); remove match from the from_hub mapping');
+    expect(erpItemsWithSku(w, 'LONE-1')).toEqual([]);
+  });
+});

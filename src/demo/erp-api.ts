@@ -3,8 +3,10 @@
  * lists paged by code number with `after` and `limit`, answering `{items, next, total}`, and a
  * change feed for categories, which have no webhook: `GET /api/categories?changedSince=<ms>`
  * ordered by (updatedAt, code). Without `changedSince`, `GET /api/categories` is a list like the
- * others. Item and customer creates honour `Idempotency-Key`: a repeated key answers 200 with the
- * record the first request made, and counts no write.
+ * others. Item and customer lists filter by exact field value, `GET /api/items?sku=…` and
+ * `GET /api/customers?email=…`, with the same paging and `total` counting the matches. Item and
+ * customer creates honour `Idempotency-Key`: a repeated key answers 200 with the record the first
+ * request made, and counts no write.
  */
 import { DemoError } from './demo-error.js';
 import { codeNumber, type ErpState } from './erp-state.js';
@@ -29,14 +31,14 @@ interface Kind<T extends { code: string }> {
 export function erpRouter(state: ErpState, writes: WriteCounter<string>): Router<JsonHandler> {
   const router = new Router<JsonHandler>();
   const keys = new IdempotencyKeys<string>();
-  crud(router, 'items', writes, keys, {
+  crud(router, 'items', writes, keys, ['sku'], {
     records: state.items,
     get: (code) => state.item(code),
     create: (input) => state.createItem(input),
     update: (code, patch) => state.updateItem(code, patch),
     remove: (code) => state.deleteItem(code),
   });
-  crud(router, 'customers', writes, keys, {
+  crud(router, 'customers', writes, keys, ['email'], {
     records: state.customers,
     get: (code) => state.customer(code),
     create: (input) => state.createCustomer(input),
@@ -56,10 +58,11 @@ function crud<T extends { code: string }>(
   name: string,
   writes: WriteCounter<string>,
   keys: IdempotencyKeys<string>,
+  filters: readonly string[],
   kind: Kind<T>,
 ): void {
   router
-    .add('GET', `/api/${name}`, (r) => ok(200, byCode([...kind.records.values()], r)))
+    .add('GET', `/api/${name}`, (r) => ok(200, byCode(filtered([...kind.records.values()], filters, r), r)))
     .add('GET', `/api/${name}/:code`, (r) => ok(200, kind.get(code(r))))
     .add('POST', `/api/${name}`, (r) => {
       const { record, created } = keys.create(
@@ -98,6 +101,16 @@ function body(request: JsonRequest): object {
   const value = request.body;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DemoError(400, 'body must be a JSON object');
   return value;
+}
+
+/** Records whose fields named in `filters` equal the query's values exactly (`?sku=MUG-1`), where given. */
+function filtered<T extends object>(records: T[], filters: readonly string[], request: JsonRequest): T[] {
+  let out = records;
+  for (const field of filters) {
+    const value = request.query.get(field);
+    if (value !== null) out = out.filter((record) => (record as Record<string, unknown>)[field] === value);
+  }
+  return out;
 }
 
 /**

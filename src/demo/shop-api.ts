@@ -1,6 +1,7 @@
 /**
  * The demo shop's REST API, shaped like Shopify's Admin API: bodies wrapped in the resource name
- * (`{"product": {...}}`), lists paged with `since_id` and `limit`, `GET …/count` answering
+ * (`{"product": {...}}`), lists paged with `since_id` and `limit` (products filtered by a variant's
+ * `sku`, customers by `email`, exactly, when asked), `GET …/count` answering
  * `{"count": n}`. Every write goes through ShopState (so it fires the same webhook as the
  * merchant would) and is counted. Product, customer and custom collection creates honour
  * `Idempotency-Key`: a repeated key answers 200 with the record the first request made, and
@@ -21,7 +22,11 @@ export function shopRouter(state: ShopState, writes: WriteCounter<number>): Rout
   const ok = (status: number, body: unknown): JsonReply => ({ status, body });
   const keys = new IdempotencyKeys<number>();
   return new Router<JsonHandler>()
-    .add('GET', '/admin/products', (r) => ok(200, { products: page(state.products, r) }))
+    .add('GET', '/admin/products', (r) => {
+      const sku = r.query.get('sku');
+      const products = sku === null ? state.products : only(state.products, (p) => p.variants.some((variant) => variant.sku === sku));
+      return ok(200, { products: page(products, r) });
+    })
     .add('GET', '/admin/products/count', () => ok(200, { count: state.products.size }))
     .add('GET', '/admin/products/:id', (r) => ok(200, { product: state.product(id(r)) }))
     .add('POST', '/admin/products', (r) => {
@@ -46,7 +51,10 @@ export function shopRouter(state: ShopState, writes: WriteCounter<number>): Rout
       writes.record('products', 'delete', id(r));
       return ok(200, {});
     })
-    .add('GET', '/admin/customers', (r) => ok(200, { customers: page(state.customers, r) }))
+    .add('GET', '/admin/customers', (r) => {
+      const email = r.query.get('email');
+      return ok(200, { customers: page(email === null ? state.customers : only(state.customers, (c) => c.email === email), r) });
+    })
     .add('GET', '/admin/customers/count', () => ok(200, { count: state.customers.size }))
     .add('GET', '/admin/customers/:id', (r) => ok(200, { customer: state.customer(id(r)) }))
     .add('POST', '/admin/customers', (r) => {
@@ -131,6 +139,11 @@ function unwrap<T extends object>(request: JsonRequest, name: string): T {
     throw new DemoError(400, 'Required parameter missing or invalid', name);
   }
   return inner as T;
+}
+
+/** The records that pass `keep` (a list filter such as `?sku=`), keyed as before. */
+function only<T>(records: Map<number, T>, keep: (record: T) => boolean): Map<number, T> {
+  return new Map([...records].filter(([, record]) => keep(record)));
 }
 
 /** Records with an id above `since_id`, ascending, at most `limit` (default 50, at most 250). */

@@ -423,6 +423,19 @@ class TransferRun {
     }
 
     if (collection.sync === 'update') return ended('skipped', 'not_linked', `${connection.name} has no ${type} for hub ${type} ${hub.id} and the mapping only updates`, hub.id);
+
+    // Collision handling on the way out: a record the destination had before hookyard linked it.
+    const found = await this.findExisting(connection, collection, mapped.record);
+    if (found !== null) {
+      // The echo is registered before the write (the system may fire its hook before it answers),
+      // and only then: one write, one echo, so effects carry none.
+      await store.registerEcho(connection.name, type, found, echoUntil, clock.now());
+      await this.write(integration, type, found, mapped.record, ctx);
+      const done = ended('succeeded', 'matched', `linked ${found} in ${connection.name} (found by ${collection.match}) and updated it`, hub.id);
+      done.effects = { link: { connection: connection.name, type, externalId: found, hubId: hub.id, writtenHash: hash } };
+      return this.postActions(connection, { hubId: hub.id, outcome: 'updated', externalId: found }, done);
+    }
+
     if (!integration.create) throw permanentError('HY_ERR_INTEGRATION_UNSUPPORTED', `integration ${integration.id} cannot create records`);
     const { externalId } = await this.call(() => integration.create!(type, mapped.record, ctx));
     this.log('created', `${connection.name} ${type} ${externalId}`);
@@ -438,6 +451,30 @@ class TransferRun {
       echo: { connection: connection.name, type, externalId, expiresAt: echoUntil },
     };
     return this.postActions(connection, { hubId: hub.id, outcome: 'created', externalId }, done);
+  }
+
+  /** from_hub with `match`: the destination's existing record with the mapped value of that field, or null. */
+  private async findExisting(connection: ConnectionConfig, collection: CompiledCollection, record: ExternalRecord): Promise<string | null> {
+    const field = collection.match;
+    if (field === null) return null;
+    const { integration } = connection;
+    if (!integration.find) {
+      throw permanentError('HY_ERR_INTEGRATION_UNSUPPORTED', `integration ${integration.id} cannot look records up (no find); remove match from the from_hub mapping`);
+    }
+    const value = record[field];
+    if (value === undefined || value === null) return null;
+    const type = this.t.type;
+    const externalId = await this.call(() => integration.find!(type, field, value, this.context(connection)));
+    if (externalId === null) return null;
+    const owner = await this.deps.store.hubRecordByExternalId(connection.name, type, externalId);
+    if (owner && owner.id !== this.t.hubId) {
+      throw permanentError(
+        'HY_ERR_COLLISION',
+        `${connection.name} ${type} ${externalId} has ${field} = ${JSON.stringify(value)} but is linked to hub ${type} ${owner.id} already; hub ${type} ${this.t.hubId} is a duplicate in the hub`,
+      );
+    }
+    this.log('matched', `found ${externalId} in ${connection.name} by ${field} = ${JSON.stringify(value)}: linking instead of creating`);
+    return externalId;
   }
 
   private async write(integration: Integration, type: DataType, externalId: string, record: ExternalRecord, ctx: WriteContext): Promise<void> {

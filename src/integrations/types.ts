@@ -165,6 +165,14 @@ export interface Integration {
   /** Creates a record (transfers from the hub); resolves with its id in the system. */
   create?(type: DataType, record: ExternalRecord, ctx: WriteContext): Promise<{ externalId: string }>;
   update?(type: DataType, externalId: string, record: ExternalRecord, ctx: WriteContext): Promise<void>;
+  /**
+   * Looks a record up by a field (transfers from the hub whose collection has `match`, before
+   * creating): the external id of a record of `type` whose `field` (in the system's own field
+   * names, a key of the from_hub mapping's `fields`) equals `value`, or null when there is none.
+   * The engine then links the hub record to it and updates it instead of creating a duplicate.
+   * A field the system cannot search by fails permanently (HY_ERR_INTEGRATION_UNSUPPORTED).
+   */
+  find?(type: DataType, field: string, value: unknown, ctx: IntegrationContext): Promise<string | null>;
   delete?(type: DataType, externalId: string, ctx: WriteContext): Promise<void>;
   /**
    * Polling: the external ids of the records of `type` that changed since `cursor` (null: from the

@@ -53,7 +53,7 @@ export interface CompiledCollection {
   type: DataType;
   direction: Direction;
   sync: SyncMode;
-  /** to_hub only; null when not given. */
+  /** A key of `fields`, null when not given. to_hub: the hub field collisions match on; from_hub: the destination field looked up before creating. */
   match: string | null;
   /** `error` when not given. */
   collision: CollisionMode;

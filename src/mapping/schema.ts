@@ -137,7 +137,10 @@ export const deleteMappingSchema = z
 export const mappingCollectionSchema = z
   .strictObject({
     sync: z.enum(SYNC_MODES).default('add_and_update'),
-    /** to_hub only: the hub field collision handling matches on. */
+    /**
+     * A key of `fields`. to_hub: the hub field collision handling matches on. from_hub: the
+     * destination field looked up (the integration's `find`) before creating a record.
+     */
     match: z.string().min(1).optional(),
     /** Optional rather than defaulted, so that a collision written on from_hub can be refused; compile applies `error`. */
     collision: z.enum(COLLISION_MODES).optional(),
@@ -175,14 +178,13 @@ export const typeMappingsSchema = z
     if (spec.to_hub === undefined && spec.from_hub === undefined) {
       ctx.addIssue({ code: 'custom', message: 'map to_hub, from_hub or both' });
     }
-    for (const key of ['match', 'collision'] as const) {
-      if (isRecord(spec.from_hub) && spec.from_hub[key] !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['from_hub', key],
-          message: `${key} is only allowed on to_hub: collisions are found among hub records`,
-        });
-      }
+    // match is allowed on from_hub (the destination is searched before creating); collision is not.
+    if (isRecord(spec.from_hub) && spec.from_hub.collision !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['from_hub', 'collision'],
+        message: 'collision is only allowed on to_hub: collisions are found among hub records',
+      });
     }
   }, EVEN_WITH_ISSUES);
 

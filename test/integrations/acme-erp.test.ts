@@ -164,6 +164,34 @@ describe('writes', () => {
   });
 });
 
+describe('find', () => {
+  it('finds an item by sku and a customer by email (exact), and null when there is none', async () => {
+    const { erp, settings } = await setup();
+    const ctx = writeContext(settings);
+    erp.createItem({ name: 'Other', sku: 'MUG-10', price: 1 });
+    const item = erp.createItem({ name: 'Mug', sku: 'MUG-1', price: 12.5 });
+    const customer = erp.createCustomer({ name: 'Ada', email: 'ada@example.com' });
+
+    expect(await acmeErp.find!('product', 'sku', 'MUG-1', ctx)).toBe(item.code);
+    expect(await acmeErp.find!('customer', 'email', 'ada@example.com', ctx)).toBe(customer.code);
+    expect(await acmeErp.find!('product', 'sku', 'MUG', ctx)).toBeNull();
+    expect(await acmeErp.find!('customer', 'email', 'grace@example.com', ctx)).toBeNull();
+    // The list endpoint filters exactly and keeps its shape.
+    const page = await (await fetch(`${erp.url}/api/items?sku=MUG-1`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json();
+    expect(page).toEqual({ items: [item], next: null, total: 1 });
+  });
+
+  it('refuses fields and types it cannot search by, naming them', async () => {
+    const { settings } = await setup();
+    const ctx = writeContext(settings);
+    const byName = await rejection(acmeErp.find!('product', 'name', 'Mug', ctx));
+    expect(byName).toMatchObject({ code: 'HY_ERR_INTEGRATION_UNSUPPORTED', retryable: false });
+    expect(byName.message).toMatch(/"name"/);
+    expect(await rejection(acmeErp.find!('product_category', 'name', 'Kitchen', ctx))).toMatchObject({ code: 'HY_ERR_INTEGRATION_UNSUPPORTED' });
+    expect(await rejection(acmeErp.find!('message', 'sku', 'x', ctx))).toMatchObject({ code: 'HY_ERR_INTEGRATION_UNSUPPORTED' });
+  });
+});
+
 describe('failures', () => {
   it('makes a 500 retryable and a 422 permanent', async () => {
     const { erp, settings } = await setup();

@@ -136,6 +136,30 @@ describe('writes', () => {
   });
 });
 
+describe('find', () => {
+  it('finds a product by a variant sku and a customer by email, and null when there is none', async () => {
+    const { shop, settings } = await setup();
+    const ctx = writeContext(settings);
+    shop.createProduct({ title: 'Other', variants: [{ sku: 'MUG-10', price: 1 }] });
+    const product = shop.createProduct({ title: 'Mug', variants: [{ sku: 'MUG-S', price: 9 }, { sku: 'MUG-1', price: 9 }] });
+    const customer = shop.createCustomer({ email: 'ada@example.com' });
+
+    expect(await storefront.find!('product', 'sku', 'MUG-1', ctx)).toBe(String(product.id));
+    expect(await storefront.find!('customer', 'email', 'ada@example.com', ctx)).toBe(String(customer.id));
+    expect(await storefront.find!('product', 'sku', 'MUG', ctx)).toBeNull();
+    expect(await storefront.find!('customer', 'email', 'grace@example.com', ctx)).toBeNull();
+  });
+
+  it('refuses fields and types it cannot search by, naming them', async () => {
+    const { settings } = await setup();
+    const ctx = writeContext(settings);
+    const byTitle = await rejection(storefront.find!('product', 'title', 'Mug', ctx));
+    expect(byTitle).toMatchObject({ code: 'HY_ERR_INTEGRATION_UNSUPPORTED', retryable: false });
+    expect(byTitle.message).toMatch(/"title"/);
+    expect(await rejection(storefront.find!('transaction', 'email', 'ada@example.com', ctx))).toMatchObject({ code: 'HY_ERR_INTEGRATION_UNSUPPORTED' });
+  });
+});
+
 describe('product categories (custom collections)', () => {
   it('creates, reads, updates and deletes them, unwrapped, by the collection id', async () => {
     const { shop, settings } = await setup();

@@ -6,6 +6,7 @@
  * declared without hooks of their own: only children reach them.
  *
  * Transfers go through Acme's REST API (records.ts): settings `baseUrl` and `apiToken` (client.ts).
+ * Items can be found by sku and customers by email (`find`, for from_hub `match`).
  * Categories send no hook at all: they are polled from Acme's change feed (`product_category/poll`,
  * paging.ts), and the polled codes flow through `product_category/updated`. Every type can be
  * listed whole for initialization.
@@ -13,7 +14,7 @@
 import type { Integration, ScopeDeclaration } from '../types.js';
 import { routeMessage } from './prerequisites.js';
 import { listRecords, pollRecords } from './paging.js';
-import { createRecord, deleteRecord, getRecord, updateRecord } from './records.js';
+import { createRecord, deleteRecord, findRecord, getRecord, updateRecord } from './records.js';
 
 /** The scopes a message resolves to; no external hook names them directly. */
 const REAL_SCOPES: ScopeDeclaration[] = [
@@ -61,6 +62,7 @@ export const acmeErp: Integration = {
   create: createRecord,
   update: updateRecord,
   delete: deleteRecord,
+  find: findRecord,
   poll: pollRecords,
   list: listRecords,
   handlePrerequisites: (request, ctx) => routeMessage(request, ctx, routable, PREFIX_PRESETS),

@@ -43,6 +43,36 @@ export async function updateRecord(type: DataType, externalId: string, record: E
   await erpClient(ctx).sendJson('PUT', recordPath(resource, externalId), record);
 }
 
+/** The fields Acme lists can be filtered by, exactly: items by sku, customers by email. */
+const SEARCHABLE: Partial<Record<DataType, string>> = { product: 'sku', customer: 'email' };
+
+/** The code of the item (by sku) or customer (by email) with this value, or null: `GET /api/items?sku=…`. */
+export async function findRecord(type: DataType, field: string, value: unknown, ctx: IntegrationContext): Promise<string | null> {
+  const resource = resourceFor(type, 'find');
+  const searchable = SEARCHABLE[type];
+  if (field !== searchable) {
+    const by = searchable ? `only by ${searchable}` : 'no field at all';
+    throw permanentError('HY_ERR_INTEGRATION_UNSUPPORTED', `acme-erp cannot find ${type} by "${field}": Acme searches ${type} ${by}`);
+  }
+  if (typeof value !== 'string' && typeof value !== 'number') {
+    throw permanentError('HY_ERR_INTEGRATION', `acme-erp cannot find ${type} by ${field} = ${JSON.stringify(value)}: not a string or number`);
+  }
+  const query = new URLSearchParams({ [field]: String(value), limit: '2' });
+  const request = `GET ${resource.path}?${query}`;
+  const answer = (await erpClient(ctx).getJson<unknown>(`${resource.path}?${query}`)) as { items?: unknown } | null;
+  if (typeof answer !== 'object' || answer === null || !Array.isArray(answer.items)) {
+    throw permanentError('HY_ERR_DESTINATION_REJECTED', `${request} answered without a list of items`);
+  }
+  const codes = answer.items.map((item: unknown) => (item as { code?: unknown } | null)?.code);
+  if (codes.some((code) => typeof code !== 'string' || code === '')) {
+    throw permanentError('HY_ERR_DESTINATION_REJECTED', `${request} answered an item without a code`);
+  }
+  if (codes.length > 1) {
+    throw permanentError('HY_ERR_COLLISION', `Acme has several ${type} records with ${field} = ${JSON.stringify(value)} (${codes.join(', ')}, …); merge them or link one by hand`);
+  }
+  return (codes[0] as string | undefined) ?? null;
+}
+
 /** A record already gone counts as deleted, so a delete retried after a lost answer succeeds. */
 export async function deleteRecord(type: DataType, externalId: string, ctx: WriteContext): Promise<void> {
   const resource = resourceFor(type, 'delete', true);

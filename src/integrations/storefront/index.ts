@@ -7,11 +7,12 @@
  * Transfers go through the shop's Admin API (records.ts): connection settings `baseUrl` and
  * `accessToken` (client.ts). An address hook is a reason to transfer its customer (`parents`).
  * Product categories are the shop's custom collections (`collections/*` hooks). Products,
- * customers and product categories can be listed whole for initialization (paging.ts).
+ * customers and product categories can be listed whole for initialization (paging.ts). Products
+ * can be found by sku and customers by email (`find`, for from_hub `match`).
  */
 import type { Integration } from '../types.js';
 import { listRecords } from './paging.js';
-import { createRecord, deleteRecord, getRecord, updateRecord } from './records.js';
+import { createRecord, deleteRecord, findRecord, getRecord, updateRecord } from './records.js';
 
 export const storefront: Integration = {
   id: 'storefront',
@@ -53,5 +54,6 @@ export const storefront: Integration = {
   create: createRecord,
   update: updateRecord,
   delete: deleteRecord,
+  find: findRecord,
   list: listRecords,
 };

@@ -56,6 +56,40 @@ export async function updateRecord(type: DataType, externalId: string, record: E
   await shopClient(ctx).sendJson('PUT', recordPath(resource, externalId), { [resource.wrapper]: record });
 }
 
+/** The fields the shop's lists can be filtered by, exactly: products by a variant's sku, customers by email. */
+const SEARCHABLE: Partial<Record<DataType, string>> = { product: 'sku', customer: 'email' };
+
+/**
+ * The id of the product having a variant with this sku (`GET /admin/products?sku=…`) or of the
+ * customer with this email (`GET /admin/customers?email=…`), or null.
+ */
+export async function findRecord(type: DataType, field: string, value: unknown, ctx: IntegrationContext): Promise<string | null> {
+  const resource = resourceFor(type, 'find');
+  const searchable = SEARCHABLE[type];
+  if (field !== searchable) {
+    const by = searchable ? `only by ${searchable}` : 'by no field at all';
+    throw permanentError('HY_ERR_INTEGRATION_UNSUPPORTED', `storefront cannot find ${type} by "${field}": the shop searches ${resource.plural} ${by}`);
+  }
+  if (typeof value !== 'string' && typeof value !== 'number') {
+    throw permanentError('HY_ERR_INTEGRATION', `storefront cannot find ${type} by ${field} = ${JSON.stringify(value)}: not a string or number`);
+  }
+  const query = new URLSearchParams({ [field]: String(value), limit: '2' });
+  const request = `GET ${resource.path}?${query}`;
+  const answer = await shopClient(ctx).getJson<Record<string, unknown>>(`${resource.path}?${query}`);
+  const records = answer?.[resource.plural];
+  if (!Array.isArray(records)) {
+    throw permanentError('HY_ERR_DESTINATION_REJECTED', `${request} answered without a "${resource.plural}" list`);
+  }
+  const ids = records.map((record: unknown) => (record as { id?: unknown } | null)?.id);
+  if (ids.some((id) => typeof id !== 'number' && typeof id !== 'string')) {
+    throw permanentError('HY_ERR_DESTINATION_REJECTED', `${request} answered a ${resource.wrapper} without an id`);
+  }
+  if (ids.length > 1) {
+    throw permanentError('HY_ERR_COLLISION', `the shop has several ${resource.plural} with ${field} = ${JSON.stringify(value)} (${ids.join(', ')}, …); merge them or link one by hand`);
+  }
+  return ids.length === 0 ? null : String(ids[0]);
+}
+
 /** A record already gone counts as deleted, so a delete retried after a lost answer succeeds. */
 export async function deleteRecord(type: DataType, externalId: string, ctx: WriteContext): Promise<void> {
   const resource = resourceFor(type, 'delete', true);
