@@ -124,6 +124,9 @@ export class HookResolver {
       }
       if (written === 0 && this.running) await this.signal.rest();
       else if (written > 0 && this.running && this.options.ingestBusy?.()) await this.rest(this.options.yieldMs ?? 0);
+      // The store's calls may finish without real I/O: let waiting requests in between batches,
+      // or a long backlog would hold the event loop until it is gone.
+      else await new Promise((resolve) => setImmediate(resolve));
     }
   }
 

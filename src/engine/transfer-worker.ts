@@ -92,7 +92,11 @@ export class TransferWorker {
         this.options.onError?.(error);
       }
       // All free slots filled: look again at once (more may be waiting). Otherwise wait to be woken.
-      if (claimed > 0 && claimed === free) continue;
+      if (claimed > 0 && claimed === free) {
+        // Claims and quick outcomes may finish without real I/O: let requests in between rounds.
+        await new Promise((resolve) => setImmediate(resolve));
+        continue;
+      }
       if (this.running) await this.signal.rest();
     }
   }
