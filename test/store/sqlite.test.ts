@@ -77,3 +77,22 @@ feedsContract('sqlite', () => {
     dispose: async () => dir.remove(),
   };
 });
+
+describe('SQLite durability', () => {
+  it('syncs the commits of hooks (durability full) and writes the rest at NORMAL', async () => {
+    const dir = tempDir();
+    const store = openSqliteStore({ file: join(dir.path, 'hookyard.db'), durability: 'full' });
+    const db = (store as unknown as { db: { pragma(s: string, o?: object): unknown } }).db;
+    const levels: unknown[] = [];
+    const pragma = db.pragma.bind(db);
+    db.pragma = (source: string, options?: object) => {
+      if (source.startsWith('synchronous =')) levels.push(source);
+      return pragma(source, options);
+    };
+    await store.appendHooks([{ connection: 'c', headers: {}, segments: [], contentType: null, body: Buffer.from('{}') }], 1);
+    expect(levels).toEqual(['synchronous = FULL', 'synchronous = NORMAL']);
+    expect(pragma('synchronous', { simple: true })).toBe(1); // NORMAL between appends
+    await store.close();
+    dir.remove();
+  });
+});

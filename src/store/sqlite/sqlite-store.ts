@@ -54,7 +54,12 @@ type Row = Record<string, unknown>;
 export interface SqliteStoreOptions {
   /** The database file; created with its folder when missing. */
   file: string;
-  /** `full` fsyncs every commit (survives power loss); `normal` survives a process crash only. */
+  /**
+   * `full`: a hook is synced to disk before it is acknowledged, so it survives a power loss;
+   * `normal`: it survives a crash of the process, not of the machine. Everything else the store
+   * writes is derived from stored hooks and the systems' own records and is redone when lost, so
+   * it is always written at `normal`.
+   */
   durability?: 'full' | 'normal';
   /** How long a delivery id is remembered for deduplication (default 72 h). */
   dedupRetentionMs?: number;
@@ -66,12 +71,12 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   mkdirSync(dirname(options.file), { recursive: true });
   const db = new Database(options.file);
   db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
+  db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000'); // 5 s: another process migrating or writing holds the lock briefly
   migrate(db, options.file);
   const retentionMs = options.dedupRetentionMs ?? DEDUP_RETENTION_MS;
-  return new SqliteStore(db, retentionMs);
+  return new SqliteStore(db, retentionMs, options.durability !== 'normal');
 }
 
 /**
@@ -121,6 +126,8 @@ export class SqliteStore implements Store {
   constructor(
     private readonly db: Database.Database,
     private readonly retentionMs = DEDUP_RETENTION_MS,
+    /** Sync each group commit of hooks to disk (see SqliteStoreOptions.durability). */
+    private readonly syncHooks = true,
   ) {
     const prepare = (name: string) => {
       const sql = QUERIES[name];
@@ -202,7 +209,14 @@ export class SqliteStore implements Store {
   }
 
   async appendHooks(hooks: readonly IncomingHook[], now: number): Promise<Appended[]> {
-    return this.appendMany(hooks, now, this.retentionMs);
+    if (!this.syncHooks) return this.appendMany(hooks, now, this.retentionMs);
+    // Acknowledged means on disk: this commit is synced, and with it everything written before.
+    this.db.pragma('synchronous = FULL');
+    try {
+      return this.appendMany(hooks, now, this.retentionMs);
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
   }
 
   async claimHooks(worker: string, limit: number, now: number, leaseMs: number): Promise<StoredHook[]> {
