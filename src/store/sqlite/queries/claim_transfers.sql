@@ -1,5 +1,6 @@
 -- Claims runnable transfer requests: due (or whose worker's lease expired), and first in line for
 -- their record, so that one record's requests never run at once and run in arrival order.
+-- The inner status term is transfers_active_by_record's own, so the look-up uses that index.
 -- Params: @worker, @now (ms), @leaseUntil (ms), @limit
 UPDATE transfers
 SET status = 'running', lease_owner = @worker, lease_until = @leaseUntil, attempts = attempts + 1, updated_at = @now
@@ -8,9 +9,8 @@ WHERE id IN (
   WHERE ((t.status IN ('queued', 'retrying') AND t.run_at <= @now) OR (t.status = 'running' AND t.lease_until < @now))
     AND NOT EXISTS (
       SELECT 1 FROM transfers e
-      WHERE e.record_key = t.record_key AND e.id <> t.id
-        AND ((e.id < t.id AND e.status IN ('queued', 'retrying', 'running'))
-             OR (e.status = 'running' AND e.lease_until >= @now))
+      WHERE e.record_key = t.record_key AND e.status IN ('queued', 'retrying', 'running') AND e.id <> t.id
+        AND (e.id < t.id OR (e.status = 'running' AND e.lease_until >= @now))
     )
   ORDER BY t.run_at, t.id
   LIMIT @limit
