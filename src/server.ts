@@ -14,6 +14,9 @@ import { TransferWorker } from './engine/transfer-worker.js';
 import { Poller } from './engine/feeds.js';
 import { Guards, type GuardPolicy } from './engine/guard.js';
 
+/** On close, connections still busy after this are closed (see Hub.close). */
+const CLOSE_CONNECTIONS_AFTER_MS = 5_000;
+
 /** For a connection no longer configured: its requests fail before any call. */
 const DEFAULT_GUARD: GuardPolicy = {
   rate: null,
@@ -223,7 +226,12 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     async close() {
       if (closed) return;
       closed = true;
+      // Stop taking hooks: idle connections close at once; a connection still busy after 5 s is
+      // closed too, so that a sender retrying on keep-alive cannot hold the stop open (what it
+      // was not answered for, it sends again).
+      const force = setTimeout(() => app.server.closeAllConnections(), CLOSE_CONNECTIONS_AFTER_MS);
       await app.close();
+      clearTimeout(force);
       backlog.stop();
       await commit.drain();
       await resolver.stop();

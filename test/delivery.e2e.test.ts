@@ -16,7 +16,7 @@ describe('a destination that fails for a while', () => {
   it('retries with backoff, opens and closes the circuit, delivers every record once', async () => {
     world = await startWorld((config) => {
       config.connections.erp.retry = { maxAttempts: 10, delays: ['50ms'] };
-      config.connections.erp.circuit = { failures: 3, cooldown: '1s' }; // longer than the worker's idle look (250 ms)
+      config.connections.erp.circuit = { failures: 3, cooldown: '3s' }; // far longer than the worker's idle look (250 ms), also under load
     });
     const w = world;
     const failing = w.erp.failRequests({ method: 'POST', pathIncludes: '/api/items', status: 503 });

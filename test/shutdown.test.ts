@@ -48,7 +48,10 @@ describe('SIGTERM with a transfer in flight', () => {
     shop.createProduct({ title: 'Slow lamp', status: 'active', variants: [{ sku: 'SLOW-1', price: '30.00' }] });
     await until('the ERP got the create', () => creates >= 1);
 
-    const exit = await first.stop('SIGTERM');
+    const exit = await Promise.race([
+      first.stop('SIGTERM'),
+      new Promise<never>((_, fail) => setTimeout(() => fail(new Error(`no exit 20 s after SIGTERM; the hub printed:\n${first.output()}`)), 20_000)),
+    ]);
     expect(exit).toEqual({ code: 0, signal: null });
     expect(first.output()).toMatch(/1 transfer\(s\) still running after 500 ms were handed back/);
     const store = await openStore({ dataDir: data });
