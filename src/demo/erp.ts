@@ -21,6 +21,7 @@ import { FailureInjector, type ActiveFailure, type FailureRule, type RequestInfo
 import { DEFAULT_RETRY_DELAYS_MS, HookQueue, type HookAttempt } from './hook-queue.js';
 import { startJsonServer } from './json-server.js';
 import { WriteCounter } from './writes.js';
+import type { DemoSystem } from './system.js';
 
 export interface DemoErpOptions {
   /** Default 0: any free port. */
@@ -43,20 +44,10 @@ export interface DemoErpOptions {
   now?: () => number;
 }
 
-export interface DemoErp {
-  readonly url: string;
+export interface DemoErp extends DemoSystem<string, ErpHookMeta> {
   readonly items: ReadonlyMap<string, ErpItem>;
   readonly customers: ReadonlyMap<string, ErpCustomer>;
   readonly categories: ReadonlyMap<string, ErpCategory>;
-  /** Successful REST writes, by kind ('items', 'customers') and code. */
-  readonly writes: WriteCounter<string>;
-  /** Every hook delivery attempt, oldest first. */
-  readonly hooksSent: readonly HookAttempt<ErpHookMeta>[];
-  settle(): Promise<void>;
-  pauseHooks(): void;
-  resumeHooks(): void;
-  failRequests(rule: FailureRule | ((request: RequestInfo) => boolean)): ActiveFailure;
-  clearFailures(): void;
   /** Changes the prefixes of codes created from now on; returns the prefixes in force. */
   setPrefixes(prefixes: Partial<ErpPrefixes>): ErpPrefixes;
   createItem(data: ErpItemInput): ErpItem;
@@ -70,7 +61,6 @@ export interface DemoErp {
   touchMany(codes: readonly string[]): ErpNotification[];
   /** Sends one hook with exactly these notifications, changing nothing (e.g. `record.changed`). */
   sendNotifications(notifications: ErpNotification[]): void;
-  close(): Promise<void>;
 }
 
 export async function startDemoErp(options: DemoErpOptions): Promise<DemoErp> {

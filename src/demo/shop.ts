@@ -23,6 +23,7 @@ import type {
 } from './shop-types.js';
 import { shopWebhookHeaders, type ShopHookMeta } from './shop-webhooks.js';
 import { WriteCounter } from './writes.js';
+import type { DemoSystem } from './system.js';
 
 export interface DemoShopOptions {
   /** Default 0: any free port. */
@@ -45,24 +46,11 @@ export interface DemoShopOptions {
   now?: () => number;
 }
 
-export interface DemoShop {
-  readonly url: string;
+export interface DemoShop extends DemoSystem<number, ShopHookMeta> {
   readonly products: ReadonlyMap<number, Product>;
   readonly customers: ReadonlyMap<number, Customer>;
   readonly orders: ReadonlyMap<number, Order>;
   readonly collections: ReadonlyMap<number, CustomCollection>;
-  /**
-   * Successful REST writes, by kind ('products', 'customers', 'customer_addresses', 'orders',
-   * 'order_messages', 'custom_collections') and id.
-   */
-  readonly writes: WriteCounter<number>;
-  /** Every webhook delivery attempt, oldest first. */
-  readonly hooksSent: readonly HookAttempt<ShopHookMeta>[];
-  settle(): Promise<void>;
-  pauseHooks(): void;
-  resumeHooks(): void;
-  failRequests(rule: FailureRule | ((request: RequestInfo) => boolean)): ActiveFailure;
-  clearFailures(): void;
   createProduct(data: ProductInput): Product;
   updateProduct(id: number, patch: ProductInput): Product;
   deleteProduct(id: number): void;
@@ -76,7 +64,6 @@ export interface DemoShop {
   createCollection(data: CustomCollectionInput): CustomCollection;
   updateCollection(id: number, patch: CustomCollectionInput): CustomCollection;
   deleteCollection(id: number): void;
-  close(): Promise<void>;
 }
 
 export async function startDemoShop(options: DemoShopOptions): Promise<DemoShop> {

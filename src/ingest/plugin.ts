@@ -53,13 +53,17 @@ function segmentsOf(tail: string | undefined): string[] {
   });
 }
 
-function headersOf(request: FastifyRequest, redact: string | null): Record<string, string> {
+function headersOf(request: FastifyRequest): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined) continue;
-    headers[name] = name === redact ? '[redacted]' : Array.isArray(value) ? value.join(', ') : value;
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return headers;
+}
+
+/** The headers to store: the one that carried a credential is kept as "[redacted]". */
+function redacted(headers: Record<string, string>, name: string | null): Record<string, string> {
+  return name !== null && name in headers ? { ...headers, [name]: '[redacted]' } : headers;
 }
 
 /** The key read without parsing the body, or undefined when the body is needed to find it. */
@@ -115,6 +119,7 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const segments = segmentsOf(request.params['*']);
     const kind = bodyKind(request.headers['content-type'])!;
+    const headers = headersOf(request);
     const { auth } = connection;
     let deliveryId: string | null = null;
     let redact: string | null = null;
@@ -122,7 +127,7 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
 
     if (auth.kind === 'signature') {
       // The signature covers the raw bytes: checked before anything reads them.
-      const verdict = auth.verifier({ headers: headersOf(request, null), body, now: clock.now() });
+      const verdict = auth.verifier({ headers, body, now: clock.now() });
       if (!verdict.ok) throw new HyError(verdict.code, `connection ${connection.name}: ${verdict.message}`);
       deliveryId = verdict.deliveryId;
       redact = auth.redact;
@@ -135,7 +140,7 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
         const value = parsed.ok ? parsed.value : undefined;
         let given: string | null;
         try {
-          given = await readField(connection.receiver.auth, { body: value, element: value, headers: headersOf(request, null), segments });
+          given = await readField(connection.receiver.auth, { body: value, element: value, headers, segments });
         } catch {
           given = null;
         }
@@ -153,7 +158,7 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
     }
     const hook: IncomingHook = {
       connection: connection.name,
-      headers: headersOf(request, redact),
+      headers: redacted(headers, redact),
       segments: redactSegment === null ? segments : segments.map((s, i) => (i === redactSegment ? '[redacted]' : s)),
       contentType: request.headers['content-type'] ?? null,
       body,

@@ -15,11 +15,19 @@ export interface HttpClientOptions {
 export interface HttpClient {
   /** GET a JSON document; null on 404. */
   getJson<T = unknown>(path: string, headers?: Record<string, string>): Promise<T | null>;
+  /**
+   * DELETE a record; false when the system answers 404 (it is gone already), so that a delete
+   * retried after a lost answer succeeds.
+   */
+  deleteRecord(path: string, headers?: Record<string, string>): Promise<boolean>;
   /** Send JSON (POST, PUT, PATCH, DELETE) and read the JSON answer (null when empty). */
   sendJson<T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T | null>;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** What a DELETE answered with 404 gives back. */
+const GONE = Symbol('gone');
 
 /** Retry-After as milliseconds: delta seconds or an HTTP date. */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
@@ -34,7 +42,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const base = options.baseUrl.replace(/\/+$/, '');
 
-  async function call(method: string, path: string, body: unknown, headers: Record<string, string> | undefined, allow404: boolean) {
+  async function call(method: string, path: string, body: unknown, headers: Record<string, string> | undefined, allow404: boolean, gone = false) {
     const url = `${base}${path.startsWith('/') ? path : `/${path}`}`;
     let response: Response;
     try {
@@ -54,7 +62,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       );
     }
     const text = await response.text().catch(() => '');
-    if (response.status === 404 && allow404) return null;
+    if (response.status === 404 && allow404) return gone ? GONE : null;
     if (response.ok) {
       if (text === '') return null;
       try {
@@ -72,6 +80,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   return {
     getJson: async <T>(path: string, headers?: Record<string, string>) => (await call('GET', path, undefined, headers, true)) as T | null,
+    deleteRecord: async (path: string, headers?: Record<string, string>) => (await call('DELETE', path, undefined, headers, true, true)) !== GONE,
     sendJson: async <T>(method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
       (await call(method, path, body, headers, false)) as T | null,
   };

@@ -5,7 +5,7 @@
  * `message` is no record at all: prerequisites resolve it to the real type first.
  */
 import type { DataType } from '../../domain/types.js';
-import { permanentError, TransferError } from '../errors.js';
+import { permanentError } from '../errors.js';
 import type { ExternalRecord, IntegrationContext, WriteContext } from '../types.js';
 import { erpClient } from './client.js';
 
@@ -76,16 +76,7 @@ export async function findRecord(type: DataType, field: string, value: unknown, 
 /** A record already gone counts as deleted, so a delete retried after a lost answer succeeds. */
 export async function deleteRecord(type: DataType, externalId: string, ctx: WriteContext): Promise<void> {
   const resource = resourceFor(type, 'delete', true);
-  const client = erpClient(ctx);
-  const path = recordPath(resource, externalId);
-  try {
-    await client.sendJson('DELETE', path);
-  } catch (error) {
-    // The client does not expose the status; a refused DELETE of a record that no longer exists is a 404.
-    if (!(error instanceof TransferError) || error.code !== 'HY_ERR_DESTINATION_REJECTED') throw error;
-    if ((await client.getJson(path)) !== null) throw error;
-    ctx.log('delete', `${type} ${externalId} was already gone from Acme`);
-  }
+  if (!(await erpClient(ctx).deleteRecord(recordPath(resource, externalId)))) ctx.log('delete', `${type} ${externalId} was already gone from Acme`);
 }
 
 export function resourceFor(type: DataType, operation: string, write = false): Resource {

@@ -6,7 +6,7 @@
  * them at checkout and the hub has no business making or changing them.
  */
 import type { DataType } from '../../domain/types.js';
-import { permanentError, TransferError } from '../errors.js';
+import { permanentError } from '../errors.js';
 import type { ExternalRecord, IntegrationContext, WriteContext } from '../types.js';
 import { shopClient } from './client.js';
 
@@ -93,16 +93,7 @@ export async function findRecord(type: DataType, field: string, value: unknown, 
 /** A record already gone counts as deleted, so a delete retried after a lost answer succeeds. */
 export async function deleteRecord(type: DataType, externalId: string, ctx: WriteContext): Promise<void> {
   const resource = resourceFor(type, 'delete', true);
-  const client = shopClient(ctx);
-  const path = recordPath(resource, externalId);
-  try {
-    await client.sendJson('DELETE', path);
-  } catch (error) {
-    // The client does not expose the status; a refused DELETE of a record that no longer exists is a 404.
-    if (!(error instanceof TransferError) || error.code !== 'HY_ERR_DESTINATION_REJECTED') throw error;
-    if ((await client.getJson(path)) !== null) throw error;
-    ctx.log('delete', `${type} ${externalId} was already gone from the shop`);
-  }
+  if (!(await shopClient(ctx).deleteRecord(recordPath(resource, externalId)))) ctx.log('delete', `${type} ${externalId} was already gone from the shop`);
 }
 
 export function resourceFor(type: DataType, operation: string, write = false): Resource {
