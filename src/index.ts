@@ -1,7 +1,8 @@
 /** hookyard as a library: what the CLI and embedders import. */
 export { createHub, type Hub, type HubOptions } from './server.js';
-export { loadConfigFile, parseConfig, buildConfig, ConfigError, type HubConfig, type ConnectionConfig } from './config/load.js';
-export { DEFAULTS } from './config/schema.js';
+export { loadConfigFile, parseConfig, buildConfig, ConfigError } from './config/load.js';
+export type { HubConfig, ConnectionConfig } from './config/types.js';
+export { DEFAULTS } from './config/defaults.js';
 export { openStore, type Store } from './store/index.js';
 export { interpretHook, type Interpretation } from './resolve/interpret.js';
 export { ERRORS, HyError, type ErrorCode } from './errors.js';

@@ -7,8 +7,8 @@ import Fastify, { LogController, type FastifyError, type FastifyInstance, type F
 import { apiPlugin } from './api/plugin.js';
 import { metricsRoute } from './api/metrics.js';
 import { systemClock, type Clock } from './clock.js';
-import type { HubConfig } from './config/load.js';
-import { DEFAULTS } from './config/schema.js';
+import type { HubConfig } from './config/types.js';
+import { DEFAULTS } from './config/defaults.js';
 import { HookResolver } from './engine/resolver.js';
 import { TransferWorker } from './engine/transfer-worker.js';
 import { Poller } from './engine/feeds.js';

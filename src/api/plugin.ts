@@ -5,8 +5,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { HubConfig } from '../config/load.js';
-import { scopeEnablement } from '../config/load.js';
+import type { HubConfig } from '../config/types.js';
+import { scopeEnablement } from '../domain/enablement.js';
 import { DATA_TYPES, HOOK_STATUSES, TRANSFER_STATUSES, type StoredHook } from '../domain/types.js';
 import { HyError } from '../errors.js';
 import { matchesDigest, secretDigest } from '../ingest/credentials.js';

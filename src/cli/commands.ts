@@ -3,7 +3,8 @@
  * that tests call them directly and main.ts stays a thin commander layer.
  */
 import { readFileSync } from 'node:fs';
-import { scopeEnablement, loadConfigFile, ConfigError, type HubConfig } from '../config/load.js';
+import { loadConfigFile, ConfigError, type HubConfig } from '../config/load.js';
+import { scopeEnablement } from '../domain/enablement.js';
 import type { IncomingHook } from '../domain/types.js';
 import { HyError, isHyError } from '../errors.js';
 import { interpretHook } from '../resolve/interpret.js';

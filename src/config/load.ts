@@ -7,54 +7,20 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { CONTROL_TYPES, type DataType, type Scope, type ScopeName } from '../domain/types.js';
-import { collectionFor, compileMappings, type CompiledMappings } from '../mapping/index.js';
-import type { GuardPolicy } from '../engine/guard.js';
+import { collectionFor, compileMappings } from '../mapping/index.js';
 import { makeScope } from '../domain/scope.js';
 import { HyError } from '../errors.js';
 import { findIntegration } from '../integrations/registry.js';
 import { secretDigest } from '../ingest/credentials.js';
-import { compileVerifier, type Verifier, type VerifySpec } from '../verify/index.js';
+import { compileVerifier, type VerifySpec } from '../verify/index.js';
 import type { Integration, ReceiverDefinition } from '../integrations/types.js';
-import { compileField, compileReceiver, type CompiledReceiver } from '../resolve/receiver.js';
-import type { ScopeIndex } from '../resolve/resolve.js';
-import { configSchema, connectionSchema, DEFAULTS, type ConnectionFile } from './schema.js';
+import { compileField, compileReceiver } from '../resolve/receiver.js';
+import { configSchema, connectionSchema, type ConnectionFile } from './schema.js';
+import { DEFAULTS } from './defaults.js';
+import type { ConnectionConfig, HubConfig } from './types.js';
 
-export interface ConnectionConfig {
-  name: string;
-  integration: Integration;
-  scopeIndex: ScopeIndex;
-  /** Every scope the integration declares, by name. */
-  declaredScopes: ReadonlyMap<ScopeName, Scope>;
-  receiver: CompiledReceiver;
-  /**
-   * How hooks authenticate: a key the receiver definition reads (compared by SHA-256 digest, in
-   * constant time), or a signature scheme's verifier over the raw body.
-   */
-  auth: { kind: 'key'; digest: Buffer } | { kind: 'signature'; scheme: string; verifier: Verifier; redact: string | null };
-  /** Where the sender's delivery id is, when its scheme has none. */
-  deliveryIdHeader: string | null;
-  presets: Readonly<Record<string, string>>;
-  /** `all`: every declared scope but delete scopes; `listed`: named explicitly. */
-  scopes: { all: boolean; listed: ReadonlySet<ScopeName> };
-  settings: Readonly<Record<string, unknown>>;
-  mappings: CompiledMappings;
-  /** Per data type: drop its hooks, or debounce them (ms). */
-  noise: ReadonlyMap<DataType, { ignore: true } | { debounceMs: number }>;
-  retry: { maxAttempts: number; delaysMs: readonly number[] | null };
-  guard: GuardPolicy;
-  /** Poll intervals (ms) by data type. */
-  polls: ReadonlyMap<DataType, number>;
-}
-
-export interface HubConfig {
-  /** The file it came from, when it came from one. */
-  file: string | null;
-  server: { host: string; port: number; bodyLimitBytes: number; maxBacklog: number; requestTimeoutMs: number };
-  store: { durability: 'full' | 'normal' };
-  engine: { concurrency: number; leaseMs: number; echoWindowMs: number; shutdownGraceMs: number };
-  connections: ReadonlyMap<string, ConnectionConfig>;
-  warnings: string[];
-}
+export type { ConnectionConfig, HubConfig } from './types.js';
+export { scopeEnablement } from '../domain/enablement.js';
 
 export interface ConfigProblem {
   path: string;
@@ -366,21 +332,4 @@ function webhookAuth(integration: Integration, webhook: ConnectionFile['webhook'
   // Schemes that carry a secret in a header: that header is stored redacted.
   const redact = spec.scheme === 'apikey' ? (spec.header ?? 'authorization').toLowerCase() : spec.scheme === 'basic' ? 'authorization' : null;
   return { kind: 'signature', scheme: spec.scheme, verifier: compileVerifier(spec), redact };
-}
-
-/** Whether a scope is enabled on a connection, and if not, why. */
-export function scopeEnablement(
-  connection: ConnectionConfig,
-  scope: Scope,
-): { enabled: true } | { enabled: false; code: 'delete_off' | 'not_enabled'; reason: string } {
-  if (connection.scopes.listed.has(scope.name)) return { enabled: true };
-  if (scope.action === 'deleted') {
-    return {
-      enabled: false,
-      code: 'delete_off',
-      reason: `delete scope ${scope.name} is off on connection ${connection.name}: delete scopes are transferred only when listed by name in its scopes`,
-    };
-  }
-  if (connection.scopes.all && connection.declaredScopes.has(scope.name)) return { enabled: true };
-  return { enabled: false, code: 'not_enabled', reason: `scope ${scope.name} is not enabled on connection ${connection.name}` };
 }

@@ -1,6 +1,6 @@
 /**
  * The configuration file's schema. Unknown keys are rejected everywhere; defaults live in
- * DEFAULTS, each with its unit.
+ * DEFAULTS (./defaults.ts), each with its unit.
  */
 import { z } from 'zod';
 import { DATA_TYPES } from '../domain/types.js';
@@ -9,44 +9,7 @@ import { mappingsSchema } from '../mapping/index.js';
 import { verifySchema } from '../verify/index.js';
 import { durationSchema } from './duration.js';
 
-export const DEFAULTS = {
-  host: '127.0.0.1',
-  port: 8080,
-  bodyLimitBytes: 1_048_576, // 1 MiB: far above any real webhook, far below a memory problem
-  maxBacklog: 100_000, // hooks waiting to be read; past it ingest answers 429 instead of growing without bound
-  backlogLookMs: 1_000, // how often ingest reads the backlog from the store
-  requestTimeoutMs: 30_000, // 30 s for a whole request: a slow client cannot hold a connection forever
-  durability: 'full' as 'full' | 'normal', // fsync each group commit: an acknowledged hook survives power loss
-  groupCommitMaxHooks: 512, // hooks in one ingest transaction at most
-  resolveBatch: 200, // hooks a resolver claims at once
-  resolveIdleMs: 250, // 250 ms: how often an idle resolver looks for hooks it was not told about
-  // While hooks keep arriving (a commit within 250 ms), the resolver rests 50 ms between batches:
-  // acknowledging comes first, and it still resolves up to 4,000 hooks/s (200 per batch).
-  ingestBusyWindowMs: 250,
-  resolveYieldMs: 50,
-  // 5 s: resolving a batch is CPU work of milliseconds; after a crash its hooks wait at most this
-  // long. A worker that overruns loses nothing: the store refuses its save, the new holder's counts.
-  resolveLeaseMs: 5_000,
-  leaseMs: 30_000, // 30 s: a claimed transfer is claimed again by another worker after this
-  concurrency: 8, // transfers in flight per process: they wait on other systems, not on the CPU
-  transferIdleMs: 250, // 250 ms: how often an idle transfer worker looks for due retries
-  echoWindowMs: 300_000, // 5 min: how long a write waits for its echo hook before it is forgotten
-  shutdownGraceMs: 10_000, // 10 s for transfers in flight to finish on SIGTERM; then they are handed back
-  maxAttempts: 8, // then the request is dead
-  pollTickMs: 1_000, // how often the scheduler looks for due polls
-  retryJitter: 0.2, // ±20 % on each retry delay, so that requests failed together do not retry together
-  circuitFailures: 5, // retryable failures in a row that open a connection's circuit
-  circuitCooldownMs: 30_000, // 30 s closed to calls, doubling after a failed probe …
-  circuitMaxCooldownMs: 600_000, // … up to 10 min
-} as const;
-
-/**
- * iPaaS.com's retry schedule: attempt n waits 10·n·(n+1) minutes (20 min, 1 h, 2 h, …).
- * `attempt` is the number of attempts made so far (1 after the first failure).
- */
-export function ipaasRetryDelayMs(attempt: number): number {
-  return 10 * attempt * (attempt + 1) * 60_000;
-}
+export { DEFAULTS } from './defaults.js';
 
 export const connectionSchema = z.strictObject({
   /** A built-in integration id, or a path to a declarative integration file. */

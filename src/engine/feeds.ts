@@ -9,7 +9,7 @@
  * explicit request: its records are queued whatever scopes are enabled.
  */
 import { randomUUID } from 'node:crypto';
-import type { ConnectionConfig } from '../config/load.js';
+import type { ConnectionConfig } from '../config/types.js';
 import { scopeFor } from '../domain/scope.js';
 import type { DataType, Notification, PlannedTransfer, ScopeName } from '../domain/types.js';
 import { HyError } from '../errors.js';

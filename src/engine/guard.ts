@@ -8,14 +8,9 @@
  * closes it; failure opens it again for twice the cooldown (up to a maximum).
  */
 import type { Clock } from '../clock.js';
+import type { GuardPolicy } from '../config/types.js';
 
-export interface GuardPolicy {
-  /** At most `calls` calls per `perMs`; null: unlimited. */
-  rate: { calls: number; perMs: number } | null;
-  /** At most this many calls at once; null: unlimited. */
-  concurrent: number | null;
-  circuit: { failures: number; cooldownMs: number; maxCooldownMs: number };
-}
+export type { GuardPolicy };
 
 export type Admission = { admitted: true; probe: boolean } | { admitted: false; until: number };
 

@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../clock.js';
 import { WakeSignal } from './wake.js';
-import type { HubConfig } from '../config/load.js';
+import type { HubConfig } from '../config/types.js';
 import type { DataType, StoredHook } from '../domain/types.js';
 import { interpretHook } from '../resolve/interpret.js';
 import type { HookResolution, Store } from '../store/store.js';

@@ -2,7 +2,15 @@
  * Backoff, as a pure function: how long a failed attempt waits before the next one. Retry state
  * (attempts, run_at, last error) lives on the transfer row; this only computes the next run.
  */
-import { DEFAULTS, ipaasRetryDelayMs } from '../config/schema.js';
+import { DEFAULTS } from '../config/defaults.js';
+
+/**
+ * iPaaS.com's retry schedule: attempt n waits 10·n·(n+1) minutes (20 min, 1 h, 2 h, …).
+ * `attempt` is the number of attempts made so far (1 after the first failure).
+ */
+export function ipaasRetryDelayMs(attempt: number): number {
+  return 10 * attempt * (attempt + 1) * 60_000;
+}
 
 export interface RetryPolicy {
   maxAttempts: number;

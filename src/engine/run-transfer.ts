@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import type { ConnectionConfig, HubConfig } from '../config/load.js';
+import type { ConnectionConfig, HubConfig } from '../config/types.js';
 import { parseScopeName, scopeFor } from '../domain/scope.js';
 import { CONTROL_TYPES, type ActivityEntry, type DataType, type HubRecord, type TransferRequest } from '../domain/types.js';
 import { asTransferError, permanentError, retryableError, TransferError } from '../integrations/errors.js';

@@ -10,7 +10,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
-import type { ConnectionConfig, HubConfig } from '../config/load.js';
+import type { ConnectionConfig, HubConfig } from '../config/types.js';
 import type { IncomingHook } from '../domain/types.js';
 import { HyError } from '../errors.js';
 import type { FieldSource } from '../integrations/types.js';

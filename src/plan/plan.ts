@@ -10,7 +10,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Notification, PlannedTransfer, ScopeName } from '../domain/types.js';
-import { scopeEnablement, type ConnectionConfig } from '../config/load.js';
+import type { ConnectionConfig } from '../config/types.js';
+import { scopeEnablement } from '../domain/enablement.js';
 import { scopeFor } from '../domain/scope.js';
 
 export type NewTrackingId = () => string;

@@ -2,9 +2,9 @@
  * Reading and planning one hook, without I/O: what the resolver worker stores and what
  * `hookyard try` prints.
  */
-import type { ConnectionConfig } from '../config/load.js';
+import type { ConnectionConfig } from '../config/types.js';
 import type { DataType, IncomingHook, Notification, PlannedTransfer } from '../domain/types.js';
-import { scopeEnablement } from '../config/load.js';
+import { scopeEnablement } from '../domain/enablement.js';
 import type { ErrorCode } from '../errors.js';
 import { planTransfers, type NewTrackingId } from '../plan/plan.js';
 import { resolveHook } from './resolve.js';
