@@ -150,6 +150,9 @@ export interface TransferRequest {
   reasonCode: string | null;
   resolvedBy: number | null;
   finishedAt: number | null;
+  /** running: the worker whose run holds it, and until when (renewed while the run works). */
+  leaseOwner: string | null;
+  leaseUntil: number | null;
 }
 
 /** hookyard's canonical copy of a record. */

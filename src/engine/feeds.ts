@@ -15,7 +15,8 @@ import type { DataType, Notification, PlannedTransfer, ScopeName } from '../doma
 import { HyError } from '../errors.js';
 import type { IntegrationContext } from '../integrations/types.js';
 import { planTransfers } from '../plan/plan.js';
-import type { Feed } from '../store/store.js';
+import type { Feed, FeedClaim } from '../store/store.js';
+import { FeedLease } from './leases.js';
 import type { EngineDeps } from './run-transfer.js';
 
 function contextFor(connection: ConnectionConfig, log: (line: string) => void): IntegrationContext {
@@ -111,8 +112,9 @@ export class Poller {
   /** One poll run (all pages ready now), if the feed is due and free; resolves with the records queued. */
   async pollOnce(connection: ConnectionConfig, type: DataType, intervalMs: number): Promise<number> {
     const { store, clock, worker, guards, leaseMs } = this.options;
-    let feed = await store.claimFeed(worker, connection.name, type, 'poll', clock.now(), leaseMs);
+    const feed = await store.claimFeed(worker, connection.name, type, 'poll', clock.now(), leaseMs);
     if (!feed) return 0;
+    const lease = new FeedLease(store, feed.claim, this.options);
     let cursor = feed.cursor;
     let total = 0;
     try {
@@ -121,20 +123,20 @@ export class Poller {
         const now = clock.now();
         const planned = planPolled(connection, type, page.ids, now);
         const more = page.more === true;
-        const committed = await store.commitFeedPage(worker, connection.name, type, 'poll', { transfers: planned, cursor: page.cursor, done: !more, nextRunAt: now + intervalMs }, now);
+        const committed = await store.commitFeedPage(feed.claim, { transfers: planned, cursor: page.cursor, done: !more, nextRunAt: now + intervalMs }, now);
         if (!committed) return total; // another worker took the feed over
         total += committed.queued;
         if (committed.queued > 0) this.options.onQueued();
-        if (!more) return total;
+        if (!more || lease.lost) return total;
         cursor = page.cursor ?? cursor;
-        feed = await store.claimFeed(worker, connection.name, type, 'poll', clock.now(), leaseMs); // renew the lease
-        if (!feed) return total;
       }
     } catch (error) {
       const now = clock.now();
       const message = error instanceof Error ? error.message : String(error);
-      await store.failFeed(worker, connection.name, type, 'poll', message, now + intervalMs, now);
+      await store.failFeed(feed.claim, message, now + intervalMs, now);
       throw error;
+    } finally {
+      lease.release();
     }
   }
 }
@@ -150,13 +152,31 @@ export async function runInitialization(
   type: DataType,
   progress?: (feed: { records: number; total: number | null; pages: number }) => void,
 ): Promise<Feed> {
-  const { store, clock, config, worker, guards, leaseMs } = deps;
+  const { store, clock, config, worker, leaseMs } = deps;
   const connection = config.connections.get(connectionName);
   if (!connection) throw new HyError('HY_ERR_CONNECTION_UNKNOWN', `"${connectionName}"`);
-  const list = connection.integration.list;
-  if (!list) throw new HyError('HY_ERR_INTEGRATION_UNSUPPORTED', `integration ${connection.integration.id} cannot list records for an initialization`);
-  let feed = await store.claimFeed(worker, connection.name, type, 'init', clock.now(), leaseMs, { restart: true });
+  if (!connection.integration.list) throw new HyError('HY_ERR_INTEGRATION_UNSUPPORTED', `integration ${connection.integration.id} cannot list records for an initialization`);
+  const feed = await store.claimFeed(worker, connection.name, type, 'init', clock.now(), leaseMs, { restart: true });
   if (!feed) throw new HyError('HY_ERR_INITIALIZATION_RUNNING', `${connection.name} ${type}`);
+  const lease = new FeedLease(store, feed.claim, deps);
+  try {
+    await readAllPages(deps, connection, type, feed, lease, progress);
+  } finally {
+    lease.release();
+  }
+  return (await store.listFeeds()).find((f) => f.connection === connection.name && f.type === type && f.kind === 'init')!;
+}
+
+async function readAllPages(
+  deps: EngineDeps,
+  connection: ConnectionConfig,
+  type: DataType,
+  feed: Feed & { claim: FeedClaim },
+  lease: FeedLease,
+  progress?: (feed: { records: number; total: number | null; pages: number }) => void,
+): Promise<void> {
+  const { store, clock, guards } = deps;
+  const list = connection.integration.list!;
   const scope: ScopeName = connection.declaredScopes.has(scopeFor(type, 'initialize')) ? scopeFor(type, 'initialize') : scopeFor(type, 'updated');
   let { cursor, records, pages } = feed;
   let total = feed.total;
@@ -168,18 +188,15 @@ export async function runInitialization(
       operatorRequest(connection, type, scope, externalId, seq, 'initialization', now, `initialization of ${connection.name} ${type}`),
     );
     const done = page.cursor === null;
-    const committed = await store.commitFeedPage(worker, connection.name, type, 'init', { transfers, cursor: page.cursor, total: page.total ?? null, done, nextRunAt: 0 }, now);
-    if (!committed) throw new HyError('HY_ERR_INITIALIZATION_RUNNING', `${connection.name} ${type}: another run took it over`);
+    const committed = await store.commitFeedPage(feed.claim, { transfers, cursor: page.cursor, total: page.total ?? null, done, nextRunAt: 0 }, now);
+    if (!committed || lease.lost) throw new HyError('HY_ERR_INITIALIZATION_RUNNING', `${connection.name} ${type}: another run took it over`);
     records += transfers.length;
     pages += 1;
     total = page.total ?? total;
     progress?.({ records, total, pages });
     if (done) break;
     cursor = page.cursor;
-    feed = await store.claimFeed(worker, connection.name, type, 'init', clock.now(), leaseMs); // renew the lease
-    if (!feed) throw new HyError('HY_ERR_INITIALIZATION_RUNNING', `${connection.name} ${type}: another run took it over`);
   }
-  return (await store.listFeeds()).find((f) => f.connection === connection.name && f.type === type && f.kind === 'init')!;
 }
 
 /** A manual sync: bulk requests for exactly these ids. */

@@ -28,8 +28,9 @@ import type {
   WriteContext,
 } from '../integrations/types.js';
 import { applyDeleteMapping, applyMapping, collectionFor, diffFields, mergeRecord, type CompiledCollection } from '../mapping/index.js';
-import { HubConflictError, LinkConflictError, type FinishEffects, type NewTransfer, type Store, type TransferOutcome } from '../store/store.js';
+import { HubConflictError, LinkConflictError, type ClaimedTransfer, type FinishEffects, type NewTransfer, type Store, type TransferOutcome } from '../store/store.js';
 import type { ConnectionGuard, Guards } from './guard.js';
+import type { TransferLeases } from './leases.js';
 import { nextAttemptAt } from './retry.js';
 
 export interface EngineDeps {
@@ -41,12 +42,14 @@ export interface EngineDeps {
   leaseMs: number;
   /** Throttle and circuit breaker per connection. */
   guards: Guards;
+  /** Renews the claims of running transfers; a worker's children are held here while they run. */
+  leases?: TransferLeases;
 }
 
 /** Failures that say the system is down or overloaded: they count towards opening its circuit. */
 const SYSTEM_FAILURES: ReadonlySet<string> = new Set(['HY_ERR_DESTINATION_UNREACHABLE', 'HY_ERR_DESTINATION_FAILED']);
 
-/** The lease went to another worker: this attempt's result is not ours to write. */
+/** The claim was taken over (the lease expired): this attempt's result is not ours to write. */
 class LeaseLost extends Error {}
 
 /** Hub writes retried at once when another transfer changed the same hub record meanwhile. */
@@ -72,7 +75,7 @@ function ended(status: 'succeeded' | 'skipped', reasonCode: string | null, reaso
 }
 
 /** Runs a claimed (or just started, for a child) transfer and records its outcome. */
-export async function runTransfer(deps: EngineDeps, transfer: TransferRequest, options: { child?: boolean } = {}): Promise<RunResult> {
+export async function runTransfer(deps: EngineDeps, transfer: ClaimedTransfer, options: { child?: boolean } = {}): Promise<RunResult> {
   const guard = deps.guards.for(transfer.connection);
   const run = new TransferRun(deps, transfer, guard);
   // A child runs inside its parent's admission.
@@ -90,7 +93,7 @@ export async function runTransfer(deps: EngineDeps, transfer: TransferRequest, o
       resolvedBy: null,
       refundAttempt: true,
     };
-    await deps.store.finishTransfer(deps.worker, transfer.id, outcome, run.activity, {}, deps.clock.now());
+    await deps.store.finishTransfer(transfer.claim, outcome, run.activity, {}, deps.clock.now());
     return { outcome, retryable: true };
   }
   let done: Done;
@@ -137,9 +140,9 @@ export async function runTransfer(deps: EngineDeps, transfer: TransferRequest, o
  * written: a link conflict ends it dead with HY_ERR_COLLISION (naming the duplicate), any other
  * failure here dead with HY_ERR_INTERNAL.
  */
-async function finish(deps: EngineDeps, transfer: TransferRequest, run: TransferRun, done: Done, retryable: boolean): Promise<RunResult> {
+async function finish(deps: EngineDeps, transfer: ClaimedTransfer, run: TransferRun, done: Done, retryable: boolean): Promise<RunResult> {
   try {
-    await deps.store.finishTransfer(deps.worker, transfer.id, done.outcome, run.activity, done.effects, deps.clock.now());
+    await deps.store.finishTransfer(transfer.claim, done.outcome, run.activity, done.effects, deps.clock.now());
     return { outcome: done.outcome, retryable };
   } catch (error) {
     const conflict = error instanceof LinkConflictError;
@@ -156,7 +159,7 @@ async function finish(deps: EngineDeps, transfer: TransferRequest, run: Transfer
       resolvedBy: null,
     };
     run.log('failed', `${outcome.errorCode}: ${outcome.error}`);
-    await deps.store.finishTransfer(deps.worker, transfer.id, outcome, run.activity, {}, deps.clock.now());
+    await deps.store.finishTransfer(transfer.claim, outcome, run.activity, {}, deps.clock.now());
     return { outcome, retryable: false };
   }
 }
@@ -170,7 +173,7 @@ class TransferRun {
 
   constructor(
     private readonly deps: EngineDeps,
-    private readonly t: TransferRequest,
+    private readonly t: ClaimedTransfer,
     private readonly guard: ConnectionGuard,
   ) {
     this.info = {
@@ -292,9 +295,18 @@ class TransferRun {
     }
     const fanOut = changed.length > 0 ? this.destinations(connection, type, 'updated') : [];
     const applied = await store.applyHubChange(
-      this.deps.worker,
-      this.t.id,
-      { type, hubId: target?.id ?? null, expectedVersion: target?.version ?? null, data: mergeRecord(target?.data ?? null, mapped.record), deleted: false, link, fanOut },
+      this.t.claim,
+      {
+        type,
+        hubId: target?.id ?? null,
+        expectedVersion: target?.version ?? null,
+        data: mergeRecord(target?.data ?? null, mapped.record),
+        deleted: false,
+        link,
+        // A create with a match value is refused by the store when a record with it appeared meanwhile.
+        match: !target && collection.match && mapped.record[collection.match] != null ? { field: collection.match, value: mapped.record[collection.match] } : null,
+        fanOut,
+      },
       this.deps.clock.now(),
     );
     if (!applied) throw new LeaseLost();
@@ -334,8 +346,7 @@ class TransferRun {
     const changed = deleting ? ['deleted'] : diffFields(current.data, result.record);
     const fanOut = changed.length > 0 ? this.destinations(connection, type, deleting ? 'deleted' : 'updated') : [];
     const applied = await store.applyHubChange(
-      this.deps.worker,
-      this.t.id,
+      this.t.claim,
       { type, hubId: current.id, expectedVersion: current.version, data, deleted: deleting, link: null, fanOut },
       this.deps.clock.now(),
     );
@@ -518,9 +529,9 @@ class TransferRun {
   private async runChild(connection: ConnectionConfig, child: ChildRequest) {
     const parts = parseScopeName(child.scope);
     if (!parts) throw permanentError('HY_ERR_PREREQUISITE', `"${child.scope}" is not a scope`);
-    const { store, clock, worker, leaseMs } = this.deps;
+    const { store, clock, leaseMs, leases } = this.deps;
     const row = await store.startChild(
-      worker,
+      this.t.claim,
       {
         trackingId: this.t.trackingId,
         parentId: this.t.id,
@@ -538,8 +549,10 @@ class TransferRun {
       clock.now(),
       leaseMs,
     );
+    if (!row) throw new LeaseLost();
     this.log('child', `transfer ${row.id}: ${child.scope} ${child.externalId}`);
-    const { outcome, retryable } = await runTransfer(this.deps, row, { child: true });
+    leases?.hold(row.claim);
+    const { outcome, retryable } = await runTransfer(this.deps, row, { child: true }).finally(() => leases?.release(row.claim));
     if (outcome.status === 'succeeded' || outcome.status === 'skipped') {
       return { id: row.id, status: outcome.status, reason: outcome.reason, hubId: outcome.hubId };
     }

@@ -1,9 +1,11 @@
 /**
  * The transfer worker: keeps up to `concurrency` transfer requests running, claiming more as
- * slots free up. Claims carry a lease, so a crashed worker's requests are claimed again once it
- * expires. The store hands out only the first request in line for each record, so one record's
- * requests never run at once and run in arrival order.
+ * slots free up. Claims carry a lease, renewed while the run works, so a crashed (or stalled)
+ * worker's requests are claimed again once it expires — and the old run's writes are refused. The
+ * store hands out only the first request in line for each record, so one record's requests never
+ * run at once and run in arrival order.
  */
+import { TransferLeases } from './leases.js';
 import { runTransfer, type EngineDeps } from './run-transfer.js';
 import { WakeSignal } from './wake.js';
 
@@ -19,9 +21,11 @@ export class TransferWorker {
   private loop: Promise<void> | null = null;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly signal: WakeSignal;
+  private readonly leases: TransferLeases;
 
   constructor(private readonly options: TransferWorkerOptions) {
     this.signal = new WakeSignal(options.idleMs);
+    this.leases = new TransferLeases(options.store, options);
   }
 
   start(): void {
@@ -52,6 +56,7 @@ export class TransferWorker {
     });
     const result = await Promise.race([Promise.allSettled([...this.inFlight]).then(() => 'done' as const), graceOver]);
     clearTimeout(timer);
+    this.leases.stop();
     if (result === 'done') return 0;
     return this.options.store.releaseTransfers(this.options.worker, this.options.clock.now());
   }
@@ -68,10 +73,13 @@ export class TransferWorker {
     const free = concurrency - this.inFlight.size;
     if (free <= 0) return [];
     const transfers = await store.claimTransfers(worker, free, clock.now(), leaseMs);
+    const deps = { ...this.options, leases: this.leases };
     return transfers.map((transfer) => {
-      const running: Promise<void> = runTransfer(this.options, transfer)
+      this.leases.hold(transfer.claim);
+      const running: Promise<void> = runTransfer(deps, transfer)
         .then(() => undefined, (error: unknown) => this.options.onError?.(error))
         .finally(() => {
+          this.leases.release(transfer.claim);
           this.inFlight.delete(running);
           this.wake();
         });

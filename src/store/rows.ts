@@ -1,6 +1,6 @@
 /** Row ↔ domain conversions shared by the adapters (column names are the same in both). */
 import type { HubRecord, StoredHook, TransferRequest } from '../domain/types.js';
-import type { HookSummary, StoredNotification } from './store.js';
+import type { ClaimedTransfer, HookSummary, StoredNotification } from './store.js';
 
 type Row = Record<string, unknown>;
 
@@ -77,7 +77,14 @@ export function transferFromRow(row: Row): TransferRequest {
     reasonCode: strOrNull(row.reason_code),
     resolvedBy: numOrNull(row.resolved_by),
     finishedAt: numOrNull(row.finished_at),
+    leaseOwner: strOrNull(row.lease_owner),
+    leaseUntil: numOrNull(row.lease_until),
   };
+}
+
+/** A row just claimed, with the claim its run presents on every write. */
+export function claimedFromRow(row: Row): ClaimedTransfer {
+  return { ...transferFromRow(row), claim: { id: num(row.id), token: num(row.claim) } };
 }
 
 export function hubRecordFromRow(row: Row): HubRecord {

@@ -3,17 +3,27 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { tempDir } from '../helpers/hub.js';
-import { appendIds, storeContract } from './store.contract.js';
-import { engineContract } from './engine.contract.js';
+import { adminContract } from './admin.contract.js';
+import { appendIds, type StoreFactory } from './contract.js';
 import { feedsContract } from './feeds.contract.js';
+import { hubRecordsContract } from './hub-records.contract.js';
+import { inboxContract } from './inbox.contract.js';
+import { replaysContract } from './replays.contract.js';
+import { openSqlitePeer } from './sqlite-peer.js';
+import { transferQueueContract } from './transfer-queue.contract.js';
 
-storeContract('sqlite', () => {
+/** A fresh file per test; peers open the same file from other processes. */
+function sqliteFactory(): StoreFactory {
   const dir = tempDir();
+  const file = join(dir.path, 'hookyard.db');
   return {
-    open: async () => openSqliteStore({ file: join(dir.path, 'hookyard.db') }),
+    open: async () => openSqliteStore({ file }),
+    openPeer: async () => openSqlitePeer(file),
     dispose: async () => dir.remove(),
   };
-});
+}
+
+for (const contract of [inboxContract, transferQueueContract, hubRecordsContract, feedsContract, replaysContract, adminContract]) contract('sqlite', sqliteFactory);
 
 describe('SQLite store', () => {
   it('creates the data directory and keeps hooks across a reopen', async () => {
@@ -61,22 +71,6 @@ describe('SQLite store', () => {
   });
 });
 
-
-engineContract('sqlite', () => {
-  const dir = tempDir();
-  return {
-    open: async () => openSqliteStore({ file: join(dir.path, 'hookyard.db') }),
-    dispose: async () => dir.remove(),
-  };
-});
-
-feedsContract('sqlite', () => {
-  const dir = tempDir();
-  return {
-    open: async () => openSqliteStore({ file: join(dir.path, 'hookyard.db') }),
-    dispose: async () => dir.remove(),
-  };
-});
 
 describe('SQLite durability', () => {
   it('syncs the commits of hooks (durability full) and writes the rest at NORMAL', async () => {

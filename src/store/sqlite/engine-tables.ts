@@ -4,8 +4,18 @@
  */
 import type Database from 'better-sqlite3';
 import type { ActivityEntry, DataType, HubRecord, TransferRequest } from '../../domain/types.js';
-import { hubRecordFromRow, recordKey, transferFromRow } from '../rows.js';
-import { HubConflictError, LinkConflictError, type FinishEffects, type HubChange, type NewTransfer, type TransferOutcome } from '../store.js';
+import { claimedFromRow, hubRecordFromRow, recordKey, transferFromRow } from '../rows.js';
+import {
+  HubConflictError,
+  LinkConflictError,
+  type Claim,
+  type ClaimedTransfer,
+  type FinishEffects,
+  type HubChange,
+  type NewTransfer,
+  type TransferOutcome,
+} from '../store.js';
+import type { Enqueue } from './enqueue.js';
 
 type Row = Record<string, unknown>;
 type Statement = Database.Statement;
@@ -43,13 +53,15 @@ export class EngineTables {
   private readonly startChildTx;
   private readonly finishTx;
   private readonly applyTx;
+  private readonly renewTx;
 
-  constructor(db: Database.Database, prepare: (name: string) => Statement) {
+  constructor(db: Database.Database, prepare: (name: string) => Statement, private readonly enqueue: Enqueue) {
     this.s = Object.fromEntries(
       [
         'claim_transfers',
         'insert_transfer',
-        'find_waiting_transfer',
+        'holds_claim',
+        'renew_transfer',
         'get_transfer',
         'finish_transfer',
         'insert_activity',
@@ -74,20 +86,34 @@ export class EngineTables {
 
     this.claimTx = db.transaction((worker: string, limit: number, now: number, leaseMs: number) => {
       this.s.abandon_orphans!.run({ now });
-      return (this.s.claim_transfers!.all({ worker, now, leaseUntil: now + leaseMs, limit }) as Row[]).map(transferFromRow).sort((a, b) => a.id - b.id);
+      return (this.s.claim_transfers!.all({ worker, now, leaseUntil: now + leaseMs, limit }) as Row[]).map(claimedFromRow).sort((a, b) => a.id - b.id);
     });
 
-    this.startChildTx = db.transaction((worker: string, child: NewTransfer, now: number, leaseMs: number) => {
-      const row = this.s.insert_transfer!.get(transferParams(child, now, { status: 'running', leaseOwner: worker, leaseUntil: now + leaseMs })) as Row;
-      return transferFromRow(this.s.get_transfer!.get({ id: row.id }) as Row);
+    this.startChildTx = db.transaction((parent: Claim, child: NewTransfer, now: number, leaseMs: number) => {
+      if (!this.holds(parent)) return null;
+      const owner = (this.s.get_transfer!.get({ id: parent.id }) as Row).lease_owner as string;
+      const row = this.s.insert_transfer!.get(transferParams(child, now, { status: 'running', leaseOwner: owner, leaseUntil: now + leaseMs })) as Row;
+      const started = claimedFromRow(this.s.get_transfer!.get({ id: row.id }) as Row);
+      started.claim.parent = parent;
+      return started;
+    });
+
+    this.renewTx = db.transaction((claims: readonly Claim[], now: number, leaseMs: number) => {
+      const lost: number[] = [];
+      for (const claim of claims) {
+        if (this.s.renew_transfer!.run({ id: claim.id, token: claim.token, leaseUntil: now + leaseMs }).changes === 0) lost.push(claim.id);
+      }
+      return lost;
     });
 
     this.finishTx = db.transaction(
-      (worker: string, id: number, o: TransferOutcome, activity: readonly ActivityEntry[], effects: FinishEffects, now: number) => {
+      (claim: Claim, o: TransferOutcome, activity: readonly ActivityEntry[], effects: FinishEffects, now: number) => {
+        if (claim.parent && !this.holds(claim.parent)) return false;
+        const id = claim.id;
         const final = o.status !== 'retrying';
         const done = this.s.finish_transfer!.run({
           id,
-          worker,
+          token: claim.token,
           status: o.status,
           reason: o.reason,
           reasonCode: o.reasonCode,
@@ -119,12 +145,17 @@ export class EngineTables {
       },
     );
 
-    this.applyTx = db.transaction((worker: string, transferId: number, change: HubChange, now: number) => {
-      const holder = this.s.get_transfer!.get({ id: transferId }) as Row | undefined;
-      if (!holder || holder.lease_owner !== worker || holder.status !== 'running') return null;
+    this.applyTx = db.transaction((claim: Claim, change: HubChange, now: number) => {
+      if (!this.holds(claim)) return null;
       let hubId: number;
       const data = JSON.stringify(change.data);
       if (change.hubId === null) {
+        if (change.match) {
+          // Match-and-link, enforced here: a record with this value created since the transfer
+          // looked is linked to, not doubled (the transfer decides again and finds it).
+          const twin = this.hubRecordByField(change.type, change.match.field, change.match.value);
+          if (twin) throw new HubConflictError(twin.id, `hub ${change.type} ${twin.id} with ${change.match.field} = ${JSON.stringify(change.match.value)} was created meanwhile`);
+        }
         hubId = Number((this.s.insert_hub_record!.get({ type: change.type, data, now }) as Row).id);
       } else {
         hubId = change.hubId;
@@ -136,31 +167,34 @@ export class EngineTables {
         if (link.replaceExisting) this.s.unlink_hub_record!.run({ connection: link.connection, type: change.type, hubId });
         this.s.link_external_id!.run({ connection: link.connection, type: change.type, externalId: link.externalId, hubId, writtenHash: null, now });
       }
-      const fanOut: number[] = [];
-      for (const out of change.fanOut) {
-        const request = { ...out, hubId };
-        const key = recordKey(request.direction, request.connection, request.type, request.externalId, hubId);
-        const waiting = this.s.find_waiting_transfer!.get({ recordKey: key }) as Row | undefined;
-        if (waiting) {
-          fanOut.push(Number(waiting.id)); // the queued request will read the hub record as it is then
-          continue;
-        }
-        fanOut.push(Number((this.s.insert_transfer!.get(transferParams(request, now, { status: 'queued', leaseOwner: null, leaseUntil: null })) as Row).id));
-      }
+      // A queued request for the destination absorbs its fan-out: it reads the hub record as it is then.
+      const fanOut = change.fanOut.map((out) => this.enqueue.put(transferParams({ ...out, hubId }, now, { status: 'queued', leaseOwner: null, leaseUntil: null })).id);
       return { hubId, fanOut };
     });
   }
 
-  claimTransfers(worker: string, limit: number, now: number, leaseMs: number): TransferRequest[] {
+  /** Whether a claim, and each claim it runs inside, still holds. */
+  private holds(claim: Claim): boolean {
+    for (let c: Claim | null | undefined = claim; c; c = c.parent) {
+      if (this.s.holds_claim!.get({ id: c.id, token: c.token }) === undefined) return false;
+    }
+    return true;
+  }
+
+  claimTransfers(worker: string, limit: number, now: number, leaseMs: number): ClaimedTransfer[] {
     return this.claimTx.immediate(worker, limit, now, leaseMs);
   }
 
-  startChild(worker: string, child: NewTransfer, now: number, leaseMs: number): TransferRequest {
-    return this.startChildTx.immediate(worker, child, now, leaseMs);
+  renewTransfers(claims: readonly Claim[], now: number, leaseMs: number): number[] {
+    return this.renewTx.immediate(claims, now, leaseMs);
   }
 
-  finishTransfer(worker: string, id: number, outcome: TransferOutcome, activity: readonly ActivityEntry[], effects: FinishEffects, now: number): boolean {
-    return this.finishTx.immediate(worker, id, outcome, activity, effects, now);
+  startChild(parent: Claim, child: NewTransfer, now: number, leaseMs: number): ClaimedTransfer | null {
+    return this.startChildTx.immediate(parent, child, now, leaseMs);
+  }
+
+  finishTransfer(claim: Claim, outcome: TransferOutcome, activity: readonly ActivityEntry[], effects: FinishEffects, now: number): boolean {
+    return this.finishTx.immediate(claim, outcome, activity, effects, now);
   }
 
   releaseTransfers(worker: string, now: number): number {
@@ -207,8 +241,8 @@ export class EngineTables {
     }));
   }
 
-  applyHubChange(worker: string, transferId: number, change: HubChange, now: number): { hubId: number; fanOut: number[] } | null {
-    return this.applyTx.immediate(worker, transferId, change, now);
+  applyHubChange(claim: Claim, change: HubChange, now: number): { hubId: number; fanOut: number[] } | null {
+    return this.applyTx.immediate(claim, change, now);
   }
 
   registerEcho(connection: string, type: DataType, externalId: string, expiresAt: number, now: number): void {

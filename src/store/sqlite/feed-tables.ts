@@ -6,7 +6,8 @@
 import type Database from 'better-sqlite3';
 import type { PlannedTransfer } from '../../domain/types.js';
 import { recordKey } from '../rows.js';
-import type { Feed, FeedKind, FeedPage } from '../store.js';
+import type { Enqueued, Feed, FeedClaim, FeedKind, FeedPage } from '../store.js';
+import type { Enqueue } from './enqueue.js';
 
 type Row = Record<string, unknown>;
 
@@ -63,38 +64,30 @@ export class FeedTables {
   private readonly commitTx;
   private readonly queueTx;
 
-  constructor(db: Database.Database, prepare: (name: string) => Database.Statement) {
+  constructor(db: Database.Database, prepare: (name: string) => Database.Statement, enqueue: Enqueue) {
     this.s = Object.fromEntries(
-      ['ensure_feed', 'claim_feed', 'restart_feed', 'advance_feed', 'fail_feed', 'poll_now', 'list_feeds', 'insert_transfer', 'find_waiting_transfer'].map(
-        (name) => [name, prepare(name)],
-      ),
+      ['ensure_feed', 'claim_feed', 'get_feed', 'renew_feed', 'restart_feed', 'advance_feed', 'fail_feed', 'poll_now', 'list_feeds'].map((name) => [name, prepare(name)]),
     );
-    const queue = (planned: readonly PlannedTransfer[], now: number) => {
-      let queued = 0;
+    const queue = (planned: readonly PlannedTransfer[], now: number): Enqueued => {
       let absorbed = 0;
-      for (const t of planned) {
-        if (t.status === 'queued' && this.s.find_waiting_transfer!.get({ recordKey: recordKey(t.direction, t.connection, t.type, t.externalId, null) })) {
-          absorbed += 1; // a waiting request for the record will read it as it is then
-          continue;
-        }
-        this.s.insert_transfer!.get(plannedParams(t, null, null, now));
-        queued += 1;
-      }
-      return { queued, absorbed };
+      for (const t of planned) if (enqueue.put(plannedParams(t, null, null, now)).absorbed) absorbed += 1;
+      return { queued: planned.length - absorbed, absorbed };
     };
     this.claimTx = db.transaction((worker: string, connection: string, type: string, kind: FeedKind, now: number, leaseMs: number, restart: boolean) => {
       this.s.ensure_feed!.run({ connection, type, kind });
       const row = this.s.claim_feed!.get({ connection, type, kind, worker, now, leaseUntil: now + leaseMs, ignoreDue: kind === 'init' ? 1 : 0 }) as Row | undefined;
       if (!row) return null;
       if (restart && kind === 'init') this.s.restart_feed!.run({ connection, type, kind, now });
-      return feedFromRow(this.s.claim_feed!.get({ connection, type, kind, worker, now, leaseUntil: now + leaseMs, ignoreDue: 1 }) as Row);
+      const feed = feedFromRow(this.s.get_feed!.get({ connection, type, kind }) as Row);
+      return { ...feed, claim: { connection: feed.connection, type: feed.type, kind, token: Number(row.claim) } };
     });
-    this.commitTx = db.transaction((worker: string, connection: string, type: string, kind: FeedKind, page: FeedPage, now: number) => {
+    this.commitTx = db.transaction((claim: FeedClaim, page: FeedPage, now: number) => {
+      const { connection, type, kind } = claim;
       const advanced = this.s.advance_feed!.run({
         connection,
         type,
         kind,
-        worker,
+        token: claim.token,
         cursor: page.cursor,
         records: page.transfers.length,
         total: page.total ?? null,
@@ -110,16 +103,20 @@ export class FeedTables {
     this.queueTx = db.transaction(queue);
   }
 
-  claimFeed(worker: string, connection: string, type: string, kind: FeedKind, now: number, leaseMs: number, restart: boolean): Feed | null {
+  claimFeed(worker: string, connection: string, type: string, kind: FeedKind, now: number, leaseMs: number, restart: boolean): (Feed & { claim: FeedClaim }) | null {
     return this.claimTx.immediate(worker, connection, type, kind, now, leaseMs, restart);
   }
 
-  commitFeedPage(worker: string, connection: string, type: string, kind: FeedKind, page: FeedPage, now: number): { queued: number; absorbed: number } | null {
-    return this.commitTx.immediate(worker, connection, type, kind, page, now);
+  renewFeed(claim: FeedClaim, now: number, leaseMs: number): boolean {
+    return this.s.renew_feed!.run({ connection: claim.connection, type: claim.type, kind: claim.kind, token: claim.token, leaseUntil: now + leaseMs }).changes > 0;
   }
 
-  failFeed(worker: string, connection: string, type: string, kind: FeedKind, error: string, nextRunAt: number, now: number): void {
-    this.s.fail_feed!.run({ connection, type, kind, worker, error, nextRunAt, now });
+  commitFeedPage(claim: FeedClaim, page: FeedPage, now: number): Enqueued | null {
+    return this.commitTx.immediate(claim, page, now);
+  }
+
+  failFeed(claim: FeedClaim, error: string, nextRunAt: number, now: number): void {
+    this.s.fail_feed!.run({ connection: claim.connection, type: claim.type, kind: claim.kind, token: claim.token, error, nextRunAt, now });
   }
 
   pollNow(connection: string, type: string, now: number): void {
@@ -131,7 +128,7 @@ export class FeedTables {
     return (this.s.list_feeds!.all() as Row[]).map(feedFromRow);
   }
 
-  queueTransfers(planned: readonly PlannedTransfer[], now: number): { queued: number; absorbed: number } {
+  queueTransfers(planned: readonly PlannedTransfer[], now: number): Enqueued {
     return this.queueTx.immediate(planned, now);
   }
 }

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { TransferRequest } from '../../domain/types.js';
 import { transferFromRow } from '../rows.js';
 import type { Replay, ReplayFilter } from '../store.js';
+import type { Enqueue } from './enqueue.js';
 
 type Row = Record<string, unknown>;
 
@@ -22,7 +23,7 @@ export class ReplayTables {
   private readonly pageTx;
   private readonly hookTx;
 
-  constructor(db: Database.Database, prepare: (name: string) => Database.Statement) {
+  constructor(db: Database.Database, prepare: (name: string) => Database.Statement, enqueue: Enqueue) {
     this.s = Object.fromEntries(
       [
         'insert_replay',
@@ -34,9 +35,20 @@ export class ReplayTables {
         'rereceive_hook',
         'insert_activity',
         'get_transfer',
+        'record_key_of',
+        'coalesce_transfer',
       ].map((name) => [name, prepare(name)]),
     );
     const requeue = (id: number, replayId: number, now: number): boolean => {
+      // The enqueue rule: another request waiting for the same record absorbs this one.
+      const key = this.s.record_key_of!.get({ id }) as Row | undefined;
+      const into = key ? enqueue.waitingFor(String(key.record_key)) : null;
+      if (into !== null && into !== id) {
+        const reason = `replay ${replayId}: coalesced into transfer ${into}, which has not run yet`;
+        if (this.s.coalesce_transfer!.run({ id, reason, now }).changes === 0) return false;
+        this.s.insert_activity!.run({ transferId: id, at: now, step: 'replayed', detail: reason });
+        return true;
+      }
       if (this.s.requeue_transfer!.run({ id, now }).changes === 0) return false;
       this.s.insert_activity!.run({ transferId: id, at: now, step: 'replayed', detail: `replay ${replayId}: queued again with its attempts renewed` });
       return true;

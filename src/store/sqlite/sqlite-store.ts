@@ -20,9 +20,13 @@ import {
 import { HyError } from '../../errors.js';
 import { loadMigrations, loadQueries } from '../sql-files.js';
 import { prepareAppend } from './append.js';
-import { hookFromRow, hookSummaryFromRow, notificationFromRow, recordKey, transferFromRow } from '../rows.js';
+import { hookFromRow, hookSummaryFromRow, notificationFromRow, transferFromRow } from '../rows.js';
 import type {
   Appended,
+  Claim,
+  ClaimedTransfer,
+  Enqueued,
+  FeedClaim,
   FinishEffects,
   HookFilter,
   HookResolution,
@@ -41,6 +45,7 @@ import type {
   TransferFilter,
   TransferOutcome,
 } from '../store.js';
+import { Enqueue } from './enqueue.js';
 import { EngineTables } from './engine-tables.js';
 import { ReplayTables } from './replay-tables.js';
 import { FeedTables, plannedParams } from './feed-tables.js';
@@ -150,11 +155,12 @@ export class SqliteStore implements Store {
       countTransfers: prepare('count_transfers'),
       countReasons: prepare('count_reasons'),
       countReceived: prepare('count_received'),
-      findWaitingTransfer: prepare('find_waiting_transfer'),
+      noteCoalesced: prepare('note_coalesced'),
     };
-    this.engine = new EngineTables(db, prepare);
-    this.replays = new ReplayTables(db, prepare);
-    this.feeds = new FeedTables(db, prepare);
+    const enqueue = new Enqueue(prepare);
+    this.engine = new EngineTables(db, prepare, enqueue);
+    this.replays = new ReplayTables(db, prepare, enqueue);
+    this.feeds = new FeedTables(db, prepare, enqueue);
 
     this.appendMany = prepareAppend(db, QUERIES);
 
@@ -177,17 +183,8 @@ export class SqliteStore implements Store {
         });
         if (finished.changes === 0) continue; // the lease went to another worker
         saved += 1;
-        // A queued request for the same record absorbs the new one (coalescing): it has not read
-        // the record yet, so it will see this change too.
-        const absorbedBy = new Map<number, number>();
-        for (const t of resolution.transfers) {
-          if (t.status !== 'queued') continue;
-          const waiting = this.statements.findWaitingTransfer.get({ recordKey: recordKey(t.direction, t.connection, t.type, t.externalId, null) }) as Row | undefined;
-          if (waiting) absorbedBy.set(t.seq, Number(waiting.id));
-        }
         const notificationIds = new Map<number, number>();
         for (const n of resolution.notifications) {
-          const absorbed = absorbedBy.get(n.seq);
           const row = this.statements.insertNotification.get({
             hookId: resolution.hookId,
             seq: n.seq,
@@ -195,13 +192,16 @@ export class SqliteStore implements Store {
             scope: n.scope?.name ?? null,
             externalId: n.externalId,
             status: n.status,
-            reason: absorbed === undefined ? n.reason : `coalesced into transfer ${absorbed}, which has not run yet`,
+            reason: n.reason,
           }) as Row;
           notificationIds.set(n.seq, Number(row.id));
         }
         for (const t of resolution.transfers) {
-          if (absorbedBy.has(t.seq)) continue;
-          this.statements.insertTransfer.get(plannedParams(t, resolution.hookId, notificationIds.get(t.seq) ?? null, now));
+          const notificationId = notificationIds.get(t.seq) ?? null;
+          const put = enqueue.put(plannedParams(t, resolution.hookId, notificationId, now));
+          if (put.absorbed && notificationId !== null) {
+            this.statements.noteCoalesced.run({ id: notificationId, reason: `coalesced into transfer ${put.id}, which has not run yet` });
+          }
         }
       }
       return saved;
@@ -278,23 +278,20 @@ export class SqliteStore implements Store {
     return { hooks, transfers, reasons };
   }
 
-  async claimTransfers(worker: string, limit: number, now: number, leaseMs: number): Promise<TransferRequest[]> {
+  async claimTransfers(worker: string, limit: number, now: number, leaseMs: number): Promise<ClaimedTransfer[]> {
     return this.engine.claimTransfers(worker, limit, now, leaseMs);
   }
 
-  async startChild(worker: string, child: NewTransfer, now: number, leaseMs: number): Promise<TransferRequest> {
-    return this.engine.startChild(worker, child, now, leaseMs);
+  async renewTransfers(claims: readonly Claim[], now: number, leaseMs: number): Promise<number[]> {
+    return this.engine.renewTransfers(claims, now, leaseMs);
   }
 
-  async finishTransfer(
-    worker: string,
-    id: number,
-    outcome: TransferOutcome,
-    activity: readonly ActivityEntry[],
-    effects: FinishEffects,
-    now: number,
-  ): Promise<boolean> {
-    return this.engine.finishTransfer(worker, id, outcome, activity, effects, now);
+  async startChild(parent: Claim, child: NewTransfer, now: number, leaseMs: number): Promise<ClaimedTransfer | null> {
+    return this.engine.startChild(parent, child, now, leaseMs);
+  }
+
+  async finishTransfer(claim: Claim, outcome: TransferOutcome, activity: readonly ActivityEntry[], effects: FinishEffects, now: number): Promise<boolean> {
+    return this.engine.finishTransfer(claim, outcome, activity, effects, now);
   }
 
   async releaseTransfers(worker: string, now: number): Promise<number> {
@@ -329,8 +326,8 @@ export class SqliteStore implements Store {
     return this.engine.externalIdsOfHubRecord(hubId);
   }
 
-  async applyHubChange(worker: string, transferId: number, change: HubChange, now: number): Promise<{ hubId: number; fanOut: number[] } | null> {
-    return this.engine.applyHubChange(worker, transferId, change, now);
+  async applyHubChange(claim: Claim, change: HubChange, now: number): Promise<{ hubId: number; fanOut: number[] } | null> {
+    return this.engine.applyHubChange(claim, change, now);
   }
 
   async retryTransfer(id: number, actor: string, now: number): Promise<TransferRequest | null> {
@@ -357,16 +354,20 @@ export class SqliteStore implements Store {
     return this.replays.listReplays(limit);
   }
 
-  async claimFeed(worker: string, connection: string, type: DataType, kind: FeedKind, now: number, leaseMs: number, options: { restart?: boolean } = {}): Promise<Feed | null> {
+  async claimFeed(worker: string, connection: string, type: DataType, kind: FeedKind, now: number, leaseMs: number, options: { restart?: boolean } = {}): Promise<(Feed & { claim: FeedClaim }) | null> {
     return this.feeds.claimFeed(worker, connection, type, kind, now, leaseMs, options.restart ?? false);
   }
 
-  async commitFeedPage(worker: string, connection: string, type: DataType, kind: FeedKind, page: FeedPage, now: number): Promise<{ queued: number; absorbed: number } | null> {
-    return this.feeds.commitFeedPage(worker, connection, type, kind, page, now);
+  async renewFeed(claim: FeedClaim, now: number, leaseMs: number): Promise<boolean> {
+    return this.feeds.renewFeed(claim, now, leaseMs);
   }
 
-  async failFeed(worker: string, connection: string, type: DataType, kind: FeedKind, error: string, nextRunAt: number, now: number): Promise<void> {
-    this.feeds.failFeed(worker, connection, type, kind, error, nextRunAt, now);
+  async commitFeedPage(claim: FeedClaim, page: FeedPage, now: number): Promise<Enqueued | null> {
+    return this.feeds.commitFeedPage(claim, page, now);
+  }
+
+  async failFeed(claim: FeedClaim, error: string, nextRunAt: number, now: number): Promise<void> {
+    this.feeds.failFeed(claim, error, nextRunAt, now);
   }
 
   async pollNow(connection: string, type: DataType, now: number): Promise<void> {
@@ -377,7 +378,7 @@ export class SqliteStore implements Store {
     return this.feeds.listFeeds();
   }
 
-  async queueTransfers(planned: readonly PlannedTransfer[], now: number): Promise<{ queued: number; absorbed: number }> {
+  async queueTransfers(planned: readonly PlannedTransfer[], now: number): Promise<Enqueued> {
     return this.feeds.queueTransfers(planned, now);
   }
 

@@ -1,24 +1,14 @@
 /**
- * The Store contract: every adapter runs exactly these tests, through a factory that gives a
- * fresh, empty store (store/*.test.ts).
+ * The Store contract, inbox: hooks appended in one transaction and acknowledged after it, kept
+ * byte for byte, deduplicated by delivery id; claimed under a lease and resolved together with
+ * their notifications and requests.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IncomingHook, Notification, PlannedTransfer } from '../../src/domain/types.js';
 import { makeScope } from '../../src/domain/scope.js';
-import type { HookResolution, Store } from '../../src/store/store.js';
+import type { HookResolution } from '../../src/store/store.js';
 
-/** The ids of appended hooks (none of these tests sends a delivery id twice). */
-export async function appendIds(store: Store, hooks: readonly IncomingHook[], now: number): Promise<number[]> {
-  return (await store.appendHooks(hooks, now)).map((appended) => appended.id);
-}
-
-export interface StoreFactory {
-  open(): Promise<Store>;
-  dispose(): Promise<void>;
-}
-
-const T0 = Date.UTC(2026, 0, 1);
-const LEASE = 30_000;
+import { appendIds, freshStore, LEASE, T0, type ContractSuite } from './contract.js';
 
 function hook(connection: string, body: string | Buffer, extra: Partial<IncomingHook> = {}): IncomingHook {
   return {
@@ -58,20 +48,9 @@ function planned(hookId: number, ids: string[]): HookResolution {
   }));
   return { hookId, status: 'resolved', errorCode: null, errorMessage: null, notifications, transfers };
 }
-
-export function storeContract(adapter: string, factory: () => StoreFactory): void {
-  describe(`Store contract: ${adapter}`, () => {
-    let made: StoreFactory;
-    let store: Store;
-
-    beforeEach(async () => {
-      made = factory();
-      store = await made.open();
-    });
-    afterEach(async () => {
-      await store.close();
-      await made.dispose();
-    });
+export const inboxContract: ContractSuite = (adapter, factory) => {
+  describe(`Store contract, inbox: ${adapter}`, () => {
+    const store = freshStore(factory);
 
     it('appends hooks in one call and gives increasing ids in order', async () => {
       const ids = await appendIds(store, [hook('shop', '{"id":1}'), hook('shop', '{"id":2}'), hook('erp', '{"id":3}')], T0);
@@ -118,11 +97,6 @@ export function storeContract(adapter: string, factory: () => StoreFactory): voi
       expect(late!.id).not.toBe(first!.id);
       const [again] = await store.appendHooks([hook('shop', '{}', { deliveryId: 'old' })], T0 + 72 * 3_600_000 + 2);
       expect(again).toEqual({ id: late!.id, duplicate: true });
-    });
-
-    it('answers null for an unknown hook or transfer', async () => {
-      expect(await store.getHook(999_999)).toBeNull();
-      expect(await store.getTransfer(999_999)).toBeNull();
     });
 
     it('claims received hooks oldest first, up to the limit', async () => {
@@ -204,47 +178,5 @@ export function storeContract(adapter: string, factory: () => StoreFactory): voi
       const counts = await store.counts();
       expect(counts.hooks).toMatchObject({ failed: 1, unmatched: 1, received: 0, resolved: 0 });
     });
-
-    it('lists hooks newest first with filters and paging', async () => {
-      const ids = await appendIds(store, 
-        [hook('shop', '1'), hook('erp', '22'), hook('shop', '333'), hook('shop', '4444'), hook('erp', '5')],
-        T0,
-      );
-      const first = await store.listHooks({ limit: 2 });
-      expect(first.items.map((h) => h.id)).toEqual([ids[4], ids[3]]);
-      expect(first.next).toBe(ids[3]);
-      const second = await store.listHooks({ limit: 2, before: first.next! });
-      expect(second.items.map((h) => h.id)).toEqual([ids[2], ids[1]]);
-      const last = await store.listHooks({ limit: 2, before: second.next! });
-      expect(last.items.map((h) => h.id)).toEqual([ids[0]]);
-      expect(last.next).toBeNull();
-
-      const shop = await store.listHooks({ limit: 50, connection: 'shop' });
-      expect(shop.items.map((h) => h.id)).toEqual([ids[3], ids[2], ids[0]]);
-      expect(shop.items[0]!.bodyBytes).toBe(4);
-      expect(await store.listHooks({ limit: 50, status: 'resolved' })).toEqual({ items: [], next: null });
-      expect((await store.listHooks({ limit: 50, status: 'received', connection: 'erp' })).items).toHaveLength(2);
-    });
-
-    it('lists transfer requests with status, scope and connection filters', async () => {
-      const ids = await appendIds(store, [hook('shop', '{}'), hook('shop', '{}')], T0);
-      await store.claimHooks('w', 10, T0, LEASE);
-      const skipped: HookResolution = planned(ids[1]!, ['z']);
-      skipped.transfers = skipped.transfers.map((t) => ({ ...t, connection: 'erp', scope: 'product/deleted', requestType: 'delete', status: 'skipped', reason: 'delete scopes are off' }));
-      await store.saveResolutions('w', [planned(ids[0]!, ['a', 'b']), skipped], T0);
-
-      const all = await store.listTransfers({ limit: 50 });
-      expect(all.items.map((t) => t.externalId)).toEqual(['z', 'b', 'a']);
-      expect((await store.listTransfers({ limit: 50, status: 'skipped' })).items.map((t) => [t.externalId, t.reason])).toEqual([
-        ['z', 'delete scopes are off'],
-      ]);
-      expect((await store.listTransfers({ limit: 50, scope: 'product/updated' })).items).toHaveLength(2);
-      expect((await store.listTransfers({ limit: 50, connection: 'erp' })).items).toHaveLength(1);
-      const page = await store.listTransfers({ limit: 2 });
-      expect(page.next).toBe(page.items[1]!.id);
-      expect((await store.listTransfers({ limit: 2, before: page.next! })).items.map((t) => t.externalId)).toEqual(['a']);
-      const counts = await store.counts();
-      expect(counts.transfers).toMatchObject({ queued: 2, skipped: 1, succeeded: 0 });
-    });
   });
-}
+};

@@ -1,0 +1,57 @@
+/** What operators read: hooks, notifications, transfers, activity and counts. Reads only. */
+import type { ActivityEntry, HookStatus, NotificationStatus, ScopeName, StoredHook, TransferRequest, TransferStatus } from '../../domain/types.js';
+
+export interface StoredNotification {
+  id: number;
+  hookId: number;
+  seq: number;
+  hookName: string | null;
+  scope: ScopeName | null;
+  externalId: string | null;
+  status: NotificationStatus;
+  reason: string | null;
+}
+
+/** A hook without its body, for listings. */
+export type HookSummary = Omit<StoredHook, 'body' | 'headers' | 'segments'> & { bodyBytes: number };
+
+export interface Page<T> {
+  items: T[];
+  /** Pass as `before` to get the next (older) page; null on the last page. */
+  next: number | null;
+}
+
+export interface HookFilter {
+  status?: HookStatus;
+  connection?: string;
+  /** Only hooks with a smaller id (paging backwards from the newest). */
+  before?: number;
+  limit: number;
+}
+
+export interface TransferFilter {
+  status?: TransferStatus;
+  scope?: string;
+  connection?: string;
+  before?: number;
+  limit: number;
+}
+
+export interface StoreCounts {
+  hooks: Record<HookStatus, number>;
+  transfers: Record<TransferStatus, number>;
+  /** Finished transfers by reason code (echo, coalesced, filtered, resolved_by_child, …). */
+  reasons: Record<string, number>;
+}
+
+export interface AdminQueries {
+  getHook(id: number): Promise<StoredHook | null>;
+  listHooks(filter: HookFilter): Promise<Page<HookSummary>>;
+  notificationsOf(hookId: number): Promise<StoredNotification[]>;
+  transfersOf(hookId: number): Promise<TransferRequest[]>;
+  getTransfer(id: number): Promise<TransferRequest | null>;
+  listTransfers(filter: TransferFilter): Promise<Page<TransferRequest>>;
+  activityOf(transferId: number): Promise<ActivityEntry[]>;
+  childrenOf(transferId: number): Promise<TransferRequest[]>;
+  counts(): Promise<StoreCounts>;
+}

@@ -1,0 +1,37 @@
+/**
+ * The one enqueue rule, used by resolution, fan-out, feeds, manual syncs and replays: a queued
+ * request for a record that already has one waiting (queued or retrying, not yet running) is
+ * absorbed by it — the waiting one has not read the record yet, so it covers the newer change too.
+ * Skipped requests are recorded as planned.
+ */
+import type Database from 'better-sqlite3';
+
+type Row = Record<string, unknown>;
+
+/** insert_transfer's parameters (see its header); `recordKey` and `status` are what the rule reads. */
+export type TransferRow = Record<string, unknown> & { recordKey: string; status: string };
+
+export class Enqueue {
+  private readonly waiting: Database.Statement;
+  private readonly insert: Database.Statement;
+
+  constructor(prepare: (name: string) => Database.Statement) {
+    this.waiting = prepare('find_waiting_transfer');
+    this.insert = prepare('insert_transfer');
+  }
+
+  /** The request waiting for this record, if one is. */
+  waitingFor(recordKey: string): number | null {
+    const row = this.waiting.get({ recordKey }) as Row | undefined;
+    return row ? Number(row.id) : null;
+  }
+
+  /** Inserts the request, or finds the waiting one that absorbs it. Call inside a transaction. */
+  put(row: TransferRow): { id: number; absorbed: boolean } {
+    if (row.status === 'queued') {
+      const into = this.waitingFor(row.recordKey);
+      if (into !== null) return { id: into, absorbed: true };
+    }
+    return { id: Number((this.insert.get(row) as Row).id), absorbed: false };
+  }
+}

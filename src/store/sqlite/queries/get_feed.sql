@@ -1,0 +1,2 @@
+-- Params: @connection, @type, @kind
+SELECT * FROM feeds WHERE connection = @connection AND type = @type AND kind = @kind

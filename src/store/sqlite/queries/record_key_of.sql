@@ -1,0 +1,2 @@
+-- Params: @id
+SELECT record_key FROM transfers WHERE id = @id

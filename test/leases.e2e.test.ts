@@ -1,0 +1,139 @@
+/**
+ * Leases that hold. A transfer slower than its lease keeps it (renewed while it runs) and runs
+ * once; a run that stalls past its lease — its process stopped with SIGSTOP — is taken over by
+ * another process, and when it wakes it can commit nothing.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve as resolvePath } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { startDemoErp, startDemoShop, type DemoErp, type DemoShop } from '../src/demo/index.js';
+import { DEMO_KEYS } from '../src/demo/keys.js';
+import { killAllHubs, projectRoot, startHub } from './helpers/process.js';
+import { freePort } from './helpers/wait.js';
+import { startWorld, transfers, type World } from './helpers/world.js';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+let world: World | null = null;
+afterEach(async () => {
+  await world?.close();
+  world = null;
+  await killAllHubs();
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe('a transfer slower than its lease', () => {
+  it('keeps its lease while the destination takes three times as long: one write, no second run', async () => {
+    const LEASE_MS = 400;
+    world = await startWorld((config) => {
+      config.engine = { ...config.engine, lease: `${LEASE_MS}ms` };
+    });
+    const w = world;
+    const slow = w.erp.failRequests({ method: 'POST', pathIncludes: '/api/items', delayMs: 3 * LEASE_MS });
+    w.shop.createProduct({ title: 'Slow kettle', status: 'active', variants: [{ sku: 'SLOW-1', price: '20.00' }] });
+
+    // While the ERP holds the write, the request's lease keeps moving forward.
+    const leases = new Set<number>();
+    await until('the ERP write to start', () => (slow.hits > 0 ? true : undefined), 10_000);
+    while (slow.hits > 0) {
+      const running = (await w.hub.store.listTransfers({ status: 'running', connection: 'erp', limit: 10 })).items;
+      if (running.length === 0) break;
+      for (const t of running) if (t.leaseUntil !== null) leases.add(t.leaseUntil);
+      await new Promise((r) => setTimeout(r, LEASE_MS / 8));
+    }
+    await w.settle();
+
+    expect(slow.hits).toBe(1); // the destination saw one write
+    expect(w.erp.writes.count('items', 'create')).toBe(1);
+    const toErp = (await transfers(w, 'connection=erp')).filter((t) => t.direction === 'from_hub');
+    expect(toErp).toHaveLength(1);
+    expect(toErp[0]).toMatchObject({ status: 'succeeded', attempts: 1 });
+    const starts = (await w.hub.store.activityOf(toErp[0].id)).filter((a) => a.step === 'start');
+    expect(starts).toHaveLength(1);
+    expect(leases.size).toBeGreaterThanOrEqual(2); // renewed at least once while it ran
+  });
+});
+
+/** examples/demo.yaml pointed at these systems, with literal keys and a short lease. */
+function writeConfig(dir: string, shop: DemoShop, erp: DemoErp, lease: string): string {
+  const config = parseYaml(readFileSync(resolvePath(projectRoot, 'examples/demo.yaml'), 'utf8')) as Record<string, any>;
+  delete config.server;
+  config.engine = { ...config.engine, lease };
+  const { shop: shopConnection, erp: erpConnection } = config.connections;
+  shopConnection.webhook = { secret: DEMO_KEYS.shop.signingSecret };
+  shopConnection.settings = { ...shopConnection.settings, baseUrl: shop.url, accessToken: DEMO_KEYS.shop.accessToken };
+  erpConnection.webhook = { apiKey: DEMO_KEYS.erp.webhookKey };
+  erpConnection.settings = { ...erpConnection.settings, baseUrl: erp.url, apiToken: DEMO_KEYS.erp.apiToken };
+  const file = join(dir, 'hookyard.yaml');
+  writeFileSync(file, stringifyYaml(config));
+  return file;
+}
+
+/** Waits until `check` gives a value (every 50 ms), failing after `ms` with what was printed. */
+async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, ms: number, output: () => string = () => ''): Promise<T> {
+  for (const deadline = Date.now() + ms; Date.now() < deadline; ) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no ${what} within ${ms} ms\n${output()}`);
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+  if (response.status !== 200) throw new Error(`GET ${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+describe('a run that stalls past its lease', () => {
+  it('is taken over by another process, and commits nothing when it wakes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hookyard-stall-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const port = await freePort();
+    const hubUrl = `http://127.0.0.1:${port}`;
+    const shop = await startDemoShop({ hubUrl, ...DEMO_KEYS.shop });
+    cleanups.push(() => shop.close());
+    const erp = await startDemoErp({ hubUrl, webhookKey: DEMO_KEYS.erp.webhookKey, apiToken: DEMO_KEYS.erp.apiToken });
+    cleanups.push(() => erp.close());
+    const config = writeConfig(dir, shop, erp, '1000ms');
+    const data = join(dir, 'data');
+
+    const stalled = await startHub({ config, data, port });
+    // The shop answers the hub's first read of the product late: the run is mid-read when its process stops.
+    const read = shop.failRequests({ method: 'GET', match: (r) => /\/admin\/products\/\d+/.test(r.path), delayMs: 2_500, times: 1 });
+    const sku = `STALL-${Date.now().toString(36).toUpperCase()}`;
+    const product = shop.createProduct({ title: 'Frozen clock', status: 'active', variants: [{ sku, price: '9.00' }] });
+    await until('the stalled hub to read the product', () => (read.hits === 1 ? true : undefined), 15_000, stalled.output);
+    stalled.child.kill('SIGSTOP');
+    cleanups.push(() => void stalled.child.kill('SIGCONT'));
+
+    // Another process takes the request over once the lease has run out, and finishes it.
+    const taker = await startHub({ config, data });
+    const toHub = await until('the taken-over transfer to succeed', async () => {
+      const { items } = await getJson<{ items: any[] }>(`${taker.url}/api/transfers?connection=shop&status=succeeded&limit=100`);
+      return items.find((t) => t.direction === 'to_hub' && t.externalId === String(product.id));
+    }, 20_000, taker.output);
+    await until('the ERP item', () => ([...erp.items.values()].some((item) => item.sku === sku) ? true : undefined), 20_000, taker.output);
+
+    // The stalled run wakes: its read is answered, it maps — and its claim is gone.
+    stalled.child.kill('SIGCONT');
+    expect(await stalled.stop('SIGTERM')).toMatchObject({ code: 0 }); // a graceful stop waits for its transfers
+    await taker.stop('SIGTERM');
+
+    const reopened = await startHub({ config, data });
+    const detail = await getJson<{ transfer: any; activity: Array<{ step: string; detail: string | null }> }>(`${reopened.url}/api/transfers/${toHub.id}`);
+    expect(detail.transfer.attempts).toBe(2);
+    const starts = detail.activity.filter((a) => a.step === 'start');
+    expect(starts).toHaveLength(1); // only the run that held the claim wrote its log
+    expect(starts[0]!.detail).toContain('attempt 2');
+    expect(detail.activity.filter((a) => a.step === 'hub created')).toHaveLength(1);
+    const record = await getJson<{ record: { version: number } }>(`${reopened.url}/api/records/product/${toHub.hubId}`);
+    expect(record.record.version).toBe(1);
+    const { items: toErp } = await getJson<{ items: any[] }>(`${reopened.url}/api/transfers?connection=erp&limit=100`);
+    expect(toErp.filter((t) => t.direction === 'from_hub' && t.hubId === toHub.hubId)).toHaveLength(1); // one fan-out
+    expect([...erp.items.values()].filter((item) => item.sku === sku)).toHaveLength(1);
+    const dead = await getJson<{ items: any[] }>(`${reopened.url}/api/transfers?status=dead&limit=100`);
+    expect(dead.items).toEqual([]);
+  });
+});

@@ -1,0 +1,98 @@
+/** The Store contract, admin queries: what operators read, newest first, filtered and paged. */
+import { describe, expect, it } from 'vitest';
+import type { IncomingHook, Notification, PlannedTransfer } from '../../src/domain/types.js';
+import { makeScope } from '../../src/domain/scope.js';
+import type { HookResolution } from '../../src/store/store.js';
+
+import { appendIds, freshStore, LEASE, T0, type ContractSuite } from './contract.js';
+
+function hook(connection: string, body: string | Buffer, extra: Partial<IncomingHook> = {}): IncomingHook {
+  return {
+    connection,
+    headers: { 'content-type': 'application/json', 'x-topic': 'products/update' },
+    segments: [],
+    contentType: 'application/json',
+    body: Buffer.isBuffer(body) ? body : Buffer.from(body),
+    ...extra,
+  };
+}
+
+function planned(hookId: number, ids: string[]): HookResolution {
+  const scope = makeScope('product/updated', 'p');
+  const notifications: Notification[] = ids.map((externalId, seq) => ({
+    seq,
+    hookName: 'products/update',
+    scope,
+    externalId,
+    status: 'planned',
+    reason: null,
+  }));
+  const transfers: PlannedTransfer[] = ids.map((externalId, seq) => ({
+    seq,
+    trackingId: `track-${hookId}-${seq}`,
+    connection: 'shop',
+    type: 'product',
+    direction: 'to_hub',
+    scope: 'product/updated',
+    externalId,
+    requestType: 'standard',
+    status: 'queued',
+    reason: null,
+    reasonCode: null,
+    runAt: T0,
+    origin: null,
+  }));
+  return { hookId, status: 'resolved', errorCode: null, errorMessage: null, notifications, transfers };
+}
+export const adminContract: ContractSuite = (adapter, factory) => {
+  describe(`Store contract, admin queries: ${adapter}`, () => {
+    const store = freshStore(factory);
+
+    it('answers null for an unknown hook or transfer', async () => {
+      expect(await store.getHook(999_999)).toBeNull();
+      expect(await store.getTransfer(999_999)).toBeNull();
+    });
+
+    it('lists hooks newest first with filters and paging', async () => {
+      const ids = await appendIds(store, 
+        [hook('shop', '1'), hook('erp', '22'), hook('shop', '333'), hook('shop', '4444'), hook('erp', '5')],
+        T0,
+      );
+      const first = await store.listHooks({ limit: 2 });
+      expect(first.items.map((h) => h.id)).toEqual([ids[4], ids[3]]);
+      expect(first.next).toBe(ids[3]);
+      const second = await store.listHooks({ limit: 2, before: first.next! });
+      expect(second.items.map((h) => h.id)).toEqual([ids[2], ids[1]]);
+      const last = await store.listHooks({ limit: 2, before: second.next! });
+      expect(last.items.map((h) => h.id)).toEqual([ids[0]]);
+      expect(last.next).toBeNull();
+
+      const shop = await store.listHooks({ limit: 50, connection: 'shop' });
+      expect(shop.items.map((h) => h.id)).toEqual([ids[3], ids[2], ids[0]]);
+      expect(shop.items[0]!.bodyBytes).toBe(4);
+      expect(await store.listHooks({ limit: 50, status: 'resolved' })).toEqual({ items: [], next: null });
+      expect((await store.listHooks({ limit: 50, status: 'received', connection: 'erp' })).items).toHaveLength(2);
+    });
+
+    it('lists transfer requests with status, scope and connection filters', async () => {
+      const ids = await appendIds(store, [hook('shop', '{}'), hook('shop', '{}')], T0);
+      await store.claimHooks('w', 10, T0, LEASE);
+      const skipped: HookResolution = planned(ids[1]!, ['z']);
+      skipped.transfers = skipped.transfers.map((t) => ({ ...t, connection: 'erp', scope: 'product/deleted', requestType: 'delete', status: 'skipped', reason: 'delete scopes are off' }));
+      await store.saveResolutions('w', [planned(ids[0]!, ['a', 'b']), skipped], T0);
+
+      const all = await store.listTransfers({ limit: 50 });
+      expect(all.items.map((t) => t.externalId)).toEqual(['z', 'b', 'a']);
+      expect((await store.listTransfers({ limit: 50, status: 'skipped' })).items.map((t) => [t.externalId, t.reason])).toEqual([
+        ['z', 'delete scopes are off'],
+      ]);
+      expect((await store.listTransfers({ limit: 50, scope: 'product/updated' })).items).toHaveLength(2);
+      expect((await store.listTransfers({ limit: 50, connection: 'erp' })).items).toHaveLength(1);
+      const page = await store.listTransfers({ limit: 2 });
+      expect(page.next).toBe(page.items[1]!.id);
+      expect((await store.listTransfers({ limit: 2, before: page.next! })).items.map((t) => t.externalId)).toEqual(['a']);
+      const counts = await store.counts();
+      expect(counts.transfers).toMatchObject({ queued: 2, skipped: 1, succeeded: 0 });
+    });
+  });
+};
