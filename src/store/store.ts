@@ -54,6 +54,12 @@ export interface StoredNotification {
   reason: string | null;
 }
 
+/** What ingest's backpressure weighs: see Store.waitingWork. */
+export interface WaitingWork {
+  hooks: number;
+  transfers: number;
+}
+
 /** A hook without its body, for listings. */
 export type HookSummary = Omit<StoredHook, 'body' | 'headers' | 'segments'> & { bodyBytes: number };
 
@@ -253,6 +259,15 @@ export interface Store {
   counts(): Promise<StoreCounts>;
   /** Hooks stored but not read yet: cheap enough to ask every second. */
   backlog(): Promise<number>;
+
+  // --- backpressure: the work waiting, read by ingest once a second ---
+
+  /**
+   * Hooks not read yet, and transfer requests due to run (queued or retrying with run_at ≤ now;
+   * a debounced request or a retry still waiting out its delay is not due). Both counts are
+   * answered from partial indexes, cheap enough to ask every second.
+   */
+  waitingWork(now: number): Promise<WaitingWork>;
 
   // --- transfers ---
 

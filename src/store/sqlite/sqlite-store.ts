@@ -40,10 +40,12 @@ import type {
   StoredNotification,
   TransferFilter,
   TransferOutcome,
+  WaitingWork,
 } from '../store.js';
 import { EngineTables } from './engine-tables.js';
 import { ReplayTables } from './replay-tables.js';
 import { FeedTables, plannedParams } from './feed-tables.js';
+import { WorkTables } from './work-tables.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const QUERIES = loadQueries(join(here, 'queries'));
@@ -119,6 +121,7 @@ export class SqliteStore implements Store {
   private readonly engine: EngineTables;
   private readonly replays: ReplayTables;
   private readonly feeds: FeedTables;
+  private readonly work: WorkTables;
   private readonly appendMany;
   private readonly claimTx;
   private readonly saveTx;
@@ -155,6 +158,7 @@ export class SqliteStore implements Store {
     this.engine = new EngineTables(db, prepare);
     this.replays = new ReplayTables(db, prepare);
     this.feeds = new FeedTables(db, prepare);
+    this.work = new WorkTables(prepare);
 
     this.appendMany = prepareAppend(db, QUERIES);
 
@@ -391,6 +395,10 @@ export class SqliteStore implements Store {
 
   async backlog(): Promise<number> {
     return Number((this.statements.countReceived.get() as Row).n);
+  }
+
+  async waitingWork(now: number): Promise<WaitingWork> {
+    return this.work.waitingWork(now);
   }
 
   async close(): Promise<void> {
