@@ -22,7 +22,7 @@ export const ERRORS = {
   HY_ERR_BODY_ENCODING: { status: 400, retryable: false, message: 'the body is not valid UTF-8' },
   HY_ERR_BODY_NOT_JSON: { status: 400, retryable: false, message: 'the body is not valid JSON' },
   HY_ERR_BODY_TOO_DEEP: { status: 400, retryable: false, message: 'the JSON body is nested deeper than the limit' },
-  HY_ERR_BACKLOG_FULL: { status: 429, retryable: true, message: 'hookyard has more hooks waiting than its configured limit; send again after Retry-After' },
+  HY_ERR_BACKLOG_FULL: { status: 429, retryable: true, message: 'hookyard has more work waiting (hooks to read or transfer requests to run) than its configured limits; send again after Retry-After' },
   HY_ERR_URL_INVALID: { status: 400, retryable: false, message: 'the URL could not be decoded' },
   HY_ERR_URL_TOO_LONG: { status: 414, retryable: false, message: 'a part of the URL is longer than allowed' },
   HY_ERR_REQUEST_MALFORMED: { status: 400, retryable: false, message: 'the request is not valid HTTP' },
@@ -43,6 +43,7 @@ export const ERRORS = {
   HY_ERR_RECEIVER_EXPRESSION: { status: 422, retryable: false, message: 'a receiver expression failed while reading the hook' },
   HY_ERR_HOOK_NAME_MISSING: { status: 422, retryable: false, message: 'the receiver definition found no hook name' },
   HY_ERR_EXTERNAL_ID_MISSING: { status: 422, retryable: false, message: 'the receiver definition found no external id' },
+  HY_ERR_TOO_MANY_NOTIFICATIONS: { status: 422, retryable: false, message: 'the hook holds more notifications than limits.notificationsPerHook; none was planned' },
   // mapping (stored on the transfer request that failed)
   HY_ERR_MAPPING_EXPRESSION: { status: 422, retryable: false, message: 'a mapping expression failed while mapping the record' },
   HY_ERR_MAPPING_LOOKUP: { status: 422, retryable: false, message: 'a mapping lookup found no entry for the value and has no default' },

@@ -4,7 +4,7 @@ export { loadConfigFile, parseConfig, buildConfig, ConfigError } from './config/
 export type { HubConfig, ConnectionConfig } from './config/types.js';
 export { DEFAULTS } from './config/defaults.js';
 export { openStore, type Store } from './store/index.js';
-export { interpretHook, type Interpretation } from './resolve/interpret.js';
+export { interpretHook, type Interpretation, type InterpretOptions } from './resolve/interpret.js';
 export { ERRORS, HyError, type ErrorCode } from './errors.js';
 export { systemClock, FakeClock, type Clock } from './clock.js';
 export type { Integration, ReceiverDefinition, FieldSource, ScopeDeclaration, PresetDeclaration } from './integrations/types.js';

@@ -136,7 +136,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   });
 
   const commit = new GroupCommit(store, clock, DEFAULTS.groupCommitMaxHooks);
-  const backlog = new BacklogGauge(store, DEFAULTS.backlogLookMs, (error) => app.log.error({ err: error }, 'backlog look failed'));
+  const backlog = new BacklogGauge(store, clock, DEFAULTS.backlogLookMs, (error) => app.log.error({ err: error }, 'backlog look failed'));
   const processId = randomUUID();
   const guards = new Guards((name) => config.connections.get(name)?.guard ?? DEFAULT_GUARD, clock);
   const transfers = new TransferWorker({
@@ -181,7 +181,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async () => ({ status: 'ready', store: store.kind, counts: await store.counts(), circuits: guards.states() }));
-  await app.register(metricsRoute, { store, guards });
+  await app.register(metricsRoute, { store, guards, clock });
   await backlog.start();
   await app.register(ingestPlugin, { config, commit, backlog, clock });
   let apiClosedReason: string | null = null;

@@ -1,17 +1,18 @@
 /**
- * GET /metrics in the Prometheus text format: what an operator alerts on — the inbox backlog,
- * hooks and transfer requests by status, finished requests by reason (echoes dropped, requests
+ * GET /metrics in the Prometheus text format: what an operator alerts on — the inbox backlog and
+ * the transfer requests due (what backpressure weighs), hooks and transfer requests by status, finished requests by reason (echoes dropped, requests
  * coalesced, …) and each connection's circuit.
  */
 import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../clock.js';
 import type { Guards } from '../engine/guard.js';
 import type { Store } from '../store/store.js';
 
 const escape = (value: string) => value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n');
 
-export async function metricsRoute(app: FastifyInstance, options: { store: Store; guards: Guards }): Promise<void> {
+export async function metricsRoute(app: FastifyInstance, options: { store: Store; guards: Guards; clock: Clock }): Promise<void> {
   app.get('/metrics', async (_request, reply) => {
-    const [counts, backlog] = await Promise.all([options.store.counts(), options.store.backlog()]);
+    const [counts, waiting] = await Promise.all([options.store.counts(), options.store.waitingWork(options.clock.now())]);
     const lines: string[] = [];
     const family = (name: string, help: string, samples: Array<[Record<string, string>, number]>) => {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
@@ -20,7 +21,8 @@ export async function metricsRoute(app: FastifyInstance, options: { store: Store
         lines.push(`${name}${text ? `{${text}}` : ''} ${value}`);
       }
     };
-    family('hookyard_inbox_backlog', 'Hooks stored but not read yet.', [[{}, backlog]]);
+    family('hookyard_inbox_backlog', 'Hooks stored but not read yet (backpressure: server.maxBacklog).', [[{}, waiting.hooks]]);
+    family('hookyard_transfers_due', 'Transfer requests due to run and not yet running (backpressure: server.maxQueuedTransfers).', [[{}, waiting.transfers]]);
     family('hookyard_hooks', 'Hooks by status.', Object.entries(counts.hooks).map(([status, n]) => [{ status }, n]));
     family('hookyard_transfers', 'Transfer requests by status.', Object.entries(counts.transfers).map(([status, n]) => [{ status }, n]));
     family('hookyard_transfers_by_reason', 'Finished transfer requests by reason code (echo, coalesced, filtered, …).', Object.entries(counts.reasons).map(([reason, n]) => [{ reason }, n]));

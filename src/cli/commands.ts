@@ -113,7 +113,7 @@ export async function tryCommand(options: TryOptions, output: Output, env?: Reco
     contentType: headers['content-type'] ?? 'application/json',
     body,
   };
-  const result = await interpretHook(connection, hook, Date.now());
+  const result = await interpretHook(connection, hook, Date.now(), config.limits);
   output.out(
     JSON.stringify(
       {

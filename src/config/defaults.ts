@@ -7,6 +7,10 @@ export const DEFAULTS = {
   port: 8080,
   bodyLimitBytes: 1_048_576, // 1 MiB: far above any real webhook, far below a memory problem
   maxBacklog: 100_000, // hooks waiting to be read; past it ingest answers 429 instead of growing without bound
+  // Transfer requests due to run and not yet running; past it ingest answers 429 too, so that a
+  // burst of hooks the workers cannot carry out slows the senders instead of the queue growing.
+  maxQueuedTransfers: 100_000,
+  notificationsPerHook: 1_000, // notifications one hook may hold; a hook with more is failed, nothing planned
   backlogLookMs: 1_000, // how often ingest reads the backlog from the store
   requestTimeoutMs: 30_000, // 30 s for a whole request: a slow client cannot hold a connection forever
   durability: 'full' as 'full' | 'normal', // fsync each group commit: an acknowledged hook survives power loss

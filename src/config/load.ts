@@ -127,8 +127,10 @@ export function buildConfig(data: unknown, options: LoadOptions & { file?: strin
       port: server.port ?? DEFAULTS.port,
       bodyLimitBytes: server.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes,
       maxBacklog: server.maxBacklog ?? DEFAULTS.maxBacklog,
+      maxQueuedTransfers: server.maxQueuedTransfers ?? DEFAULTS.maxQueuedTransfers,
       requestTimeoutMs: server.requestTimeout ?? DEFAULTS.requestTimeoutMs,
     },
+    limits: { notificationsPerHook: parsed.data.limits?.notificationsPerHook ?? DEFAULTS.notificationsPerHook },
     store: { durability: parsed.data.store?.durability ?? DEFAULTS.durability },
     engine: {
       concurrency: parsed.data.engine?.concurrency ?? DEFAULTS.concurrency,

@@ -72,8 +72,16 @@ export const configSchema = z.strictObject({
       bodyLimitBytes: z.number().int().min(1).optional(),
       /** Hooks waiting to be read beyond which new ones are answered 429 with Retry-After. */
       maxBacklog: z.number().int().min(1).optional(),
+      /** Transfer requests due to run beyond which new hooks are answered 429 with Retry-After. */
+      maxQueuedTransfers: z.number().int().min(1).optional(),
       /** A request that has not been fully received by then is cut off (slow clients). */
       requestTimeout: durationSchema.optional(),
+    })
+    .optional(),
+  limits: z
+    .strictObject({
+      /** Notifications one hook may hold; a hook with more is kept as failed and plans nothing. */
+      notificationsPerHook: z.number().int().min(1).optional(),
     })
     .optional(),
   store: z

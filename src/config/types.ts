@@ -47,7 +47,8 @@ export interface ConnectionConfig {
 export interface HubConfig {
   /** The file it came from, when it came from one. */
   file: string | null;
-  server: { host: string; port: number; bodyLimitBytes: number; maxBacklog: number; requestTimeoutMs: number };
+  server: { host: string; port: number; bodyLimitBytes: number; maxBacklog: number; maxQueuedTransfers: number; requestTimeoutMs: number };
+  limits: { notificationsPerHook: number };
   store: { durability: 'full' | 'normal' };
   engine: { concurrency: number; leaseMs: number; echoWindowMs: number; shutdownGraceMs: number };
   connections: ReadonlyMap<string, ConnectionConfig>;

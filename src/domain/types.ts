@@ -5,8 +5,9 @@
  *   `message`, which carries hooks whose real type is only known after prerequisites run.
  * - scope: `type/action`, declared by an integration with the external hook names that resolve
  *   to it. Integration code only ever sees scopes, never the external hook names.
- * - hook: one received delivery, stored before it is acknowledged.
- * - notification: one (scope, external id) pair read out of a hook.
+ * - hook: one received delivery, stored before it is acknowledged. Its status says what reading
+ *   it came to: resolved, partial, unmatched, invalid, empty or failed (HOOK_STATUSES).
+ * - notification: one (scope, external id) pair read out of a hook: planned, unmatched or invalid.
  * - transfer request: one unit of work — move one record of one type in one direction.
  */
 
@@ -57,11 +58,19 @@ export const TRANSFER_STATUSES = ['queued', 'running', 'succeeded', 'skipped', '
 export type TransferStatus = (typeof TRANSFER_STATUSES)[number];
 
 /**
- * received: stored, not yet read. resolved: every notification was read out (some may still be
- * unmatched). unmatched: no notification's hook name matched a scope. failed: the receiver
- * definition could not read the hook at all (the error says why); replayable after a fix.
+ * What reading a hook came to; every status but `received` and `resolved` is a list to act on,
+ * and any hook can be replayed after a fix.
+ *
+ * - received: stored, not yet read.
+ * - resolved: every notification was planned.
+ * - partial: some were planned, others were unmatched or invalid.
+ * - unmatched: none was planned, and at least one hook name matched no scope.
+ * - invalid: none was planned, and each lacked a field (hook name, external id, parent id).
+ * - empty: the hook held no notification at all (an empty list, nothing where the selector looks).
+ * - failed: the hook could not be read at all, or held more notifications than
+ *   `limits.notificationsPerHook` (the error says which); nothing was planned.
  */
-export const HOOK_STATUSES = ['received', 'resolved', 'unmatched', 'failed'] as const;
+export const HOOK_STATUSES = ['received', 'resolved', 'partial', 'unmatched', 'invalid', 'empty', 'failed'] as const;
 export type HookStatus = (typeof HOOK_STATUSES)[number];
 
 /** planned: a transfer request was made. unmatched: the hook name resolves to no scope. invalid: a field was missing. */

@@ -95,7 +95,7 @@ export class HookResolver {
       } };
     }
     try {
-      const { polls, ...result } = await interpretHook(connection, hook, now);
+      const { polls, ...result } = await interpretHook(connection, hook, now, this.options.config.limits);
       return { resolution: { hookId: hook.id, ...result }, pollTypes: polls };
     } catch (error) {
       this.options.onError?.(error);

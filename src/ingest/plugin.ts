@@ -106,7 +106,11 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
     }
     if (backlog.value + commit.waiting >= config.server.maxBacklog) {
       reply.header('retry-after', String(BACKLOG_RETRY_AFTER_S));
-      throw new HyError('HY_ERR_BACKLOG_FULL', `${backlog.value} hooks waiting, limit ${config.server.maxBacklog}`);
+      throw new HyError('HY_ERR_BACKLOG_FULL', `${backlog.value} hooks waiting to be read, limit ${config.server.maxBacklog} (server.maxBacklog)`);
+    }
+    if (backlog.transfers >= config.server.maxQueuedTransfers) {
+      reply.header('retry-after', String(BACKLOG_RETRY_AFTER_S));
+      throw new HyError('HY_ERR_BACKLOG_FULL', `${backlog.transfers} transfer requests due to run, limit ${config.server.maxQueuedTransfers} (server.maxQueuedTransfers)`);
     }
     if (connection.auth.kind === 'key') {
       const given = plainKey(connection.receiver.auth.source, request);

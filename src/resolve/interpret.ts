@@ -3,14 +3,15 @@
  * `hookyard try` prints.
  */
 import type { ConnectionConfig } from '../config/types.js';
-import type { DataType, IncomingHook, Notification, PlannedTransfer } from '../domain/types.js';
+import { DEFAULTS } from '../config/defaults.js';
+import type { DataType, HookStatus, IncomingHook, Notification, PlannedTransfer } from '../domain/types.js';
 import { scopeEnablement } from '../domain/enablement.js';
 import type { ErrorCode } from '../errors.js';
 import { planTransfers, type NewTrackingId } from '../plan/plan.js';
 import { resolveHook } from './resolve.js';
 
 export interface Interpretation {
-  status: 'resolved' | 'unmatched' | 'failed';
+  status: Exclude<HookStatus, 'received'>;
   errorCode: ErrorCode | null;
   errorMessage: string | null;
   notifications: Notification[];
@@ -19,13 +20,20 @@ export interface Interpretation {
   polls: DataType[];
 }
 
+export interface InterpretOptions {
+  /** The configuration's `limits.notificationsPerHook` (default DEFAULTS.notificationsPerHook). */
+  notificationsPerHook?: number;
+  newTrackingId?: NewTrackingId;
+}
+
 export async function interpretHook(
   connection: ConnectionConfig,
   hook: IncomingHook,
   now: number,
-  newTrackingId?: NewTrackingId,
+  options: InterpretOptions = {},
 ): Promise<Interpretation> {
-  const resolution = await resolveHook(connection.receiver, connection.scopeIndex, hook);
+  const { notificationsPerHook = DEFAULTS.notificationsPerHook, newTrackingId } = options;
+  const resolution = await resolveHook(connection.receiver, connection.scopeIndex, hook, notificationsPerHook);
   if (resolution.status === 'failed') {
     return { status: 'failed', errorCode: resolution.errorCode, errorMessage: resolution.errorMessage, notifications: [], transfers: [], polls: [] };
   }

@@ -7,6 +7,7 @@ import type { ErrorCode } from '../errors.js';
 import { bodyKind } from '../domain/body-kind.js';
 import { evaluateExpression, ExpressionError } from '../expressions/jsonata.js';
 import { readField, type CompiledField, type CompiledReceiver, type FieldContext } from './receiver.js';
+import { hookStatusOf, type ReadHookStatus } from './hook-status.js';
 
 /** An integration's declarations, indexed for resolution. */
 export interface ScopeIndex {
@@ -18,7 +19,7 @@ export interface ScopeIndex {
 }
 
 export type Resolution =
-  | { status: 'resolved' | 'unmatched'; notifications: Notification[] }
+  | { status: ReadHookStatus; notifications: Notification[] }
   | { status: 'failed'; errorCode: ErrorCode; errorMessage: string; notifications: [] };
 
 /** Actions that are about one record and so need its external id. */
@@ -56,7 +57,12 @@ function elementsOf(selected: unknown): unknown[] {
   return Array.isArray(selected) ? selected : [selected];
 }
 
-export async function resolveHook(receiver: CompiledReceiver, scopes: ScopeIndex, hook: IncomingHook): Promise<Resolution> {
+/**
+ * `maxNotifications`: a hook whose selector yields more elements fails with
+ * HY_ERR_TOO_MANY_NOTIFICATIONS before a single one is read, so that one body cannot fan out into
+ * tens of thousands of requests (a 1 MiB body holds about 19,000 small elements).
+ */
+export async function resolveHook(receiver: CompiledReceiver, scopes: ScopeIndex, hook: IncomingHook, maxNotifications: number): Promise<Resolution> {
   const parsed = parseBody(hook.body, hook.contentType);
   if (!parsed.ok) {
     return failed('HY_ERR_HOOK_BODY_NOT_JSON', parsed.reason);
@@ -75,13 +81,18 @@ export async function resolveHook(receiver: CompiledReceiver, scopes: ScopeIndex
     const elements = receiver.multiple
       ? elementsOf(await evaluateExpression(receiver.multiple, body, { body, url: hook.segments, headers: hook.headers }, receiver.definition.multiple!))
       : [body];
+    if (elements.length > maxNotifications) {
+      return failed(
+        'HY_ERR_TOO_MANY_NOTIFICATIONS',
+        `the hook holds ${elements.length} notifications, the limit is ${maxNotifications} (limits.notificationsPerHook); ask the sender for smaller batches, or raise the limit and replay the hook`,
+      );
+    }
 
     const notifications: Notification[] = [];
     for (const [seq, element] of elements.entries()) {
       notifications.push(await readNotification(receiver, scopes, { ...base, body, element }, seq));
     }
-    const anyMatched = notifications.some((n) => n.scope !== null);
-    return { status: anyMatched || notifications.length === 0 ? 'resolved' : 'unmatched', notifications };
+    return { status: hookStatusOf(notifications), notifications };
   } catch (error) {
     if (error instanceof ExpressionError) {
       return failed('HY_ERR_RECEIVER_EXPRESSION', `${error.message} in "${error.source}"`);

@@ -178,5 +178,33 @@ export const inboxContract: ContractSuite = (adapter, factory) => {
       const counts = await store.counts();
       expect(counts.hooks).toMatchObject({ failed: 1, unmatched: 1, received: 0, resolved: 0 });
     });
+
+    it('stores and counts the statuses that say what reading a hook came to', async () => {
+      const statuses = ['partial', 'invalid', 'empty'] as const;
+      const ids = await appendIds(store, statuses.map(() => hook('shop', '{}')), T0);
+      await store.claimHooks('w', 10, T0, LEASE);
+      await store.saveResolutions('w', statuses.map((status, i) => ({ ...planned(ids[i]!, []), status })), T0);
+      for (const [i, status] of statuses.entries()) {
+        expect((await store.getHook(ids[i]!))!.status).toBe(status);
+        expect((await store.listHooks({ limit: 10, status })).items.map((h) => h.id)).toEqual([ids[i]]);
+      }
+      expect((await store.counts()).hooks).toMatchObject({ partial: 1, invalid: 1, empty: 1, resolved: 0 });
+    });
+
+    it('counts the work waiting: hooks not read yet and transfer requests due, not those debounced or running', async () => {
+      expect(await store.waitingWork(T0)).toEqual({ hooks: 0, transfers: 0 });
+      const [read] = await appendIds(store, [hook('shop', '{}')], T0);
+      await store.claimHooks('w', 10, T0, LEASE);
+      const resolution = planned(read!, ['a', 'b', 'c', 'd']);
+      // d is debounced: due a minute later.
+      const transfers = resolution.transfers.map((t) => (t.externalId === 'd' ? { ...t, runAt: T0 + 60_000 } : t));
+      await store.saveResolutions('w', [{ ...resolution, transfers }], T0);
+      await appendIds(store, [hook('shop', '1'), hook('shop', '2')], T0);
+      expect(await store.waitingWork(T0)).toEqual({ hooks: 2, transfers: 3 });
+      // A running request is being worked on: it no longer waits.
+      expect(await store.claimTransfers('tw', 1, T0, LEASE)).toHaveLength(1);
+      expect(await store.waitingWork(T0)).toEqual({ hooks: 2, transfers: 2 });
+      expect(await store.waitingWork(T0 + 60_000)).toEqual({ hooks: 2, transfers: 3 });
+    });
   });
 };

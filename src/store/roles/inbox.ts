@@ -20,6 +20,12 @@ export interface HookResolution {
   transfers: readonly PlannedTransfer[];
 }
 
+/** What ingest's backpressure weighs: see Inbox.waitingWork. */
+export interface WaitingWork {
+  hooks: number;
+  transfers: number;
+}
+
 export interface Inbox {
   /**
    * Appends hooks in one transaction; resolves once committed with each one's id, in order. A hook
@@ -43,4 +49,12 @@ export interface Inbox {
 
   /** Hooks stored but not read yet: cheap enough to ask every second. */
   backlog(): Promise<number>;
+
+  /**
+   * The work waiting, for backpressure: hooks not read yet, and transfer requests due by `now`
+   * (queued or retrying with run_at ≤ now; a running request is being worked on, and a debounced
+   * request or a retry still waiting out its delay is not due). Both counts are answered from
+   * partial indexes, cheap enough to ask every second.
+   */
+  waitingWork(now: number): Promise<WaitingWork>;
 }

@@ -44,11 +44,13 @@ import type {
   StoredNotification,
   TransferFilter,
   TransferOutcome,
+  WaitingWork,
 } from '../store.js';
 import { Enqueue } from './enqueue.js';
 import { EngineTables } from './engine-tables.js';
 import { ReplayTables } from './replay-tables.js';
 import { FeedTables, plannedParams } from './feed-tables.js';
+import { WorkTables } from './work-tables.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const QUERIES = loadQueries(join(here, 'queries'));
@@ -124,6 +126,7 @@ export class SqliteStore implements Store {
   private readonly engine: EngineTables;
   private readonly replays: ReplayTables;
   private readonly feeds: FeedTables;
+  private readonly work: WorkTables;
   private readonly appendMany;
   private readonly claimTx;
   private readonly saveTx;
@@ -161,6 +164,7 @@ export class SqliteStore implements Store {
     this.engine = new EngineTables(db, prepare, enqueue);
     this.replays = new ReplayTables(db, prepare, enqueue);
     this.feeds = new FeedTables(db, prepare, enqueue);
+    this.work = new WorkTables(prepare);
 
     this.appendMany = prepareAppend(db, QUERIES);
 
@@ -392,6 +396,10 @@ export class SqliteStore implements Store {
 
   async backlog(): Promise<number> {
     return Number((this.statements.countReceived.get() as Row).n);
+  }
+
+  async waitingWork(now: number): Promise<WaitingWork> {
+    return this.work.waitingWork(now);
   }
 
   async close(): Promise<void> {
