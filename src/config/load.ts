@@ -12,9 +12,9 @@ import type { GuardPolicy } from '../engine/guard.js';
 import { makeScope } from '../domain/scope.js';
 import { HyError } from '../errors.js';
 import { findIntegration } from '../integrations/registry.js';
-import { secretDigest } from '../ingest/credentials.js';
+import { ALWAYS_REDACTED, secretDigest } from '../ingest/credentials.js';
 import { compileVerifier, type Verifier, type VerifySpec } from '../verify/index.js';
-import type { Integration, ReceiverDefinition } from '../integrations/types.js';
+import type { FieldSource, Integration, ReceiverDefinition } from '../integrations/types.js';
 import { compileField, compileReceiver, type CompiledReceiver } from '../resolve/receiver.js';
 import type { ScopeIndex } from '../resolve/resolve.js';
 import { configSchema, connectionSchema, DEFAULTS, type ConnectionFile } from './schema.js';
@@ -30,9 +30,17 @@ export interface ConnectionConfig {
    * How hooks authenticate: a key the receiver definition reads (compared by SHA-256 digest, in
    * constant time), or a signature scheme's verifier over the raw body.
    */
-  auth: { kind: 'key'; digest: Buffer } | { kind: 'signature'; scheme: string; verifier: Verifier; redact: string | null };
+  auth: { kind: 'key'; digest: Buffer } | { kind: 'signature'; scheme: string; verifier: Verifier };
   /** Where the sender's delivery id is, when its scheme has none. */
   deliveryIdHeader: string | null;
+  /**
+   * Headers (lower case) that carry credentials: checked on the request as received, stored as
+   * "[redacted]". Always authorization, proxy-authorization and cookie; also the header the
+   * connection's key travels in and those it names in `webhook.redact`.
+   */
+  redactHeaders: ReadonlySet<string>;
+  /** The body replay guard (`webhook.dedupe`), or null when it is off. */
+  dedupe: { by: 'body'; windowMs: number } | null;
   presets: Readonly<Record<string, string>>;
   /** `all`: every declared scope but delete scopes; `listed`: named explicitly. */
   scopes: { all: boolean; listed: ReadonlySet<ScopeName> };
@@ -325,6 +333,13 @@ function buildConnection(
   }
 
   const auth = webhookAuth(integration, spec.webhook, (message) => problems.push({ path: at('webhook'), message }));
+  const redactHeaders = credentialHeaders(spec.webhook, compiled.receiver?.auth.source);
+  // A receiver that read its hook name or external id from a redacted header would read "[redacted]".
+  for (const [field, source] of [['hook', compiled.receiver?.hook.source], ['externalId', compiled.receiver?.externalId.source]] as const) {
+    if (source?.from === 'header' && redactHeaders.has(source.name.toLowerCase())) {
+      problems.push({ path: at('receiver', field), message: `reads header ${source.name.toLowerCase()}, which carries a credential and is stored as "[redacted]"; read it from elsewhere or take it out of webhook.redact` });
+    }
+  }
 
   if (problems.length > before || !compiled.receiver || !mappings.mappings || !auth) return null;
   return {
@@ -335,6 +350,8 @@ function buildConnection(
     receiver: compiled.receiver,
     auth,
     deliveryIdHeader: spec.webhook.deliveryIdHeader?.toLowerCase() ?? null,
+    redactHeaders,
+    dedupe: spec.webhook.dedupe ? { by: spec.webhook.dedupe.by, windowMs: spec.webhook.dedupe.window } : null,
     presets,
     scopes: { all, listed },
     settings: spec.settings ?? {},
@@ -363,9 +380,17 @@ function webhookAuth(integration: Integration, webhook: ConnectionFile['webhook'
     problem(`integration ${integration.id} has no signature scheme of its own: use webhook.verify: { scheme: …, secret: … } or webhook.apiKey`);
     return null;
   }
-  // Schemes that carry a secret in a header: that header is stored redacted.
-  const redact = spec.scheme === 'apikey' ? (spec.header ?? 'authorization').toLowerCase() : spec.scheme === 'basic' ? 'authorization' : null;
-  return { kind: 'signature', scheme: spec.scheme, verifier: compileVerifier(spec), redact };
+  return { kind: 'signature', scheme: spec.scheme, verifier: compileVerifier(spec) };
+}
+
+/** The headers stored as "[redacted]" on a connection (see ConnectionConfig.redactHeaders). */
+function credentialHeaders(webhook: ConnectionFile['webhook'], keySource: FieldSource | undefined): ReadonlySet<string> {
+  const names = new Set<string>(ALWAYS_REDACTED);
+  // A key in a header: the receiver definition's auth field, or the apikey scheme's header.
+  if (webhook.apiKey !== undefined && keySource?.from === 'header') names.add(keySource.name.toLowerCase());
+  if (webhook.verify?.scheme === 'apikey') names.add((webhook.verify.header ?? 'authorization').toLowerCase());
+  for (const name of webhook.redact ?? []) names.add(name.toLowerCase());
+  return names;
 }
 
 /** Whether a scope is enabled on a connection, and if not, why. */
