@@ -125,4 +125,16 @@ connections:
 `),
     ).toThrow(/redact/);
   });
+
+  it('refuses a receiver that would read its hook name from a redacted header', () => {
+    expect(() =>
+      fixtureConfig(`
+connections:
+  c:
+    integration: ./integrations/standard.yaml
+    webhook: { apiKey: k, redact: [x-topic] }
+    receiver: { multiple: null, hook: { from: header, name: X-Topic }, externalId: { from: body, path: id } }
+`),
+    ).toThrow(/receiver\.hook: reads header x-topic, which carries a credential/);
+  });
 });
