@@ -18,6 +18,8 @@ export const ERRORS = {
   HY_ERR_SIGNATURE_INVALID: { status: 401, retryable: false, message: 'the hook\'s signature does not match its body; check the signing secret, the algorithm and encoding, and that nothing between sender and hookyard rewrites the body' },
   HY_ERR_SIGNATURE_EXPIRED: { status: 401, retryable: false, message: 'the hook\'s signed timestamp is outside the tolerance; check the clocks of the sender and of hookyard (or the hook is a replay)' },
   HY_ERR_CONTENT_TYPE_UNSUPPORTED: { status: 415, retryable: false, message: 'hooks are JSON (application/json) or forms (application/x-www-form-urlencoded)' },
+  HY_ERR_BODY_CHARSET: { status: 415, retryable: false, message: 'hooks are UTF-8; the Content-Type declares another charset' },
+  HY_ERR_CONTENT_ENCODING_UNSUPPORTED: { status: 415, retryable: false, message: 'a hook body may be sent as is or compressed with gzip or deflate, nothing else' },
   HY_ERR_BODY_EMPTY: { status: 400, retryable: false, message: 'the hook has no body' },
   HY_ERR_BODY_ENCODING: { status: 400, retryable: false, message: 'the body is not valid UTF-8' },
   HY_ERR_BODY_NOT_JSON: { status: 400, retryable: false, message: 'the body is not valid JSON' },

@@ -283,8 +283,7 @@ const GOOD_JSON_TYPES = [
   'application/json',
   'application/json; charset=utf-8',
   'Application/JSON;charset="UTF-8"',
-  'text/plain',
-  'text/plain; charset=utf-8',
+  'application/json; charset=utf8',
   'application/vnd.api+json',
   'application/cloudevents+json; charset=utf-8',
 ] as const;
@@ -317,6 +316,9 @@ const contentType: fc.Arbitrary<string | null> = fc.oneof(
       'application/jsonx',
       'application/+json',
       'text/plain; charset=iso-8859-1',
+      'text/plain',
+      'text/plain; charset=utf-8',
+      'application/json; charset=latin1',
       'application/json; charset="\u00ff"',
       'application/json; boundary="a;b"; charset=utf-8',
     ),
@@ -529,13 +531,15 @@ const chaosSpec: fc.Arbitrary<Spec> = fc
     }));
   });
 
-type Clean = 'valid' | 'unknown-connection' | 'xml' | 'too-big' | 'empty' | 'not-json' | 'depth-64' | 'depth-65' | 'bad-utf8' | 'bom';
+type Clean = 'valid' | 'unknown-connection' | 'xml' | 'text' | 'latin1' | 'too-big' | 'empty' | 'not-json' | 'depth-64' | 'depth-65' | 'bad-utf8' | 'bom';
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 const EXPECTED: Record<Exclude<Clean, 'valid'>, { status: number | number[]; code?: string }> = {
   'unknown-connection': { status: 404, code: 'HY_ERR_CONNECTION_UNKNOWN' },
   xml: { status: 415, code: 'HY_ERR_CONTENT_TYPE_UNSUPPORTED' },
+  text: { status: 415, code: 'HY_ERR_CONTENT_TYPE_UNSUPPORTED' },
+  latin1: { status: 415, code: 'HY_ERR_BODY_CHARSET' },
   'too-big': { status: 413, code: 'HY_ERR_BODY_TOO_LARGE' },
   empty: { status: 400, code: 'HY_ERR_BODY_EMPTY' },
   'not-json': { status: 400, code: 'HY_ERR_BODY_NOT_JSON' },
@@ -551,7 +555,7 @@ const EXPECTED: Record<Exclude<Clean, 'valid'>, { status: number | number[]; cod
 const cleanSpec: fc.Arbitrary<Spec> = fc
   .record({
     conn: fc.constantFrom(...CONNECTIONS),
-    variant: fc.constantFrom<Clean>('valid', 'valid', 'valid', 'valid', 'valid', 'valid', 'unknown-connection', 'xml', 'too-big', 'empty', 'not-json', 'depth-64', 'depth-65', 'bad-utf8', 'bom'),
+    variant: fc.constantFrom<Clean>('valid', 'valid', 'valid', 'valid', 'valid', 'valid', 'unknown-connection', 'xml', 'text', 'latin1', 'too-big', 'empty', 'not-json', 'depth-64', 'depth-65', 'bad-utf8', 'bom'),
     form: fc.boolean(),
     json: jsonObjectText,
     formText: formText.filter((text) => text.length > 0 && !/(^|&)token=/.test(text)),
@@ -569,6 +573,8 @@ const cleanSpec: fc.Arbitrary<Spec> = fc
       let bytes = Buffer.from(useForm ? r.formText : r.json, 'utf8');
       let type: string | null = useForm ? r.formType : r.jsonType;
       if (r.variant === 'xml') type = 'text/xml';
+      if (r.variant === 'text') type = 'text/plain';
+      if (r.variant === 'latin1') type = 'application/json; charset=latin1';
       if (r.variant === 'too-big') bytes = Buffer.from(JSON.stringify({ pad: 'x'.repeat(BODY_LIMIT) }));
       if (r.variant === 'empty') bytes = Buffer.alloc(0);
       if (r.variant === 'not-json') bytes = Buffer.from('{"notifications": [}');

@@ -11,9 +11,9 @@ import { collectionFor, compileMappings } from '../mapping/index.js';
 import { makeScope } from '../domain/scope.js';
 import { HyError } from '../errors.js';
 import { findIntegration } from '../integrations/registry.js';
-import { secretDigest } from '../ingest/credentials.js';
+import { ALWAYS_REDACTED, secretDigest } from '../ingest/credentials.js';
 import { compileVerifier, type VerifySpec } from '../verify/index.js';
-import type { Integration, ReceiverDefinition } from '../integrations/types.js';
+import type { FieldSource, Integration, ReceiverDefinition } from '../integrations/types.js';
 import { compileField, compileReceiver } from '../resolve/receiver.js';
 import { configSchema, connectionSchema, type ConnectionFile } from './schema.js';
 import { DEFAULTS } from './defaults.js';
@@ -293,6 +293,13 @@ function buildConnection(
   }
 
   const auth = webhookAuth(integration, spec.webhook, (message) => problems.push({ path: at('webhook'), message }));
+  const redactHeaders = credentialHeaders(spec.webhook, compiled.receiver?.auth.source);
+  // A receiver that read its hook name or external id from a redacted header would read "[redacted]".
+  for (const [field, source] of [['hook', compiled.receiver?.hook.source], ['externalId', compiled.receiver?.externalId.source]] as const) {
+    if (source?.from === 'header' && redactHeaders.has(source.name.toLowerCase())) {
+      problems.push({ path: at('receiver', field), message: `reads header ${source.name.toLowerCase()}, which carries a credential and is stored as "[redacted]"; read it from elsewhere or take it out of webhook.redact` });
+    }
+  }
 
   if (problems.length > before || !compiled.receiver || !mappings.mappings || !auth) return null;
   return {
@@ -303,6 +310,8 @@ function buildConnection(
     receiver: compiled.receiver,
     auth,
     deliveryIdHeader: spec.webhook.deliveryIdHeader?.toLowerCase() ?? null,
+    redactHeaders,
+    dedupe: spec.webhook.dedupe ? { by: spec.webhook.dedupe.by, windowMs: spec.webhook.dedupe.window } : null,
     presets,
     scopes: { all, listed },
     settings: spec.settings ?? {},
@@ -331,7 +340,15 @@ function webhookAuth(integration: Integration, webhook: ConnectionFile['webhook'
     problem(`integration ${integration.id} has no signature scheme of its own: use webhook.verify: { scheme: …, secret: … } or webhook.apiKey`);
     return null;
   }
-  // Schemes that carry a secret in a header: that header is stored redacted.
-  const redact = spec.scheme === 'apikey' ? (spec.header ?? 'authorization').toLowerCase() : spec.scheme === 'basic' ? 'authorization' : null;
-  return { kind: 'signature', scheme: spec.scheme, verifier: compileVerifier(spec), redact };
+  return { kind: 'signature', scheme: spec.scheme, verifier: compileVerifier(spec) };
+}
+
+/** The headers stored as "[redacted]" on a connection (see ConnectionConfig.redactHeaders). */
+function credentialHeaders(webhook: ConnectionFile['webhook'], keySource: FieldSource | undefined): ReadonlySet<string> {
+  const names = new Set<string>(ALWAYS_REDACTED);
+  // A key in a header: the receiver definition's auth field, or the apikey scheme's header.
+  if (webhook.apiKey !== undefined && keySource?.from === 'header') names.add(keySource.name.toLowerCase());
+  if (webhook.verify?.scheme === 'apikey') names.add((webhook.verify.header ?? 'authorization').toLowerCase());
+  for (const name of webhook.redact ?? []) names.add(name.toLowerCase());
+  return names;
 }

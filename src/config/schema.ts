@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { DATA_TYPES } from '../domain/types.js';
 import { receiverOverrideSchema, scopeNameSchema } from '../integrations/schema.js';
 import { mappingsSchema } from '../mapping/index.js';
+import { headerNameSchema } from '../verify/common.js';
 import { verifySchema } from '../verify/index.js';
 import { durationSchema } from './duration.js';
 
@@ -25,6 +26,18 @@ export const connectionSchema = z.strictObject({
       verify: verifySchema.optional(),
       /** Where the sender's delivery id is, when its scheme has none of its own. */
       deliveryIdHeader: z.string().min(1).optional(),
+      /** More headers that carry secrets, stored as "[redacted]" (authorization, proxy-authorization and cookie always are). */
+      redact: z.array(headerNameSchema).optional(),
+      /**
+       * The replay guard: a hook whose body this connection stored within `window` is answered like
+       * a re-delivery and not stored again (for schemes that sign neither a delivery id nor a time).
+       */
+      dedupe: z
+        .strictObject({
+          by: z.literal('body'),
+          window: durationSchema.refine((ms) => ms > 0, { message: 'the window must be longer than 0' }),
+        })
+        .optional(),
     })
     .refine((w) => [w.apiKey, w.secret, w.verify].filter((given) => given !== undefined).length === 1, {
       message: 'give exactly one of apiKey (a key the sender sends), secret (signed the way the integration signs) or verify (a scheme and its secret)',

@@ -28,9 +28,17 @@ export interface ConnectionConfig {
    * How hooks authenticate: a key the receiver definition reads (compared by SHA-256 digest, in
    * constant time), or a signature scheme's verifier over the raw body.
    */
-  auth: { kind: 'key'; digest: Buffer } | { kind: 'signature'; scheme: string; verifier: Verifier; redact: string | null };
+  auth: { kind: 'key'; digest: Buffer } | { kind: 'signature'; scheme: string; verifier: Verifier };
   /** Where the sender's delivery id is, when its scheme has none. */
   deliveryIdHeader: string | null;
+  /**
+   * Headers (lower case) that carry credentials: checked on the request as received, stored as
+   * "[redacted]". Always authorization, proxy-authorization and cookie; also the header the
+   * connection's key travels in and those it names in `webhook.redact`.
+   */
+  redactHeaders: ReadonlySet<string>;
+  /** The body replay guard (`webhook.dedupe`), or null when it is off. */
+  dedupe: { by: 'body'; windowMs: number } | null;
   presets: Readonly<Record<string, string>>;
   /** `all`: every declared scope but delete scopes; `listed`: named explicitly. */
   scopes: { all: boolean; listed: ReadonlySet<ScopeName> };

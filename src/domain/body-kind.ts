@@ -7,6 +7,5 @@ export function bodyKind(contentType: string | null | undefined): BodyKind | nul
   const type = contentType.split(';', 1)[0]!.trim().toLowerCase();
   if (type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'))) return 'json';
   if (type === 'application/x-www-form-urlencoded') return 'form';
-  if (type === 'text/plain') return 'json'; // some senders label JSON as text; it must still parse
   return null;
 }

@@ -88,6 +88,11 @@ export interface IncomingHook {
   body: Buffer;
   /** The sender's id for this delivery (webhook-id, X-GitHub-Delivery, …); re-deliveries share it. */
   deliveryId?: string | null;
+  /**
+   * The body replay guard, when the connection has one: the SHA-256 of the body, and how long the
+   * connection keeps it. A hook whose hash the connection stored within `windowMs` is not stored again.
+   */
+  bodyGuard?: { hash: Buffer; windowMs: number } | null;
 }
 
 export interface StoredHook extends IncomingHook {

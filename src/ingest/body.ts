@@ -1,7 +1,7 @@
 /**
- * What a hook body must be before it is accepted: JSON (or a form), valid UTF-8, not empty, not
- * absurdly nested. Checked once at ingest, so that everything stored can be read later and a
- * sender learns at once, with a 4xx, that its hook is unreadable.
+ * What a hook body must be before it is accepted: JSON (or a form), UTF-8 (and declared so, if
+ * declared at all), not empty, not absurdly nested. Checked once at ingest, so that everything
+ * stored can be read later and a sender learns at once, with a 4xx, that its hook is unreadable.
  */
 import type { BodyKind } from '../domain/body-kind.js';
 import { HyError } from '../errors.js';
@@ -32,6 +32,33 @@ export function jsonDepth(text: string): number {
     } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
   }
   return deepest;
+}
+
+/** Spellings of UTF-8 a Content-Type may declare (compared in lower case). */
+const UTF8_NAMES: ReadonlySet<string> = new Set(['utf-8', 'utf8']);
+
+/**
+ * The charset a Content-Type declares, in lower case without quotes, or null when it declares
+ * none. Parameters are split on ";" (a quoted ";" in another parameter splits it, harmlessly).
+ */
+export function declaredCharset(contentType: string | null | undefined): string | null {
+  if (!contentType) return null;
+  for (const parameter of contentType.split(';').slice(1)) {
+    const at = parameter.indexOf('=');
+    if (at < 0 || parameter.slice(0, at).trim().toLowerCase() !== 'charset') continue;
+    return parameter.slice(at + 1).trim().replace(/^"(.*)"$/, '$1').toLowerCase();
+  }
+  return null;
+}
+
+/**
+ * Throws HY_ERR_BODY_CHARSET when the Content-Type declares a charset other than UTF-8: the body
+ * would be read as UTF-8 all the same, and a latin1 "é" is not valid UTF-8 (or, worse, is
+ * another character).
+ */
+export function checkCharset(contentType: string | null | undefined): void {
+  const charset = declaredCharset(contentType);
+  if (charset !== null && !UTF8_NAMES.has(charset)) throw new HyError('HY_ERR_BODY_CHARSET', `got "${charset.slice(0, 40)}"`);
 }
 
 /** Throws the HyError that says what is wrong with the body, or returns when it is fine. */

@@ -1,13 +1,17 @@
 /**
  * The ingest endpoint: POST /hooks/:connection[/*]. Find the connection, authenticate, check the
- * body, keep the raw bytes, append through group commit, answer 202 after the commit (200 with
- * the first hook's id for a re-delivery). Reading the hook is the resolver's job.
+ * body, keep its bytes, append through group commit, answer 202 after the commit (200 with the
+ * first hook's id for a re-delivery or, with the replay guard, a copy of a stored body). Reading
+ * the hook is the resolver's job.
  *
- * Before the body is read (onRequest): unknown connection 404, unsupported Content-Type 415, a
- * full backlog 429, and — when the receiver definition takes a key from a header or the URL
- * without an expression (the common case) — the key itself, so a stranger's body is never
- * buffered. After: signatures over the raw bytes, then the body's own checks (JSON, UTF-8, depth).
+ * Before the body is read (onRequest): unknown connection 404, unsupported Content-Type, charset
+ * or Content-Encoding 415, a full backlog 429, and — when the receiver definition takes a key
+ * from a header or the URL without an expression (the common case) — the key itself, so a
+ * stranger's body is never buffered. After: signatures over the bytes as sent, then a compressed
+ * body decoded (within the body limit), then the body's own checks (JSON, UTF-8, depth). Headers
+ * that carry credentials are redacted only after every check has seen them.
  */
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { ConnectionConfig, HubConfig } from '../config/types.js';
@@ -17,8 +21,9 @@ import type { FieldSource } from '../integrations/types.js';
 import { readField } from '../resolve/receiver.js';
 import { parseBody } from '../resolve/resolve.js';
 import type { BacklogGauge } from './backlog.js';
-import { bodyKind, checkBody } from './body.js';
-import { matchesDigest } from './credentials.js';
+import { bodyKind, checkBody, checkCharset } from './body.js';
+import { matchesDigest, REDACTED, redactHeaders } from './credentials.js';
+import { contentCoding, decodeBody } from './encoding.js';
 import type { GroupCommit } from './group-commit.js';
 
 export interface IngestOptions {
@@ -61,11 +66,6 @@ function headersOf(request: FastifyRequest): Record<string, string> {
   return headers;
 }
 
-/** The headers to store: the one that carried a credential is kept as "[redacted]". */
-function redacted(headers: Record<string, string>, name: string | null): Record<string, string> {
-  return name !== null && name in headers ? { ...headers, [name]: '[redacted]' } : headers;
-}
-
 /** The key read without parsing the body, or undefined when the body is needed to find it. */
 function plainKey(source: FieldSource, request: FastifyRequest<{ Params: HookParams }>): string | null | undefined {
   if (source.expression !== undefined) return undefined;
@@ -104,6 +104,8 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
     if (bodyKind(request.headers['content-type']) === null) {
       throw new HyError('HY_ERR_CONTENT_TYPE_UNSUPPORTED', `got "${request.headers['content-type']}"`);
     }
+    checkCharset(request.headers['content-type']);
+    contentCoding(request.headers['content-encoding']);
     if (backlog.value + commit.waiting >= config.server.maxBacklog) {
       reply.header('retry-after', String(BACKLOG_RETRY_AFTER_S));
       throw new HyError('HY_ERR_BACKLOG_FULL', `${backlog.value} hooks waiting to be read, limit ${config.server.maxBacklog} (server.maxBacklog)`);
@@ -120,26 +122,28 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
 
   const receive = async (request: FastifyRequest<{ Params: HookParams }>) => {
     const connection = request.hyConnection!;
-    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const sent = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const segments = segmentsOf(request.params['*']);
     const kind = bodyKind(request.headers['content-type'])!;
+    const coding = contentCoding(request.headers['content-encoding']);
     const headers = headersOf(request);
     const { auth } = connection;
     let deliveryId: string | null = null;
-    let redact: string | null = null;
     let redactSegment: number | null = null;
+    let body: Buffer;
 
     if (auth.kind === 'signature') {
-      // The signature covers the raw bytes: checked before anything reads them.
-      const verdict = auth.verifier({ headers, body, now: clock.now() });
+      // The signature covers the bytes as sent (compressed, if they are): checked before anything reads them.
+      const verdict = auth.verifier({ headers, body: sent, now: clock.now() });
       if (!verdict.ok) throw new HyError(verdict.code, `connection ${connection.name}: ${verdict.message}`);
       deliveryId = verdict.deliveryId;
-      redact = auth.redact;
+      body = coding === null ? sent : await decodeBody(sent, coding, config.server.bodyLimitBytes);
       checkBody(body, kind);
     } else {
+      body = coding === null ? sent : await decodeBody(sent, coding, config.server.bodyLimitBytes);
+      checkBody(body, kind);
       const source = connection.receiver.auth.source;
       if (plainKey(source, request) === undefined) {
-        checkBody(body, kind);
         const parsed = parseBody(body, request.headers['content-type'] ?? null);
         const value = parsed.ok ? parsed.value : undefined;
         let given: string | null;
@@ -149,24 +153,24 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
           given = null;
         }
         checkKey(connection, auth.digest, given);
-      } else {
-        checkBody(body, kind);
       }
-      // The key is never stored: its header or URL segment is kept as "[redacted]".
-      if (source.from === 'header') redact = source.name.toLowerCase();
+      // The key is never stored: a URL segment that carried it is kept as "[redacted]" (a header is in redactHeaders).
       if (source.from === 'url') redactSegment = source.segment;
     }
     if (deliveryId === null && connection.deliveryIdHeader) {
       const value = request.headers[connection.deliveryIdHeader];
       deliveryId = (Array.isArray(value) ? value[0] : value) || null;
     }
+    const { dedupe } = connection;
     const hook: IncomingHook = {
       connection: connection.name,
-      headers: redacted(headers, redact),
-      segments: redactSegment === null ? segments : segments.map((s, i) => (i === redactSegment ? '[redacted]' : s)),
+      headers: redactHeaders(headers, connection.redactHeaders),
+      segments: redactSegment === null ? segments : segments.map((s, i) => (i === redactSegment ? REDACTED : s)),
       contentType: request.headers['content-type'] ?? null,
       body,
       deliveryId,
+      // Hashed only when the connection asks for the replay guard: the hot path stays free of it.
+      bodyGuard: dedupe === null ? null : { hash: createHash('sha256').update(body).digest(), windowMs: dedupe.windowMs },
     };
     return commit.append(hook);
   };

@@ -3,6 +3,7 @@
  * byte for byte, deduplicated by delivery id; claimed under a lease and resolved together with
  * their notifications and requests.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { IncomingHook, Notification, PlannedTransfer } from '../../src/domain/types.js';
 import { makeScope } from '../../src/domain/scope.js';
@@ -97,6 +98,29 @@ export const inboxContract: ContractSuite = (adapter, factory) => {
       expect(late!.id).not.toBe(first!.id);
       const [again] = await store.appendHooks([hook('shop', '{}', { deliveryId: 'old' })], T0 + 72 * 3_600_000 + 2);
       expect(again).toEqual({ id: late!.id, duplicate: true });
+    });
+
+    it('stores a body once within its guard window: a copy gets the first hook\'s id, in a later batch or the same one', async () => {
+      const guard = (body: string, windowMs = 3_600_000) => ({ hash: createHash('sha256').update(body).digest(), windowMs });
+      const [first, copy, other] = await store.appendHooks(
+        [hook('gh', '{"a":1}', { deliveryId: 'x-1', bodyGuard: guard('{"a":1}') }), hook('gh', '{"a":1}', { deliveryId: 'x-2', bodyGuard: guard('{"a":1}') }), hook('gh', '{"a":2}', { bodyGuard: guard('{"a":2}') })],
+        T0,
+      );
+      expect(first!.duplicate).toBe(false);
+      expect(copy).toEqual({ id: first!.id, duplicate: true });
+      expect(other!.duplicate).toBe(false);
+      const [later] = await store.appendHooks([hook('gh', '{"a":1}', { deliveryId: 'x-3', bodyGuard: guard('{"a":1}') })], T0 + 3_600_000);
+      expect(later).toEqual({ id: first!.id, duplicate: true });
+      // Past the window, on another connection, or without a guard, the body is stored again.
+      const [expired, elsewhere, unguarded] = await store.appendHooks(
+        [hook('gh', '{"a":1}', { bodyGuard: guard('{"a":1}') }), hook('erp', '{"a":1}', { bodyGuard: guard('{"a":1}') }), hook('gh', '{"a":1}')],
+        T0 + 3_600_001,
+      );
+      expect([expired!.duplicate, elsewhere!.duplicate, unguarded!.duplicate]).toEqual([false, false, false]);
+      expect((await store.listHooks({ limit: 50 })).items).toHaveLength(5);
+      // The hook stored last is the one a copy is now answered with.
+      const [again] = await store.appendHooks([hook('gh', '{"a":1}', { bodyGuard: guard('{"a":1}') })], T0 + 3_600_002);
+      expect(again).toEqual({ id: expired!.id, duplicate: true });
     });
 
     it('claims received hooks oldest first, up to the limit', async () => {

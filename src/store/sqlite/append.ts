@@ -1,6 +1,6 @@
 /**
- * Appending hooks with group commit and delivery-id deduplication: one transaction for a batch,
- * each hook's state row and its payload row.
+ * Appending hooks with group commit, delivery-id deduplication and the body replay guard: one
+ * transaction for a batch, each hook's state row and its payload row.
  */
 import type Database from 'better-sqlite3';
 import type { IncomingHook } from '../../domain/types.js';
@@ -11,7 +11,9 @@ type Row = Record<string, unknown>;
 /**
  * Prepares the append transaction on a connection. The returned function takes hooks and the time
  * and returns `{ id, duplicate }` per hook, in order: a hook whose delivery id the connection saw
- * within `retentionMs` is not stored again and gets the first hook's id.
+ * within `retentionMs`, or whose body it stored within its guard window, is not stored again and
+ * gets the first hook's id. Both are looked up inside the transaction, so two copies in one batch
+ * are stored once.
  */
 export function prepareAppend(
   db: Database.Database,
@@ -22,6 +24,9 @@ export function prepareAppend(
   const appendPayload = prepare('append_hook_payload');
   const byDelivery = prepare('hook_by_delivery');
   const forget = prepare('forget_delivery');
+  const byBody = prepare('hook_by_body');
+  const rememberBody = prepare('remember_body');
+  const pruneBodies = prepare('prune_body_hashes');
 
   const insert = (hook: IncomingHook, now: number): number | null => {
     const row = appendHook.get({ connection: hook.connection, receivedAt: now, contentType: hook.contentType, bodyBytes: hook.body.length, deliveryId: hook.deliveryId ?? null }) as Row | undefined;
@@ -30,15 +35,30 @@ export function prepareAppend(
     return Number(row.id);
   };
 
+  const appendByDelivery = (hook: IncomingHook, now: number, retentionMs: number): Appended => {
+    const id = insert(hook, now);
+    if (id !== null) return { id, duplicate: false };
+    const first = byDelivery.get({ connection: hook.connection, deliveryId: hook.deliveryId }) as Row;
+    if (Number(first.received_at) >= now - retentionMs) return { id: Number(first.id), duplicate: true };
+    forget.run({ id: first.id }); // older than the window: the sender may use the id again
+    return { id: insert(hook, now)!, duplicate: false };
+  };
+
+  /** A guarded hook: a body seen within the window is a copy; else stored and its hash kept. */
+  const appendGuarded = (hook: IncomingHook, guard: { hash: Buffer; windowMs: number }, now: number, retentionMs: number): Appended => {
+    const since = now - guard.windowMs;
+    const seen = byBody.get({ connection: hook.connection, hash: guard.hash, since }) as Row | undefined;
+    if (seen) return { id: Number(seen.id), duplicate: true };
+    const appended = appendByDelivery(hook, now, retentionMs);
+    if (!appended.duplicate) {
+      rememberBody.run({ connection: hook.connection, hash: guard.hash, hookId: appended.id, receivedAt: now });
+      pruneBodies.run({ connection: hook.connection, since });
+    }
+    return appended;
+  };
+
   const append = db.transaction((hooks: readonly IncomingHook[], now: number, retentionMs: number): Appended[] =>
-    hooks.map((hook) => {
-      const id = insert(hook, now);
-      if (id !== null) return { id, duplicate: false };
-      const first = byDelivery.get({ connection: hook.connection, deliveryId: hook.deliveryId }) as Row;
-      if (Number(first.received_at) >= now - retentionMs) return { id: Number(first.id), duplicate: true };
-      forget.run({ id: first.id }); // older than the window: the sender may use the id again
-      return { id: insert(hook, now)!, duplicate: false };
-    }),
+    hooks.map((hook) => (hook.bodyGuard ? appendGuarded(hook, hook.bodyGuard, now, retentionMs) : appendByDelivery(hook, now, retentionMs))),
   );
   return (hooks, now, retentionMs) => append.immediate(hooks, now, retentionMs);
 }
