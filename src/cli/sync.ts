@@ -11,7 +11,7 @@ import { systemClock } from '../clock.js';
 import { loadConfigFile, type HubConfig } from '../config/load.js';
 import { isDataType } from '../domain/scope.js';
 import { Guards } from '../engine/guard.js';
-import { queueBulk, runInitialization } from '../engine/feeds.js';
+import { MANUAL_SYNC_MAX_IDS, queueBulk, runInitialization } from '../engine/feeds.js';
 import { isHyError } from '../errors.js';
 import { openStore } from '../store/index.js';
 import { reportLoadError, type Output } from './commands.js';
@@ -52,8 +52,24 @@ export async function syncCommand(options: SyncOptions, output: Output, tty = pr
   const store = await openStore({ dataDir: options.data });
   try {
     if (!options.all) {
-      const { queued, absorbed } = await queueBulk({ store, clock: systemClock, config }, options.connection, type, ids);
-      output.out(`${queued} bulk request(s) queued for ${options.connection} ${type}${absorbed ? `, ${absorbed} already waiting` : ''}`);
+      // One manual sync takes at most MANUAL_SYNC_MAX_IDS ids: a longer list goes in several.
+      let queued = 0;
+      let absorbed = 0;
+      const show = (done: number) => {
+        const line = progressBar(done, ids.length);
+        if (tty) process.stderr.write(`\r${line}`);
+        else output.err(line);
+      };
+      for (let start = 0; start < ids.length; start += MANUAL_SYNC_MAX_IDS) {
+        const chunk = ids.slice(start, start + MANUAL_SYNC_MAX_IDS);
+        const result = await queueBulk({ store, clock: systemClock, config }, options.connection, type, chunk);
+        queued += result.queued;
+        absorbed += result.absorbed;
+        if (ids.length > MANUAL_SYNC_MAX_IDS) show(start + chunk.length);
+      }
+      if (tty && ids.length > MANUAL_SYNC_MAX_IDS) process.stderr.write('\n');
+      const requests = Math.ceil(ids.length / MANUAL_SYNC_MAX_IDS);
+      output.out(`${queued} bulk request(s) queued for ${options.connection} ${type}${absorbed ? `, ${absorbed} already waiting` : ''}${requests > 1 ? ` (${requests} syncs of at most ${MANUAL_SYNC_MAX_IDS} ids)` : ''}`);
       return 0;
     }
     const guards = new Guards((name) => config.connections.get(name)!.guard, systemClock);

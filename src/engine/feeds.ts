@@ -182,10 +182,14 @@ export async function runInitialization(
   return (await store.listFeeds()).find((f) => f.connection === connection.name && f.type === type && f.kind === 'init')!;
 }
 
-/** A manual sync: bulk requests for exactly these ids. */
+/** Ids one manual sync takes: iPaaS.com caps a manual sync at 3,000 per request, and so do we. */
+export const MANUAL_SYNC_MAX_IDS = 3_000;
+
+/** A manual sync: bulk requests for exactly these ids (at most MANUAL_SYNC_MAX_IDS of them). */
 export async function queueBulk(deps: Pick<EngineDeps, 'store' | 'clock' | 'config'>, connectionName: string, type: DataType, ids: readonly string[]): Promise<{ queued: number; absorbed: number }> {
   const connection = deps.config.connections.get(connectionName);
   if (!connection) throw new HyError('HY_ERR_CONNECTION_UNKNOWN', `"${connectionName}"`);
+  if (ids.length > MANUAL_SYNC_MAX_IDS) throw new HyError('HY_ERR_SYNC_TOO_MANY_IDS', `${ids.length} ids given, at most ${MANUAL_SYNC_MAX_IDS} per request`);
   const now = deps.clock.now();
   const scope = scopeFor(type, 'updated');
   const transfers = [...new Set(ids)].map((externalId, seq) =>
