@@ -36,8 +36,8 @@ export const DEFAULTS = {
   pollTickMs: 1_000, // how often the scheduler looks for due polls
   retryJitter: 0.2, // ±20 % on each retry delay, so that requests failed together do not retry together
   circuitFailures: 5, // retryable failures in a row that open a connection's circuit
-  circuitCooldownMs: 30_000, // 30 s closed to calls, doubling after a failed probe …
-  circuitMaxCooldownMs: 600_000, // … up to 10 min
+  circuitCooldownMs: 5_000, // 5 s shut to every call once the circuit opens; never grows
+  circuitProbeIntervalMs: 5_000, // 5 s: then one probe call per interval until one succeeds, so delivery resumes within seconds of the system answering again
 } as const;
 
 /**
@@ -87,8 +87,18 @@ export const connectionSchema = z.strictObject({
     })
     .refine((t) => (t.calls === undefined) === (t.per === undefined), { message: 'give calls and per together (e.g. calls: 500, per: 60s)' })
     .optional(),
-  /** The circuit breaker: after `failures` retryable failures in a row, stop calling for `cooldown`. */
-  circuit: z.strictObject({ failures: z.number().int().min(1).optional(), cooldown: durationSchema.optional() }).optional(),
+  /**
+   * The circuit breaker: after `failures` retryable failures in a row, no call for `cooldown`;
+   * then one probe call every `probeInterval` until one succeeds.
+   */
+  circuit: z
+    .strictObject({
+      failures: z.number().int().min(1).optional(),
+      cooldown: durationSchema.optional(),
+      // Held-back requests come due once per interval: shorter than 100 ms only churns the queue.
+      probeInterval: durationSchema.refine((ms) => ms >= 100, 'at least 100ms').optional(),
+    })
+    .optional(),
   retry: z
     .strictObject({
       /** Attempts before a request is dead. */
