@@ -5,6 +5,7 @@ import { checkCommand, consoleOutput, tryCommand } from './commands.js';
 import { runDemo, serveCommand } from './serve.js';
 import { replayCommand, type ReplayOptions } from './replay.js';
 import { syncCommand, type SyncOptions } from './sync.js';
+import { cancelCommand, type CancelOptions } from './cancel.js';
 
 function port(value: string): number {
   const n = Number(value);
@@ -67,6 +68,22 @@ program
   .option('--dry-run', 'only count what would be replayed')
   .action(async (options: ReplayOptions) => {
     process.exitCode = await replayCommand(options, consoleOutput);
+  });
+
+program
+  .command('cancel')
+  .description('end queued or retrying transfer requests without running them (running ones are never cancelled)')
+  .requiredOption('-c, --config <file>', 'configuration file (YAML)')
+  .option('-d, --data <dir>', 'data directory of the store', process.env.HOOKYARD_DATA ?? '.hookyard')
+  .option('--status <status>', 'queued or retrying (default: both)')
+  .option('--connection <name>', 'only this connection')
+  .option('--scope <scope>', 'only this scope, e.g. product/updated')
+  .option('--since <time>', 'created at or after (ISO 8601)')
+  .option('--until <time>', 'created before (ISO 8601)')
+  .option('--transfer <id>', 'one transfer request', Number)
+  .option('--dry-run', 'only count what would be cancelled')
+  .action(async (options: CancelOptions) => {
+    process.exitCode = await cancelCommand(options, consoleOutput);
   });
 
 program

@@ -163,6 +163,31 @@ export interface Replay {
   createdAt: number;
 }
 
+/**
+ * Which waiting requests a cancel ends (running ones never: their attempt finishes). Mirrors
+ * ReplayFilter; the status is queued or retrying, or either when left out.
+ */
+export interface CancelFilter {
+  status?: 'queued' | 'retrying';
+  connection?: string;
+  scope?: string;
+  /** created_at ≥ since (ms) */
+  since?: number;
+  /** created_at < until (ms) */
+  until?: number;
+}
+
+/** A recorded cancel: of one request (`cancel`) or of every request a filter matched (`cancels`). */
+export interface Cancel {
+  id: number;
+  kind: 'cancel' | 'cancels';
+  /** The id, or the filter as JSON. */
+  target: string;
+  count: number;
+  actor: string;
+  createdAt: number;
+}
+
 export type FeedKind = 'poll' | 'init';
 
 /** Where a poll or an initialization has got to. */
@@ -312,6 +337,20 @@ export interface Store {
   /** Reads a stored hook again; resolves with the replay's id, or null when it is being read already. */
   replayHook(id: number, actor: string, now: number): Promise<number | null>;
   listReplays(limit: number): Promise<Replay[]>;
+
+  // --- cancels: ending waiting work without running it (nothing is deleted; each cancel is recorded) ---
+
+  /**
+   * Ends one queued or retrying request as skipped, reason code `cancelled`; null (nothing
+   * written) when it is running or finished.
+   */
+  cancelTransfer(id: number, actor: string, now: number): Promise<TransferRequest | null>;
+  countCancellable(filter: CancelFilter): Promise<number>;
+  /** Records a cancel by filter; then cancelPage ends its requests page by page (for progress). */
+  startCancel(filter: CancelFilter, actor: string, now: number): Promise<number>;
+  /** One page, one transaction: requests with an id above `afterId`; lastId null on the last page. */
+  cancelPage(cancelId: number, filter: CancelFilter, afterId: number, limit: number, now: number): Promise<{ cancelled: number; lastId: number | null }>;
+  listCancels(limit: number): Promise<Cancel[]>;
 
   // --- feeds: polls and initializations ---
 

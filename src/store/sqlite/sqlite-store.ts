@@ -23,6 +23,8 @@ import { prepareAppend } from './append.js';
 import { hookFromRow, hookSummaryFromRow, notificationFromRow, recordKey, transferFromRow } from '../rows.js';
 import type {
   Appended,
+  Cancel,
+  CancelFilter,
   FinishEffects,
   HookFilter,
   HookResolution,
@@ -43,6 +45,7 @@ import type {
 } from '../store.js';
 import { EngineTables } from './engine-tables.js';
 import { ReplayTables } from './replay-tables.js';
+import { CancelTables } from './cancel-tables.js';
 import { FeedTables, plannedParams } from './feed-tables.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -118,6 +121,7 @@ export class SqliteStore implements Store {
   private readonly statements;
   private readonly engine: EngineTables;
   private readonly replays: ReplayTables;
+  private readonly cancels: CancelTables;
   private readonly feeds: FeedTables;
   private readonly appendMany;
   private readonly claimTx;
@@ -154,6 +158,7 @@ export class SqliteStore implements Store {
     };
     this.engine = new EngineTables(db, prepare);
     this.replays = new ReplayTables(db, prepare);
+    this.cancels = new CancelTables(db, prepare);
     this.feeds = new FeedTables(db, prepare);
 
     this.appendMany = prepareAppend(db, QUERIES);
@@ -355,6 +360,26 @@ export class SqliteStore implements Store {
 
   async listReplays(limit: number): Promise<Replay[]> {
     return this.replays.listReplays(limit);
+  }
+
+  async cancelTransfer(id: number, actor: string, now: number): Promise<TransferRequest | null> {
+    return this.cancels.cancelTransfer(id, actor, now);
+  }
+
+  async countCancellable(filter: CancelFilter): Promise<number> {
+    return this.cancels.countCancellable(filter);
+  }
+
+  async startCancel(filter: CancelFilter, actor: string, now: number): Promise<number> {
+    return this.cancels.startCancel(filter, actor, now);
+  }
+
+  async cancelPage(cancelId: number, filter: CancelFilter, afterId: number, limit: number, now: number): Promise<{ cancelled: number; lastId: number | null }> {
+    return this.cancels.cancelPage(cancelId, filter, afterId, limit, now);
+  }
+
+  async listCancels(limit: number): Promise<Cancel[]> {
+    return this.cancels.listCancels(limit);
   }
 
   async claimFeed(worker: string, connection: string, type: DataType, kind: FeedKind, now: number, leaseMs: number, options: { restart?: boolean } = {}): Promise<Feed | null> {
