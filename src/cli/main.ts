@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { checkCommand, consoleOutput, tryCommand } from './commands.js';
 import { runDemo, serveCommand } from './serve.js';
 import { replayCommand, type ReplayOptions } from './replay.js';
-import { syncCommand, type SyncOptions } from './sync.js';
+import { INTERRUPTED, syncCommand, type SyncOptions } from './sync.js';
 import { cancelCommand, type CancelOptions } from './cancel.js';
 
 function port(value: string): number {
@@ -97,7 +97,10 @@ program
   .option('--file <file>', 'ids to sync, one per line')
   .argument('[ids...]', 'ids to sync')
   .action(async (ids: string[], options: Omit<SyncOptions, 'ids'>) => {
-    process.exitCode = await syncCommand({ ...options, ids }, consoleOutput);
+    const code = await syncCommand({ ...options, ids }, consoleOutput);
+    // Interrupted: the page being read is abandoned, so do not wait for its answer to arrive.
+    if (code === INTERRUPTED) process.exit(code);
+    process.exitCode = code;
   });
 
 program

@@ -139,16 +139,38 @@ export class Poller {
   }
 }
 
+/** An initialization stopped by its `signal` (Ctrl-C) between or during pages. */
+export class InitializationInterrupted extends Error {
+  constructor(readonly records: number) {
+    super(`interrupted after ${records} record(s)`);
+    this.name = 'InitializationInterrupted';
+  }
+}
+
+/** The work, unless `signal` aborts first: then InitializationInterrupted (the work's result is dropped). */
+function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, records: () => number): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new InitializationInterrupted(records()));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /**
  * An initialization: every record of `type` in the connection's system, page by page, queued as
  * initialization requests. Resumes from the last committed page when a run was interrupted; starts
- * from the first page when the last run finished.
+ * from the first page when the last run finished. A run that stops early — `signal` aborted (the
+ * page being read is dropped and read again next time) or a failure — gives its lease up, so the
+ * next run resumes at once instead of waiting out the lease (30 s by default).
  */
 export async function runInitialization(
   deps: EngineDeps,
   connectionName: string,
   type: DataType,
   progress?: (feed: { records: number; total: number | null; pages: number }) => void,
+  signal?: AbortSignal,
 ): Promise<Feed> {
   const { store, clock, config, worker, guards, leaseMs } = deps;
   const connection = config.connections.get(connectionName);
@@ -161,23 +183,31 @@ export async function runInitialization(
   let { cursor, records, pages } = feed;
   let total = feed.total;
   progress?.({ records, total, pages });
-  for (;;) {
-    const page = await guards.for(connection.name).call(() => list.call(connection.integration, type, cursor, contextFor(connection, () => {})));
-    const now = clock.now();
-    const transfers = page.ids.map((externalId, seq) =>
-      operatorRequest(connection, type, scope, externalId, seq, 'initialization', now, `initialization of ${connection.name} ${type}`),
-    );
-    const done = page.cursor === null;
-    const committed = await store.commitFeedPage(worker, connection.name, type, 'init', { transfers, cursor: page.cursor, total: page.total ?? null, done, nextRunAt: 0 }, now);
-    if (!committed) throw new HyError('HY_ERR_INITIALIZATION_RUNNING', `${connection.name} ${type}: another run took it over`);
-    records += transfers.length;
-    pages += 1;
-    total = page.total ?? total;
-    progress?.({ records, total, pages });
-    if (done) break;
-    cursor = page.cursor;
-    feed = await store.claimFeed(worker, connection.name, type, 'init', clock.now(), leaseMs); // renew the lease
-    if (!feed) throw new HyError('HY_ERR_INITIALIZATION_RUNNING', `${connection.name} ${type}: another run took it over`);
+  try {
+    for (;;) {
+      const reading = guards.for(connection.name).call(() => list.call(connection.integration, type, cursor, contextFor(connection, () => {})));
+      const page = await unlessAborted(reading, signal, () => records);
+      const now = clock.now();
+      const transfers = page.ids.map((externalId, seq) =>
+        operatorRequest(connection, type, scope, externalId, seq, 'initialization', now, `initialization of ${connection.name} ${type}`),
+      );
+      const done = page.cursor === null;
+      const committed = await store.commitFeedPage(worker, connection.name, type, 'init', { transfers, cursor: page.cursor, total: page.total ?? null, done, nextRunAt: 0 }, now);
+      if (!committed) throw new HyError('HY_ERR_INITIALIZATION_RUNNING', `${connection.name} ${type}: another run took it over`);
+      records += transfers.length;
+      pages += 1;
+      total = page.total ?? total;
+      progress?.({ records, total, pages });
+      if (done) break;
+      cursor = page.cursor;
+      if (signal?.aborted) throw new InitializationInterrupted(records);
+      feed = await store.claimFeed(worker, connection.name, type, 'init', clock.now(), leaseMs); // renew the lease
+      if (!feed) throw new HyError('HY_ERR_INITIALIZATION_RUNNING', `${connection.name} ${type}: another run took it over`);
+    }
+  } catch (error) {
+    // Only our own lease: a run that lost it to another leaves that one's alone.
+    await store.releaseFeed(worker, connection.name, type, 'init', clock.now());
+    throw error;
   }
   return (await store.listFeeds()).find((f) => f.connection === connection.name && f.type === type && f.kind === 'init')!;
 }

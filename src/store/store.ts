@@ -352,6 +352,14 @@ export interface Store {
   cancelPage(cancelId: number, filter: CancelFilter, afterId: number, limit: number, now: number): Promise<{ cancelled: number; lastId: number | null }>;
   listCancels(limit: number): Promise<Cancel[]>;
 
+  // --- feeds: giving a lease up early ---
+
+  /**
+   * Gives up `worker`'s lease on a feed (a run interrupted between pages): the cursor, status and
+   * next run stay; the next run may claim it at once. Does nothing when `worker` holds no lease.
+   */
+  releaseFeed(worker: string, connection: string, type: DataType, kind: FeedKind, now: number): Promise<void>;
+
   // --- feeds: polls and initializations ---
 
   /**

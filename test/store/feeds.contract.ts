@@ -91,6 +91,33 @@ export function feedsContract(adapter: string, factory: () => StoreFactory): voi
       expect(again).toMatchObject({ cursor: null, status: 'running', records: 0, pages: 0 });
     });
 
+    it('gives a feed lease up early: the cursor stays and the next run claims it at once', async () => {
+      await store.claimFeed('a', 'erp', 'product', 'init', T0, LEASE, { restart: true });
+      await store.commitFeedPage('a', 'erp', 'product', 'init', { transfers: planned(['I:1'], 'initialization'), cursor: 'c1', total: 3, done: false, nextRunAt: 0 }, T0 + 1);
+      expect(await store.claimFeed('b', 'erp', 'product', 'init', T0 + 2, LEASE)).toBeNull();
+      await store.releaseFeed('b', 'erp', 'product', 'init', T0 + 3); // not b's lease: nothing happens
+      expect(await store.claimFeed('b', 'erp', 'product', 'init', T0 + 4, LEASE)).toBeNull();
+      await store.releaseFeed('a', 'erp', 'product', 'init', T0 + 5);
+      expect(await store.claimFeed('b', 'erp', 'product', 'init', T0 + 6, LEASE, { restart: true })).toMatchObject({ leaseOwner: 'b', cursor: 'c1', status: 'running', records: 1 });
+    });
+
+    it('cancels waiting requests page by page, never running ones, and records each cancel', async () => {
+      await store.queueTransfers(planned(['C:1', 'C:2', 'C:3', 'C:4', 'C:5']), T0);
+      const [running] = await store.claimTransfers('w', 1, T0, LEASE);
+      const filter = { connection: 'erp' };
+      expect(await store.countCancellable(filter)).toBe(4);
+      const cancel = await store.startCancel(filter, 'cli', T0 + 1);
+      const first = await store.cancelPage(cancel, filter, 0, 3, T0 + 1);
+      expect(first.cancelled).toBe(3);
+      expect(await store.cancelPage(cancel, filter, first.lastId!, 3, T0 + 1)).toEqual({ cancelled: 1, lastId: null });
+      const items = (await store.listTransfers({ limit: 10 })).items;
+      expect(items.filter((t) => t.status === 'skipped').every((t) => t.reasonCode === 'cancelled' && t.reason === `cancelled by cli (cancel ${cancel})`)).toBe(true);
+      expect(items.find((t) => t.id === running!.id)).toMatchObject({ status: 'running' });
+      expect(await store.cancelTransfer(running!.id, 'cli', T0 + 2)).toBeNull();
+      expect(await store.listCancels(10)).toEqual([{ id: cancel, kind: 'cancels', target: JSON.stringify(filter), count: 4, actor: 'cli', createdAt: T0 + 1 }]);
+      expect(await store.listReplays(10)).toEqual([]);
+    });
+
     it('queues a manual sync, absorbing requests a waiting one already covers', async () => {
       expect(await store.queueTransfers(planned(['A', 'B'], 'bulk'), T0)).toEqual({ queued: 2, absorbed: 0 });
       expect(await store.queueTransfers(planned(['B', 'C'], 'bulk'), T0)).toEqual({ queued: 1, absorbed: 1 });

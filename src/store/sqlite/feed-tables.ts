@@ -65,7 +65,7 @@ export class FeedTables {
 
   constructor(db: Database.Database, prepare: (name: string) => Database.Statement) {
     this.s = Object.fromEntries(
-      ['ensure_feed', 'claim_feed', 'restart_feed', 'advance_feed', 'fail_feed', 'poll_now', 'list_feeds', 'insert_transfer', 'find_waiting_transfer'].map(
+      ['ensure_feed', 'claim_feed', 'restart_feed', 'advance_feed', 'fail_feed', 'poll_now', 'release_feed', 'list_feeds', 'insert_transfer', 'find_waiting_transfer'].map(
         (name) => [name, prepare(name)],
       ),
     );
@@ -120,6 +120,10 @@ export class FeedTables {
 
   failFeed(worker: string, connection: string, type: string, kind: FeedKind, error: string, nextRunAt: number, now: number): void {
     this.s.fail_feed!.run({ connection, type, kind, worker, error, nextRunAt, now });
+  }
+
+  releaseFeed(worker: string, connection: string, type: string, kind: FeedKind, now: number): void {
+    this.s.release_feed!.run({ connection, type, kind, worker, now });
   }
 
   pollNow(connection: string, type: string, now: number): void {

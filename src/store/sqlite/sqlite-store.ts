@@ -382,6 +382,10 @@ export class SqliteStore implements Store {
     return this.cancels.listCancels(limit);
   }
 
+  async releaseFeed(worker: string, connection: string, type: DataType, kind: FeedKind, now: number): Promise<void> {
+    this.feeds.releaseFeed(worker, connection, type, kind, now);
+  }
+
   async claimFeed(worker: string, connection: string, type: DataType, kind: FeedKind, now: number, leaseMs: number, options: { restart?: boolean } = {}): Promise<Feed | null> {
     return this.feeds.claimFeed(worker, connection, type, kind, now, leaseMs, options.restart ?? false);
   }
