@@ -37,6 +37,8 @@ export const ERRORS = {
   HY_ERR_QUERY_INVALID: { status: 400, retryable: false, message: 'a query parameter or the request body is invalid' },
   HY_ERR_TRANSFER_NOT_REPLAYABLE: { status: 409, retryable: false, message: 'the transfer request is running or queued already' },
   HY_ERR_HOOK_NOT_REPLAYABLE: { status: 409, retryable: false, message: 'the hook is being read already' },
+  HY_ERR_SYNC_TOO_MANY_IDS: { status: 400, retryable: false, message: 'a manual sync takes at most 3,000 ids per request; send the rest in further requests (hookyard sync --file splits a longer list)' },
+  HY_ERR_TRANSFER_NOT_CANCELLABLE: { status: 409, retryable: false, message: 'only a queued or retrying transfer request can be cancelled; a running one finishes its attempt, a finished one has nothing left to cancel' },
   HY_ERR_INITIALIZATION_RUNNING: { status: 409, retryable: true, message: 'an initialization of this connection and type is running already' },
   HY_ERR_ADMIN_API_DISABLED: { status: 403, retryable: false, message: 'the admin API is off: hookyard listens on a non-loopback address and HOOKYARD_ADMIN_TOKEN is not set' },
   HY_ERR_ADMIN_TOKEN_INVALID: { status: 401, retryable: false, message: 'send the admin token as "Authorization: Bearer <HOOKYARD_ADMIN_TOKEN>"' },

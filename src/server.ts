@@ -21,7 +21,7 @@ const CLOSE_CONNECTIONS_AFTER_MS = 5_000;
 const DEFAULT_GUARD: GuardPolicy = {
   rate: null,
   concurrent: null,
-  circuit: { failures: DEFAULTS.circuitFailures, cooldownMs: DEFAULTS.circuitCooldownMs, maxCooldownMs: DEFAULTS.circuitMaxCooldownMs },
+  circuit: { failures: DEFAULTS.circuitFailures, cooldownMs: DEFAULTS.circuitCooldownMs, probeIntervalMs: DEFAULTS.circuitProbeIntervalMs },
 };
 import { ERRORS, errorBody, isHyError, type ErrorCode } from './errors.js';
 import type { Socket } from 'node:net';

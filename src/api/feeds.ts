@@ -11,7 +11,7 @@ import { HyError } from '../errors.js';
 
 const nameParam = z.strictObject({ name: z.string().min(1) });
 const initializeBody = z.strictObject({ type: z.enum(DATA_TYPES) });
-const syncBody = z.strictObject({ type: z.enum(DATA_TYPES), ids: z.array(z.string().min(1)).min(1).max(10_000) });
+const syncBody = z.strictObject({ type: z.enum(DATA_TYPES), ids: z.array(z.string().min(1)).min(1) }); // at most MANUAL_SYNC_MAX_IDS: queueBulk refuses more with its own code
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value ?? {});

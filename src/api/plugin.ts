@@ -13,6 +13,7 @@ import { matchesDigest, secretDigest } from '../ingest/credentials.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../clock.js';
 import { replayRoutes } from './replay.js';
+import { cancelRoutes } from './cancel.js';
 import { feedRoutes } from './feeds.js';
 import type { EngineDeps } from '../engine/run-transfer.js';
 
@@ -106,6 +107,7 @@ export async function apiPlugin(app: FastifyInstance, options: ApiOptions): Prom
   });
 
   await replayRoutes(app, { store, clock: options.clock, wake: options.wake });
+  await cancelRoutes(app, { store, clock: options.clock });
   await feedRoutes(app, { engine: options.engine, wake: options.wake, log: (error) => app.log.error({ err: error }, 'initialization failed') });
 
   app.get('/api/connections', async () => ({

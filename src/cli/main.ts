@@ -4,7 +4,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { checkCommand, consoleOutput, tryCommand } from './commands.js';
 import { runDemo, serveCommand } from './serve.js';
 import { replayCommand, type ReplayOptions } from './replay.js';
-import { syncCommand, type SyncOptions } from './sync.js';
+import { INTERRUPTED, syncCommand, type SyncOptions } from './sync.js';
+import { cancelCommand, type CancelOptions } from './cancel.js';
 
 function port(value: string): number {
   const n = Number(value);
@@ -70,6 +71,22 @@ program
   });
 
 program
+  .command('cancel')
+  .description('end queued or retrying transfer requests without running them (running ones are never cancelled)')
+  .requiredOption('-c, --config <file>', 'configuration file (YAML)')
+  .option('-d, --data <dir>', 'data directory of the store', process.env.HOOKYARD_DATA ?? '.hookyard')
+  .option('--status <status>', 'queued or retrying (default: both)')
+  .option('--connection <name>', 'only this connection')
+  .option('--scope <scope>', 'only this scope, e.g. product/updated')
+  .option('--since <time>', 'created at or after (ISO 8601)')
+  .option('--until <time>', 'created before (ISO 8601)')
+  .option('--transfer <id>', 'one transfer request', Number)
+  .option('--dry-run', 'only count what would be cancelled')
+  .action(async (options: CancelOptions) => {
+    process.exitCode = await cancelCommand(options, consoleOutput);
+  });
+
+program
   .command('sync')
   .description('queue records of a connection for transfer: --all (an initialization, resumable) or the ids given')
   .requiredOption('-c, --config <file>', 'configuration file (YAML)')
@@ -80,7 +97,10 @@ program
   .option('--file <file>', 'ids to sync, one per line')
   .argument('[ids...]', 'ids to sync')
   .action(async (ids: string[], options: Omit<SyncOptions, 'ids'>) => {
-    process.exitCode = await syncCommand({ ...options, ids }, consoleOutput);
+    const code = await syncCommand({ ...options, ids }, consoleOutput);
+    // Interrupted: the page being read is abandoned, so do not wait for its answer to arrive.
+    if (code === INTERRUPTED) process.exit(code);
+    process.exitCode = code;
   });
 
 program

@@ -2,7 +2,8 @@
  * `hookyard sync`: queue records for transfer from a connection's system, in the store of a data
  * directory; a running hub (or the next one started) runs them.
  *   --all          an initialization: every record of the type, page by page, with progress;
- *                  resumes where an interrupted run stopped
+ *                  resumes where an interrupted run stopped. Ctrl-C (SIGINT) stops it between
+ *                  pages and gives its lease on the feed up, so running it again resumes at once
  *   ID… / --file   a manual sync: bulk requests for exactly those ids (one per line in the file)
  */
 import { randomUUID } from 'node:crypto';
@@ -11,11 +12,14 @@ import { systemClock } from '../clock.js';
 import { loadConfigFile, type HubConfig } from '../config/load.js';
 import { isDataType } from '../domain/scope.js';
 import { Guards } from '../engine/guard.js';
-import { queueBulk, runInitialization } from '../engine/feeds.js';
+import { InitializationInterrupted, MANUAL_SYNC_MAX_IDS, queueBulk, runInitialization } from '../engine/feeds.js';
 import { isHyError } from '../errors.js';
 import { openStore } from '../store/index.js';
 import { reportLoadError, type Output } from './commands.js';
 import { progressBar } from './replay.js';
+
+/** The exit code of a run stopped by Ctrl-C (128 + SIGINT's number, as shells report it). */
+export const INTERRUPTED = 130;
 
 export interface SyncOptions {
   config: string;
@@ -52,21 +56,55 @@ export async function syncCommand(options: SyncOptions, output: Output, tty = pr
   const store = await openStore({ dataDir: options.data });
   try {
     if (!options.all) {
-      const { queued, absorbed } = await queueBulk({ store, clock: systemClock, config }, options.connection, type, ids);
-      output.out(`${queued} bulk request(s) queued for ${options.connection} ${type}${absorbed ? `, ${absorbed} already waiting` : ''}`);
+      // One manual sync takes at most MANUAL_SYNC_MAX_IDS ids: a longer list goes in several.
+      let queued = 0;
+      let absorbed = 0;
+      const show = (done: number) => {
+        const line = progressBar(done, ids.length);
+        if (tty) process.stderr.write(`\r${line}`);
+        else output.err(line);
+      };
+      for (let start = 0; start < ids.length; start += MANUAL_SYNC_MAX_IDS) {
+        const chunk = ids.slice(start, start + MANUAL_SYNC_MAX_IDS);
+        const result = await queueBulk({ store, clock: systemClock, config }, options.connection, type, chunk);
+        queued += result.queued;
+        absorbed += result.absorbed;
+        if (ids.length > MANUAL_SYNC_MAX_IDS) show(start + chunk.length);
+      }
+      if (tty && ids.length > MANUAL_SYNC_MAX_IDS) process.stderr.write('\n');
+      const requests = Math.ceil(ids.length / MANUAL_SYNC_MAX_IDS);
+      output.out(`${queued} bulk request(s) queued for ${options.connection} ${type}${absorbed ? `, ${absorbed} already waiting` : ''}${requests > 1 ? ` (${requests} syncs of at most ${MANUAL_SYNC_MAX_IDS} ids)` : ''}`);
       return 0;
     }
     const guards = new Guards((name) => config.connections.get(name)!.guard, systemClock);
     const deps = { store, config, clock: systemClock, guards, worker: `sync-${randomUUID()}`, leaseMs: config.engine.leaseMs };
-    const feed = await runInitialization(deps, options.connection, type, ({ records, total, pages }) => {
-      const line = total ? progressBar(records, total) : `${records} record(s), ${pages} page(s)`;
-      if (tty) process.stderr.write(`\r${line}`);
-      else output.err(line);
-    });
-    if (tty) process.stderr.write('\n');
-    output.out(`initialization of ${options.connection} ${type}: ${feed.records} record(s) queued in ${feed.pages} page(s)`);
-    return 0;
+    const interrupt = new AbortController();
+    const onSigint = () => interrupt.abort();
+    process.on('SIGINT', onSigint);
+    try {
+      const feed = await runInitialization(
+        deps,
+        options.connection,
+        type,
+        ({ records, total, pages }) => {
+          const line = total ? progressBar(records, total) : `${records} record(s), ${pages} page(s)`;
+          if (tty) process.stderr.write(`\r${line}`);
+          else output.err(line);
+        },
+        interrupt.signal,
+      );
+      if (tty) process.stderr.write('\n');
+      output.out(`initialization of ${options.connection} ${type}: ${feed.records} record(s) queued in ${feed.pages} page(s)`);
+      return 0;
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
   } catch (error) {
+    if (error instanceof InitializationInterrupted) {
+      if (tty) process.stderr.write('\n');
+      output.err(`interrupted: ${error.records} record(s) of ${options.connection} ${type} queued so far; the same command resumes from there`);
+      return INTERRUPTED;
+    }
     if (isHyError(error)) {
       output.err(`${error.code}: ${error.message}`);
       return 1;

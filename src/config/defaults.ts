@@ -33,6 +33,6 @@ export const DEFAULTS = {
   pollTickMs: 1_000, // how often the scheduler looks for due polls
   retryJitter: 0.2, // ±20 % on each retry delay, so that requests failed together do not retry together
   circuitFailures: 5, // retryable failures in a row that open a connection's circuit
-  circuitCooldownMs: 30_000, // 30 s closed to calls, doubling after a failed probe …
-  circuitMaxCooldownMs: 600_000, // … up to 10 min
+  circuitCooldownMs: 5_000, // 5 s shut to every call once the circuit opens; never grows
+  circuitProbeIntervalMs: 5_000, // 5 s: then one probe call per interval until one succeeds, so delivery resumes within seconds of the system answering again
 } as const;

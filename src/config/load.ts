@@ -325,7 +325,7 @@ function buildConnection(
       circuit: {
         failures: spec.circuit?.failures ?? DEFAULTS.circuitFailures,
         cooldownMs: spec.circuit?.cooldown ?? DEFAULTS.circuitCooldownMs,
-        maxCooldownMs: Math.max(DEFAULTS.circuitMaxCooldownMs, spec.circuit?.cooldown ?? 0),
+        probeIntervalMs: spec.circuit?.probeInterval ?? DEFAULTS.circuitProbeIntervalMs,
       },
     },
   };

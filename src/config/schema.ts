@@ -63,8 +63,18 @@ export const connectionSchema = z.strictObject({
     })
     .refine((t) => (t.calls === undefined) === (t.per === undefined), { message: 'give calls and per together (e.g. calls: 500, per: 60s)' })
     .optional(),
-  /** The circuit breaker: after `failures` retryable failures in a row, stop calling for `cooldown`. */
-  circuit: z.strictObject({ failures: z.number().int().min(1).optional(), cooldown: durationSchema.optional() }).optional(),
+  /**
+   * The circuit breaker: after `failures` retryable failures in a row, no call for `cooldown`;
+   * then one probe call every `probeInterval` until one succeeds.
+   */
+  circuit: z
+    .strictObject({
+      failures: z.number().int().min(1).optional(),
+      cooldown: durationSchema.optional(),
+      // Held-back requests come due once per interval: shorter than 100 ms only churns the queue.
+      probeInterval: durationSchema.refine((ms) => ms >= 100, 'at least 100ms').optional(),
+    })
+    .optional(),
   retry: z
     .strictObject({
       /** Attempts before a request is dead. */

@@ -14,7 +14,8 @@ export interface GuardPolicy {
   rate: { calls: number; perMs: number } | null;
   /** At most this many calls at once; null: unlimited. */
   concurrent: number | null;
-  circuit: { failures: number; cooldownMs: number; maxCooldownMs: number };
+  /** cooldownMs: shut to every call once open; probeIntervalMs: then one probe per interval. */
+  circuit: { failures: number; cooldownMs: number; probeIntervalMs: number };
 }
 
 export interface ConnectionConfig {

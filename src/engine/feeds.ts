@@ -141,16 +141,38 @@ export class Poller {
   }
 }
 
+/** An initialization stopped by its `signal` (Ctrl-C) between or during pages. */
+export class InitializationInterrupted extends Error {
+  constructor(readonly records: number) {
+    super(`interrupted after ${records} record(s)`);
+    this.name = 'InitializationInterrupted';
+  }
+}
+
+/** The work, unless `signal` aborts first: then InitializationInterrupted (the work's result is dropped). */
+function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, records: () => number): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new InitializationInterrupted(records()));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /**
  * An initialization: every record of `type` in the connection's system, page by page, queued as
  * initialization requests. Resumes from the last committed page when a run was interrupted; starts
- * from the first page when the last run finished.
+ * from the first page when the last run finished. A run that stops early — `signal` aborted (the
+ * page being read is dropped and read again next time) or a failure — gives its lease up, so the
+ * next run resumes at once instead of waiting out the lease (30 s by default).
  */
 export async function runInitialization(
   deps: EngineDeps,
   connectionName: string,
   type: DataType,
   progress?: (feed: { records: number; total: number | null; pages: number }) => void,
+  signal?: AbortSignal,
 ): Promise<Feed> {
   const { store, clock, config, worker, leaseMs } = deps;
   const connection = config.connections.get(connectionName);
@@ -160,7 +182,7 @@ export async function runInitialization(
   if (!feed) throw new HyError('HY_ERR_INITIALIZATION_RUNNING', `${connection.name} ${type}`);
   const lease = new FeedLease(store, feed.claim, deps);
   try {
-    await readAllPages(deps, connection, type, feed, lease, progress);
+    await readAllPages(deps, connection, type, feed, lease, progress, signal);
   } finally {
     lease.release();
   }
@@ -174,6 +196,7 @@ async function readAllPages(
   feed: Feed & { claim: FeedClaim },
   lease: FeedLease,
   progress?: (feed: { records: number; total: number | null; pages: number }) => void,
+  signal?: AbortSignal,
 ): Promise<void> {
   const { store, clock, guards } = deps;
   const list = connection.integration.list!;
@@ -181,28 +204,40 @@ async function readAllPages(
   let { cursor, records, pages } = feed;
   let total = feed.total;
   progress?.({ records, total, pages });
-  for (;;) {
-    const page = await guards.for(connection.name).call(() => list.call(connection.integration, type, cursor, contextFor(connection, () => {})));
-    const now = clock.now();
-    const transfers = page.ids.map((externalId, seq) =>
-      operatorRequest(connection, type, scope, externalId, seq, 'initialization', now, `initialization of ${connection.name} ${type}`),
-    );
-    const done = page.cursor === null;
-    const committed = await store.commitFeedPage(feed.claim, { transfers, cursor: page.cursor, total: page.total ?? null, done, nextRunAt: 0 }, now);
-    if (!committed || lease.lost) throw new HyError('HY_ERR_INITIALIZATION_RUNNING', `${connection.name} ${type}: another run took it over`);
-    records += transfers.length;
-    pages += 1;
-    total = page.total ?? total;
-    progress?.({ records, total, pages });
-    if (done) break;
-    cursor = page.cursor;
+  try {
+    for (;;) {
+      const reading = guards.for(connection.name).call(() => list.call(connection.integration, type, cursor, contextFor(connection, () => {})));
+      const page = await unlessAborted(reading, signal, () => records);
+      const now = clock.now();
+      const transfers = page.ids.map((externalId, seq) =>
+        operatorRequest(connection, type, scope, externalId, seq, 'initialization', now, `initialization of ${connection.name} ${type}`),
+      );
+      const done = page.cursor === null;
+      const committed = await store.commitFeedPage(feed.claim, { transfers, cursor: page.cursor, total: page.total ?? null, done, nextRunAt: 0 }, now);
+      if (!committed || lease.lost) throw new HyError('HY_ERR_INITIALIZATION_RUNNING', `${connection.name} ${type}: another run took it over`);
+      records += transfers.length;
+      pages += 1;
+      total = page.total ?? total;
+      progress?.({ records, total, pages });
+      if (done) break;
+      cursor = page.cursor;
+      if (signal?.aborted) throw new InitializationInterrupted(records);
+    }
+  } catch (error) {
+    // Only this run's claim: a run that lost the feed to another leaves that one's alone.
+    await store.releaseFeed(feed.claim, clock.now());
+    throw error;
   }
 }
 
-/** A manual sync: bulk requests for exactly these ids. */
+/** Ids one manual sync takes: iPaaS.com caps a manual sync at 3,000 per request, and so do we. */
+export const MANUAL_SYNC_MAX_IDS = 3_000;
+
+/** A manual sync: bulk requests for exactly these ids (at most MANUAL_SYNC_MAX_IDS of them). */
 export async function queueBulk(deps: Pick<EngineDeps, 'store' | 'clock' | 'config'>, connectionName: string, type: DataType, ids: readonly string[]): Promise<{ queued: number; absorbed: number }> {
   const connection = deps.config.connections.get(connectionName);
   if (!connection) throw new HyError('HY_ERR_CONNECTION_UNKNOWN', `"${connectionName}"`);
+  if (ids.length > MANUAL_SYNC_MAX_IDS) throw new HyError('HY_ERR_SYNC_TOO_MANY_IDS', `${ids.length} ids given, at most ${MANUAL_SYNC_MAX_IDS} per request`);
   const now = deps.clock.now();
   const scope = scopeFor(type, 'updated');
   const transfers = [...new Set(ids)].map((externalId, seq) =>

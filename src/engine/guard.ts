@@ -3,9 +3,11 @@
  * calls at once) and a circuit breaker. Kept in memory, per process: each process protects the
  * system from its own calls, and a restart starts closed.
  *
- * Circuit: closed → (N retryable failures in a row) → open for a cooldown, during which no call is
- * made and requests wait without spending attempts → half-open: one request probes → success
- * closes it; failure opens it again for twice the cooldown (up to a maximum).
+ * Circuit: closed → (N retryable failures in a row) → open: for `cooldown` no call is made, and
+ * requests wait without spending attempts → half-open: one request probes → success closes it;
+ * failure keeps it open and the next probe goes out `probeInterval` later. Neither wait grows: a
+ * system that answers again is called again within one probe interval (5 s by default), where a
+ * cooldown that doubled after each failed probe kept a recovered system waiting for up to 10 min.
  */
 import type { Clock } from '../clock.js';
 import type { GuardPolicy } from '../config/types.js';
@@ -19,17 +21,15 @@ export class ConnectionGuard {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
   private failuresInARow = 0;
-  private openUntil = 0;
-  private cooldownMs: number;
+  /** While open: when the next probe may go out. */
+  private nextProbeAt = 0;
   private probing = false;
   private state: 'closed' | 'open' | 'half-open' = 'closed';
 
   constructor(
     private readonly policy: GuardPolicy,
     private readonly clock: Clock,
-  ) {
-    this.cooldownMs = policy.circuit.cooldownMs;
-  }
+  ) {}
 
   get circuit(): 'closed' | 'open' | 'half-open' {
     return this.state;
@@ -39,8 +39,9 @@ export class ConnectionGuard {
   admit(): Admission {
     if (this.state === 'closed') return { admitted: true, probe: false };
     const now = this.clock.now();
-    if (this.state === 'open' && now < this.openUntil) return { admitted: false, until: this.openUntil };
-    if (this.probing) return { admitted: false, until: now + Math.min(this.cooldownMs, 1_000) };
+    if (this.state === 'open' && now < this.nextProbeAt) return { admitted: false, until: this.nextProbeAt };
+    // A probe is out: the others look again in one probe interval, by when it has answered.
+    if (this.probing) return { admitted: false, until: now + this.policy.circuit.probeIntervalMs };
     this.state = 'half-open';
     this.probing = true;
     return { admitted: true, probe: true };
@@ -51,7 +52,6 @@ export class ConnectionGuard {
     this.failuresInARow = 0;
     this.probing = false;
     this.state = 'closed';
-    this.cooldownMs = this.policy.circuit.cooldownMs;
   }
 
   /** The system is down or overloaded (a retryable failure). */
@@ -59,10 +59,9 @@ export class ConnectionGuard {
     this.failuresInARow += 1;
     if (probe || this.state === 'half-open') {
       this.probing = false;
-      this.cooldownMs = Math.min(this.cooldownMs * 2, this.policy.circuit.maxCooldownMs);
-      this.open();
+      this.open(this.policy.circuit.probeIntervalMs);
     } else if (this.state === 'closed' && this.failuresInARow >= this.policy.circuit.failures) {
-      this.open();
+      this.open(this.policy.circuit.cooldownMs);
     }
   }
 
@@ -71,9 +70,9 @@ export class ConnectionGuard {
     if (probe) this.probing = false;
   }
 
-  private open(): void {
+  private open(forMs: number): void {
     this.state = 'open';
-    this.openUntil = this.clock.now() + this.cooldownMs;
+    this.nextProbeAt = this.clock.now() + forMs;
   }
 
   /** Runs one call to the system within the throttle: waits for a slot and for the rate window. */

@@ -3,7 +3,7 @@ import { FakeClock } from '../../src/clock.js';
 import { ConnectionGuard, type GuardPolicy } from '../../src/engine/guard.js';
 import { nextAttemptAt } from '../../src/engine/retry.js';
 
-const policy: GuardPolicy = { rate: null, concurrent: null, circuit: { failures: 3, cooldownMs: 1000, maxCooldownMs: 3000 } };
+const policy: GuardPolicy = { rate: null, concurrent: null, circuit: { failures: 3, cooldownMs: 1000, probeIntervalMs: 200 } };
 
 describe('the circuit breaker', () => {
   it('opens after N failures in a row, lets one probe through after the cooldown, and closes on its success', () => {
@@ -27,21 +27,43 @@ describe('the circuit breaker', () => {
     expect(guard.admit()).toEqual({ admitted: true, probe: false });
   });
 
-  it('doubles the cooldown after a failed probe, up to the maximum', () => {
+  it('after the cooldown, lets one probe through every probe interval — the wait never grows', () => {
     const clock = new FakeClock(0);
     const guard = new ConnectionGuard(policy, clock);
     for (let i = 0; i < 3; i++) guard.failed(false);
-    const opens: number[] = [];
-    for (let round = 0; round < 3; round++) {
+    const waits: number[] = [];
+    for (let round = 0; round < 5; round++) {
       const closed = guard.admit();
       if (closed.admitted) throw new Error('expected open');
-      opens.push(closed.until - clock.now());
+      waits.push(closed.until - clock.now());
       clock.set(closed.until);
       const probe = guard.admit();
       expect(probe).toEqual({ admitted: true, probe: true });
+      expect(guard.admit()).toEqual({ admitted: false, until: clock.now() + 200 }); // the others look again in one interval
       guard.failed(true);
     }
-    expect(opens).toEqual([1000, 2000, 3000]);
+    expect(waits).toEqual([1000, 200, 200, 200, 200]);
+    // The system answers again: the next probe (at most one interval away) closes the circuit.
+    clock.advance(200);
+    expect(guard.admit()).toEqual({ admitted: true, probe: true });
+    guard.succeeded();
+    expect(guard.circuit).toBe('closed');
+  });
+
+  it('opens again for the configured cooldown after closing, however many probes failed before', () => {
+    const clock = new FakeClock(0);
+    const guard = new ConnectionGuard(policy, clock);
+    for (let i = 0; i < 3; i++) guard.failed(false);
+    for (let round = 0; round < 10; round++) {
+      clock.advance(1000);
+      expect(guard.admit()).toMatchObject({ admitted: true, probe: true });
+      guard.failed(true);
+    }
+    clock.advance(1000);
+    guard.admit();
+    guard.succeeded();
+    for (let i = 0; i < 3; i++) guard.failed(false);
+    expect(guard.admit()).toEqual({ admitted: false, until: clock.now() + 1000 });
   });
 
   it('a probe that never reached the system lets the next one try', () => {

@@ -79,6 +79,16 @@ export const feedsContract: ContractSuite = (adapter, factory) => {
       expect(again).toMatchObject({ cursor: null, status: 'running', records: 0, pages: 0 });
     });
 
+    it('gives a feed lease up early: the cursor stays and the next run claims it at once', async () => {
+      const a = await store.claimFeed('a', 'erp', 'product', 'init', T0, LEASE, { restart: true });
+      await store.commitFeedPage(a!.claim, { transfers: planned(['I:1'], 'initialization'), cursor: 'c1', total: 3, done: false, nextRunAt: 0 }, T0 + 1);
+      expect(await store.claimFeed('b', 'erp', 'product', 'init', T0 + 2, LEASE)).toBeNull();
+      await store.releaseFeed({ ...a!.claim, token: a!.claim.token + 1 }, T0 + 3); // not a claim that holds: nothing happens
+      expect(await store.claimFeed('b', 'erp', 'product', 'init', T0 + 4, LEASE)).toBeNull();
+      await store.releaseFeed(a!.claim, T0 + 5);
+      expect(await store.claimFeed('b', 'erp', 'product', 'init', T0 + 6, LEASE, { restart: true })).toMatchObject({ leaseOwner: 'b', cursor: 'c1', status: 'running', records: 1 });
+    });
+
     it('queues a manual sync, absorbing requests a waiting one already covers', async () => {
       expect(await store.queueTransfers(planned(['A', 'B'], 'bulk'), T0)).toEqual({ queued: 2, absorbed: 0 });
       expect(await store.queueTransfers(planned(['B', 'C'], 'bulk'), T0)).toEqual({ queued: 1, absorbed: 1 });

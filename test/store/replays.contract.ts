@@ -3,7 +3,7 @@
  * page by page, hooks read again; every replay recorded, nothing deleted.
  */
 import { describe, expect, it } from 'vitest';
-import { appendIds, freshStore, LEASE, ok, queue, T0, type ContractSuite } from './contract.js';
+import { appendIds, freshStore, LEASE, ok, plannedRequest, queue, T0, type ContractSuite } from './contract.js';
 
 export const replaysContract: ContractSuite = (adapter, factory) => {
   describe(`Store contract, replays: ${adapter}`, () => {
@@ -60,6 +60,25 @@ export const replaysContract: ContractSuite = (adapter, factory) => {
       expect(await store.getHook(hookId!)).toMatchObject({ status: 'received', errorCode: null });
       expect(await store.replayHook(hookId!, 'api', T0 + 2)).toBeNull();
       expect((await store.claimHooks('r2', 10, T0 + 3, LEASE)).map((h) => h.id)).toEqual([hookId]);
+    });
+
+    it('cancels waiting requests page by page, never running ones, and records each cancel', async () => {
+      await store.queueTransfers(['C:1', 'C:2', 'C:3', 'C:4', 'C:5'].map((id, seq) => plannedRequest(seq, 'erp', id, T0)), T0);
+      const [running] = await store.claimTransfers('w', 1, T0, LEASE);
+      const filter = { connection: 'erp' };
+      expect(await store.countCancellable(filter)).toBe(4);
+      const cancel = await store.startCancel(filter, 'cli', T0 + 1);
+      const first = await store.cancelPage(cancel, filter, 0, 3, T0 + 1);
+      expect(first.cancelled).toBe(3);
+      expect(await store.cancelPage(cancel, filter, first.lastId!, 3, T0 + 1)).toEqual({ cancelled: 1, lastId: null });
+      const items = (await store.listTransfers({ limit: 10 })).items;
+      const skipped = items.filter((t) => t.status === 'skipped');
+      expect(skipped.map((t) => [t.reasonCode, t.reason])).toEqual(skipped.map(() => ['cancelled', `cancelled by cli (cancel ${cancel})`]));
+      expect(skipped).toHaveLength(4);
+      expect(items.find((t) => t.id === running!.id)).toMatchObject({ status: 'running' });
+      expect(await store.cancelTransfer(running!.id, 'cli', T0 + 2)).toBeNull();
+      expect(await store.listCancels(10)).toEqual([{ id: cancel, kind: 'cancels', target: JSON.stringify(filter), count: 4, actor: 'cli', createdAt: T0 + 1 }]);
+      expect(await store.listReplays(10)).toEqual([]);
     });
   });
 };

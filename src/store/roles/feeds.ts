@@ -59,6 +59,12 @@ export interface Feeds {
   commitFeedPage(claim: FeedClaim, page: FeedPage, now: number): Promise<Enqueued | null>;
   /** A run failed: the cursor stays, the lease is given up, the next run is scheduled. */
   failFeed(claim: FeedClaim, error: string, nextRunAt: number, now: number): Promise<void>;
+  /**
+   * Gives a claim's lease up early (a run interrupted between pages, or failed): the cursor,
+   * status and next run stay; the next run may claim the feed at once. Does nothing when the
+   * claim no longer holds.
+   */
+  releaseFeed(claim: FeedClaim, now: number): Promise<void>;
   /** A "poll now" hook: the connection × type's next poll is due at once. */
   pollNow(connection: string, type: DataType, now: number): Promise<void>;
   listFeeds(): Promise<Feed[]>;

@@ -1,4 +1,8 @@
-/** Replays: dead or finished requests queued again, hooks read again. Nothing is deleted; each replay is recorded. */
+/**
+ * Replays and cancels, the operator's corrections to the queue: dead or finished requests queued
+ * again, hooks read again, waiting requests ended without running. Nothing is deleted; each replay
+ * and each cancel is recorded.
+ */
 import type { TransferRequest, TransferStatus } from '../../domain/types.js';
 
 /** Which finished or waiting requests a replay puts back in the queue (running and queued ones never). */
@@ -22,6 +26,31 @@ export interface Replay {
   createdAt: number;
 }
 
+/**
+ * Which waiting requests a cancel ends (running ones never: their attempt finishes). Mirrors
+ * ReplayFilter; the status is queued or retrying, or either when left out.
+ */
+export interface CancelFilter {
+  status?: 'queued' | 'retrying';
+  connection?: string;
+  scope?: string;
+  /** created_at ≥ since (ms) */
+  since?: number;
+  /** created_at < until (ms) */
+  until?: number;
+}
+
+/** A recorded cancel: of one request (`cancel`) or of every request a filter matched (`cancels`). */
+export interface Cancel {
+  id: number;
+  kind: 'cancel' | 'cancels';
+  /** The id, or the filter as JSON. */
+  target: string;
+  count: number;
+  actor: string;
+  createdAt: number;
+}
+
 export interface Replays {
   /**
    * Queues a request again with its attempts renewed; null when it is running or queued already.
@@ -36,4 +65,16 @@ export interface Replays {
   /** Reads a stored hook again; resolves with the replay's id, or null when it is being read already. */
   replayHook(id: number, actor: string, now: number): Promise<number | null>;
   listReplays(limit: number): Promise<Replay[]>;
+
+  /**
+   * Ends one queued or retrying request as skipped, reason code `cancelled`; null (nothing
+   * written) when it is running or finished.
+   */
+  cancelTransfer(id: number, actor: string, now: number): Promise<TransferRequest | null>;
+  countCancellable(filter: CancelFilter): Promise<number>;
+  /** Records a cancel by filter; then cancelPage ends its requests page by page (for progress). */
+  startCancel(filter: CancelFilter, actor: string, now: number): Promise<number>;
+  /** One page, one transaction: requests with an id above `afterId`; lastId null on the last page. */
+  cancelPage(cancelId: number, filter: CancelFilter, afterId: number, limit: number, now: number): Promise<{ cancelled: number; lastId: number | null }>;
+  listCancels(limit: number): Promise<Cancel[]>;
 }

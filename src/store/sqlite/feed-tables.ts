@@ -66,7 +66,10 @@ export class FeedTables {
 
   constructor(db: Database.Database, prepare: (name: string) => Database.Statement, enqueue: Enqueue) {
     this.s = Object.fromEntries(
-      ['ensure_feed', 'claim_feed', 'get_feed', 'renew_feed', 'restart_feed', 'advance_feed', 'fail_feed', 'poll_now', 'list_feeds'].map((name) => [name, prepare(name)]),
+      ['ensure_feed', 'claim_feed', 'get_feed', 'renew_feed', 'restart_feed', 'advance_feed', 'fail_feed', 'poll_now', 'release_feed', 'list_feeds'].map((name) => [
+        name,
+        prepare(name),
+      ]),
     );
     const queue = (planned: readonly PlannedTransfer[], now: number): Enqueued => {
       let absorbed = 0;
@@ -117,6 +120,10 @@ export class FeedTables {
 
   failFeed(claim: FeedClaim, error: string, nextRunAt: number, now: number): void {
     this.s.fail_feed!.run({ connection: claim.connection, type: claim.type, kind: claim.kind, token: claim.token, error, nextRunAt, now });
+  }
+
+  releaseFeed(claim: FeedClaim, now: number): void {
+    this.s.release_feed!.run({ connection: claim.connection, type: claim.type, kind: claim.kind, token: claim.token, now });
   }
 
   pollNow(connection: string, type: string, now: number): void {

@@ -27,6 +27,8 @@ import type {
   ClaimedTransfer,
   Enqueued,
   FeedClaim,
+  Cancel,
+  CancelFilter,
   FinishEffects,
   HookFilter,
   HookResolution,
@@ -49,6 +51,7 @@ import type {
 import { Enqueue } from './enqueue.js';
 import { EngineTables } from './engine-tables.js';
 import { ReplayTables } from './replay-tables.js';
+import { CancelTables } from './cancel-tables.js';
 import { FeedTables, plannedParams } from './feed-tables.js';
 import { WorkTables } from './work-tables.js';
 
@@ -125,6 +128,7 @@ export class SqliteStore implements Store {
   private readonly statements;
   private readonly engine: EngineTables;
   private readonly replays: ReplayTables;
+  private readonly cancels: CancelTables;
   private readonly feeds: FeedTables;
   private readonly work: WorkTables;
   private readonly appendMany;
@@ -164,6 +168,7 @@ export class SqliteStore implements Store {
     this.engine = new EngineTables(db, prepare, enqueue);
     this.replays = new ReplayTables(db, prepare, enqueue);
     this.feeds = new FeedTables(db, prepare, enqueue);
+    this.cancels = new CancelTables(db, prepare);
     this.work = new WorkTables(prepare);
 
     this.appendMany = prepareAppend(db, QUERIES);
@@ -356,6 +361,30 @@ export class SqliteStore implements Store {
 
   async listReplays(limit: number): Promise<Replay[]> {
     return this.replays.listReplays(limit);
+  }
+
+  async cancelTransfer(id: number, actor: string, now: number): Promise<TransferRequest | null> {
+    return this.cancels.cancelTransfer(id, actor, now);
+  }
+
+  async countCancellable(filter: CancelFilter): Promise<number> {
+    return this.cancels.countCancellable(filter);
+  }
+
+  async startCancel(filter: CancelFilter, actor: string, now: number): Promise<number> {
+    return this.cancels.startCancel(filter, actor, now);
+  }
+
+  async cancelPage(cancelId: number, filter: CancelFilter, afterId: number, limit: number, now: number): Promise<{ cancelled: number; lastId: number | null }> {
+    return this.cancels.cancelPage(cancelId, filter, afterId, limit, now);
+  }
+
+  async listCancels(limit: number): Promise<Cancel[]> {
+    return this.cancels.listCancels(limit);
+  }
+
+  async releaseFeed(claim: FeedClaim, now: number): Promise<void> {
+    this.feeds.releaseFeed(claim, now);
   }
 
   async claimFeed(worker: string, connection: string, type: DataType, kind: FeedKind, now: number, leaseMs: number, options: { restart?: boolean } = {}): Promise<(Feed & { claim: FeedClaim }) | null> {

@@ -1,2 +1,3 @@
+-- Replays only: the table also records cancels (kinds cancel and cancels, see list_cancels).
 -- Params: @limit
-SELECT * FROM replays ORDER BY id DESC LIMIT @limit
+SELECT * FROM replays WHERE kind NOT IN ('cancel', 'cancels') ORDER BY id DESC LIMIT @limit

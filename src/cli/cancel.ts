@@ -1,0 +1,76 @@
+/**
+ * `hookyard cancel`: end queued or retrying transfer requests without running them, directly in
+ * the store of a data directory — by id, or every one a filter matches (a count first, then a
+ * progress bar). Running requests are never cancelled. Cancelled requests can be replayed.
+ */
+import { loadConfigFile } from '../config/load.js';
+import { systemClock } from '../clock.js';
+import { cancelAll } from '../engine/cancel.js';
+import { cancelFilterSchema } from '../api/cancel.js';
+import { openStore } from '../store/index.js';
+import { reportLoadError, type Output } from './commands.js';
+import { progressBar } from './replay.js';
+
+export interface CancelOptions {
+  config: string;
+  data: string;
+  status?: string;
+  connection?: string;
+  scope?: string;
+  since?: string;
+  until?: string;
+  transfer?: number;
+  /** Only count what would be cancelled. */
+  dryRun?: boolean;
+}
+
+export async function cancelCommand(options: CancelOptions, output: Output, tty = process.stderr.isTTY): Promise<number> {
+  try {
+    loadConfigFile(options.config);
+  } catch (error) {
+    return reportLoadError(error, options.config, output);
+  }
+  const store = await openStore({ dataDir: options.data });
+  try {
+    if (options.transfer !== undefined) {
+      const before = await store.getTransfer(options.transfer);
+      if (!before) return fail(output, 'HY_ERR_TRANSFER_NOT_FOUND', `no transfer ${options.transfer}`);
+      const transfer = await store.cancelTransfer(options.transfer, 'cli', systemClock.now());
+      if (!transfer) return fail(output, 'HY_ERR_TRANSFER_NOT_CANCELLABLE', `transfer ${options.transfer} is ${(await store.getTransfer(options.transfer))?.status}`);
+      output.out(`transfer ${options.transfer} (${transfer.scope} ${transfer.externalId ?? `hub ${transfer.hubId}`}) cancelled`);
+      return 0;
+    }
+    const parsed = cancelFilterSchema.safeParse({
+      status: options.status,
+      connection: options.connection,
+      scope: options.scope,
+      since: options.since,
+      until: options.until,
+    });
+    if (!parsed.success) return fail(output, 'HY_ERR_QUERY_INVALID', parsed.error.issues.map((i) => (i.path.length ? `--${i.path.join('.')}: ${i.message}` : i.message)).join('; '));
+    const filter = parsed.data;
+    const count = await store.countCancellable(filter);
+    output.err(`${count} queued or retrying transfer request(s) match`);
+    if (options.dryRun) {
+      output.out(`${count} transfer request(s) match; nothing was cancelled (--dry-run)`);
+      return 0;
+    }
+    let last = '';
+    const result = await cancelAll(store, filter, 'cli', systemClock, (done, total) => {
+      const line = progressBar(done, total);
+      if (tty) process.stderr.write(`\r${line}`);
+      else if (line !== last && (done === total || done === 0)) output.err(line);
+      last = line;
+    });
+    if (tty) process.stderr.write('\n');
+    output.out(`cancel ${result.cancel}: ${result.count} transfer request(s) cancelled (running ones are left to finish)`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+function fail(output: Output, code: string, message: string): number {
+  output.err(`${code}: ${message}`);
+  return 1;
+}

@@ -1,0 +1,3 @@
+-- One recorded replay or cancel.
+-- Params: @id
+SELECT * FROM replays WHERE id = @id
