@@ -122,6 +122,13 @@ export interface FinishEffects {
   link?: { connection: string; type: DataType; externalId: string; hubId: number; writtenHash: string | null };
   writtenHash?: { connection: string; type: DataType; hubId: number; hash: string };
   echo?: { connection: string; type: DataType; externalId: string; expiresAt: number };
+  /** The connection's record of this hub record is gone (deleted there): its link is marked deleted, not removed. */
+  linkDeleted?: { connection: string; type: DataType; hubId: number };
+  /**
+   * The attempt ended retrying or done: this transfer's children that failed (status dead) end
+   * `skipped` with reason code `retried_with_parent`, their error kept. A parent that dies leaves them dead.
+   */
+  retireFailedChildren?: boolean;
 }
 
 /**
@@ -140,6 +147,8 @@ export interface HubChange {
   link: { connection: string; externalId: string; replaceExisting: boolean } | null;
   /** One from_hub request per destination (hub id filled in by the store). */
   fanOut: Array<Omit<NewTransfer, 'hubId'>>;
+  /** The source deleted its record: its link (connection + type → this hub record) is marked deleted. */
+  linkDeleted?: { connection: string } | null;
 }
 
 /** Which finished or waiting requests a replay puts back in the queue (running and queued ones never). */
@@ -291,8 +300,9 @@ export interface Store {
   hubRecordByExternalId(connection: string, type: DataType, externalId: string): Promise<HubRecord | null>;
   /** A live hub record of the type whose (top-level) field equals the value. */
   hubRecordByField(type: DataType, field: string, value: unknown): Promise<HubRecord | null>;
-  externalIdOf(connection: string, type: DataType, hubId: number): Promise<{ externalId: string; writtenHash: string | null } | null>;
-  externalIdsOfHubRecord(hubId: number): Promise<Array<{ connection: string; type: DataType; externalId: string }>>;
+  /** The connection's link to a hub record; `deletedAt` set when its record was deleted there. */
+  externalIdOf(connection: string, type: DataType, hubId: number): Promise<{ externalId: string; writtenHash: string | null; deletedAt: number | null } | null>;
+  externalIdsOfHubRecord(hubId: number): Promise<Array<{ connection: string; type: DataType; externalId: string; deletedAt: number | null }>>;
 
   /**
    * Applies a to_hub change with its fan-out, guarded by `worker`'s lease on `transferId`.
