@@ -176,7 +176,7 @@ export function engineContract(adapter: string, factory: () => StoreFactory): vo
         link: { connection: 'erp', type: 'product', externalId: 'Item:1', hubId: applied!.hubId, writtenHash: 'h1' },
         echo: { connection: 'erp', type: 'product', externalId: 'Item:1', expiresAt: T0 + 100 },
       }, T0);
-      expect(await store.externalIdOf('erp', 'product', applied!.hubId)).toEqual({ externalId: 'Item:1', writtenHash: 'h1' });
+      expect(await store.externalIdOf('erp', 'product', applied!.hubId)).toEqual({ externalId: 'Item:1', writtenHash: 'h1', deletedAt: null });
       expect(await store.consumeEcho('erp', 'product', 'Item:1', T0 + 50)).toBe(true);
       expect(await store.consumeEcho('erp', 'product', 'Item:1', T0 + 51)).toBe(false);
       await store.registerEcho('erp', 'product', 'Item:1', T0 + 100, T0 + 52);
@@ -187,7 +187,37 @@ export function engineContract(adapter: string, factory: () => StoreFactory): vo
       expect(await store.consumeEcho('erp', 'product', 'Item:1', T0 + 300)).toBe(true);
       expect(await store.consumeEcho('erp', 'product', 'Item:1', T0 + 301)).toBe(true);
       expect(await store.consumeEcho('erp', 'product', 'Item:1', T0 + 302)).toBe(false);
-      expect(await store.externalIdsOfHubRecord(applied!.hubId)).toEqual([{ connection: 'erp', type: 'product', externalId: 'Item:1' }]);
+      expect(await store.externalIdsOfHubRecord(applied!.hubId)).toEqual([{ connection: 'erp', type: 'product', externalId: 'Item:1', deletedAt: null }]);
+    });
+
+    it('marks a link deleted with the outcome or the hub change; a new link takes a deleted one\'s place', async () => {
+      const [a, b, c] = await queue(store, [['shop', 'A'], ['shop', 'B'], ['shop', 'C']]);
+      await store.claimTransfers('w', 10, T0, LEASE);
+      const applied = await store.applyHubChange('w', a!, { type: 'product', hubId: null, expectedVersion: null, data: {}, deleted: false, link: { connection: 'shop', externalId: 'A', replaceExisting: false }, fanOut: [] }, T0);
+      const hubId = applied!.hubId;
+      await store.finishTransfer('w', a!, ok, [], { link: { connection: 'erp', type: 'product', externalId: 'Item:1', hubId, writtenHash: null } }, T0);
+      // A from_hub delete marks the destination's link; a delete from a source marks the source's.
+      await store.finishTransfer('w', b!, ok, [], { linkDeleted: { connection: 'erp', type: 'product', hubId } }, T0 + 1);
+      await store.applyHubChange('w', c!, { type: 'product', hubId, expectedVersion: 1, data: {}, deleted: true, link: null, fanOut: [], linkDeleted: { connection: 'shop' } }, T0 + 2);
+      expect(await store.externalIdOf('erp', 'product', hubId)).toMatchObject({ externalId: 'Item:1', deletedAt: T0 + 1 });
+      expect(await store.externalIdOf('shop', 'product', hubId)).toMatchObject({ externalId: 'A', deletedAt: T0 + 2 });
+      // Recreated there: the new link replaces the deleted one instead of conflicting with it.
+      await store.finishTransfer('w', c!, ok, [], { link: { connection: 'erp', type: 'product', externalId: 'Item:2', hubId, writtenHash: 'h' } }, T0 + 3);
+      expect(await store.externalIdOf('erp', 'product', hubId)).toEqual({ externalId: 'Item:2', writtenHash: 'h', deletedAt: null });
+    });
+
+    it('retires a parent\'s dead children with its outcome, leaving its fan-out requests alone', async () => {
+      const [id] = await queue(store, [['erp', 'Item:1']]);
+      await store.claimTransfers('w', 10, T0, LEASE);
+      const newChild = { trackingId: 't', parentId: id!, hookId: null, connection: 'erp', type: 'product' as const, direction: 'to_hub' as const, scope: 'product/updated' as const, externalId: 'Item:1', hubId: null, requestType: 'child' as const, sourceConnection: null, origin: null };
+      const child = await store.startChild('w', newChild, T0, LEASE);
+      const dead: TransferOutcome = { ...ok, status: 'dead', errorCode: 'HY_ERR_DESTINATION_FAILED', error: '503' };
+      await store.finishTransfer('w', child.id, dead, [], {}, T0);
+      const fanned = await store.startChild('w', { ...newChild, direction: 'from_hub', requestType: 'standard', externalId: null, hubId: 1 }, T0, LEASE);
+      await store.finishTransfer('w', fanned.id, dead, [], {}, T0);
+      await store.finishTransfer('w', id!, { ...ok, status: 'retrying', runAt: T0 + 10 }, [], { retireFailedChildren: true }, T0 + 1);
+      expect(await store.getTransfer(child.id)).toMatchObject({ status: 'skipped', reasonCode: 'retried_with_parent', lastErrorCode: 'HY_ERR_DESTINATION_FAILED', lastError: '503' });
+      expect(await store.getTransfer(fanned.id)).toMatchObject({ status: 'dead' });
     });
 
     it('refuses a second link of a hub record on one connection, writing nothing', async () => {
