@@ -141,8 +141,8 @@ it('a worker killed mid-transfer: claimed again after its lease, the record ends
   const record = await getJson<{ externalIds: Array<{ connection: string; externalId: string }> }>(`${hubUrl}/api/records/product/${toHub.hubId}`);
   expect(record.externalIds).toEqual(
     expect.arrayContaining([
-      { connection: 'shop', type: 'product', externalId: String(product.id) },
-      { connection: 'erp', type: 'product', externalId: item!.code },
+      { connection: 'shop', type: 'product', externalId: String(product.id), deletedAt: null },
+      { connection: 'erp', type: 'product', externalId: item!.code, deletedAt: null },
     ]),
   );
 

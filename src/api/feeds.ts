@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DATA_TYPES } from '../domain/types.js';
 import { queueBulk, runInitialization } from '../engine/feeds.js';
-import type { EngineDeps } from '../engine/run-transfer.js';
+import type { EngineDeps } from '../engine/deps.js';
 import { HyError } from '../errors.js';
 
 const nameParam = z.strictObject({ name: z.string().min(1) });

@@ -15,7 +15,7 @@ import type { Clock } from '../clock.js';
 import { replayRoutes } from './replay.js';
 import { cancelRoutes } from './cancel.js';
 import { feedRoutes } from './feeds.js';
-import type { EngineDeps } from '../engine/run-transfer.js';
+import type { EngineDeps } from '../engine/deps.js';
 
 export interface ApiOptions {
   config: HubConfig;

@@ -17,7 +17,7 @@ import type { IntegrationContext } from '../integrations/types.js';
 import { planTransfers } from '../plan/plan.js';
 import type { Feed, FeedClaim } from '../store/store.js';
 import { FeedLease } from './leases.js';
-import type { EngineDeps } from './run-transfer.js';
+import type { EngineDeps } from './deps.js';
 
 function contextFor(connection: ConnectionConfig, log: (line: string) => void): IntegrationContext {
   return { connection: connection.name, settings: connection.settings, presets: connection.presets, log: (step, detail) => log(`${step}${detail ? `: ${detail}` : ''}`) };

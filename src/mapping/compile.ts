@@ -13,6 +13,7 @@ import type {
   FieldMappingSpec,
   MappingCollectionSpec,
   MappingsSpec,
+  OnDeletedMode,
   SyncMode,
 } from './schema.js';
 
@@ -61,6 +62,8 @@ export interface CompiledCollection {
   /** In the order written. */
   fields: readonly CompiledField[];
   delete: CompiledDelete | null;
+  /** from_hub: a change to a record the destination deleted is skipped (default) or creates it anew. */
+  onDeleted: OnDeletedMode;
 }
 
 export interface CompiledMappings {
@@ -120,6 +123,7 @@ function compileCollection(
     delete: spec.delete
       ? { sync: spec.delete.sync, fields: compileFields(spec.delete.fields ?? {}, `${at}.delete.fields`, problems) }
       : null,
+    onDeleted: spec.on_deleted ?? 'skip',
   };
 }
 

@@ -2,6 +2,7 @@
 export {
   COLLISION_MODES,
   DELETE_SYNC_MODES,
+  ON_DELETED_MODES,
   SYNC_MODES,
   deleteFieldSchema,
   deleteMappingSchema,
@@ -16,6 +17,7 @@ export {
   type FieldMappingSpec,
   type MappingCollectionSpec,
   type MappingsSpec,
+  type OnDeletedMode,
   type SyncMode,
   type TypeMappingsSpec,
 } from './schema.js';

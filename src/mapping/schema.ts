@@ -16,6 +16,10 @@ export type CollisionMode = (typeof COLLISION_MODES)[number];
 export const DELETE_SYNC_MODES = ['delete', 'delete_triggered_update'] as const;
 export type DeleteSyncMode = (typeof DELETE_SYNC_MODES)[number];
 
+/** from_hub: what a change does when the destination's record was deleted there (its link is marked deleted). */
+export const ON_DELETED_MODES = ['skip', 'recreate'] as const;
+export type OnDeletedMode = (typeof ON_DELETED_MODES)[number];
+
 export type FieldMappingSpec =
   | string
   | { formula: string }
@@ -147,6 +151,8 @@ export const mappingCollectionSchema = z
     filter: expressionText('the filter').optional(),
     fields: z.record(z.string(), fieldMappingSchema).optional(),
     delete: deleteMappingSchema.optional(),
+    /** Optional rather than defaulted, so that on_deleted written on to_hub can be refused; compile applies `skip`. */
+    on_deleted: z.enum(ON_DELETED_MODES).optional(),
   })
   .superRefine((spec, ctx) => {
     const targets = keysOf(spec.fields);
@@ -184,6 +190,13 @@ export const typeMappingsSchema = z
         code: 'custom',
         path: ['from_hub', 'collision'],
         message: 'collision is only allowed on to_hub: collisions are found among hub records',
+      });
+    }
+    if (isRecord(spec.to_hub) && spec.to_hub.on_deleted !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['to_hub', 'on_deleted'],
+        message: 'on_deleted is only allowed on from_hub: it says what to do when the destination deleted its record',
       });
     }
   }, EVEN_WITH_ISSUES);

@@ -65,6 +65,13 @@ product:
 });
 
 describe('mappingsSchema refuses', () => {
+  it('on_deleted on to_hub, and an on_deleted that is not skip or recreate', () => {
+    expect(issuesOf('product: { to_hub: { on_deleted: recreate, fields: { a: b } }, from_hub: { on_deleted: remove, fields: { a: b } } }')).toEqual([
+      'product.from_hub.on_deleted: Invalid option: expected one of "skip"|"recreate"',
+      'product.to_hub.on_deleted: on_deleted is only allowed on from_hub: it says what to do when the destination deleted its record',
+    ]);
+  });
+
   it('an unknown key in a collection', () => {
     expect(issuesOf('product: { to_hub: { feilds: { a: b }, fields: { a: b } } }')).toEqual([
       'product.to_hub: Unrecognized key: "feilds"',

@@ -60,7 +60,7 @@ export const hubRecordsContract: ContractSuite = (adapter, factory) => {
         link: { connection: 'erp', type: 'product', externalId: 'Item:1', hubId: applied!.hubId, writtenHash: 'h1' },
         echo: { connection: 'erp', type: 'product', externalId: 'Item:1', expiresAt: T0 + 100 },
       }, T0);
-      expect(await store.externalIdOf('erp', 'product', applied!.hubId)).toEqual({ externalId: 'Item:1', writtenHash: 'h1' });
+      expect(await store.externalIdOf('erp', 'product', applied!.hubId)).toEqual({ externalId: 'Item:1', writtenHash: 'h1', deletedAt: null });
       expect(await store.consumeEcho('erp', 'product', 'Item:1', T0 + 50)).toBe(true);
       expect(await store.consumeEcho('erp', 'product', 'Item:1', T0 + 51)).toBe(false);
       await store.registerEcho('erp', 'product', 'Item:1', T0 + 100, T0 + 52);
@@ -71,7 +71,23 @@ export const hubRecordsContract: ContractSuite = (adapter, factory) => {
       expect(await store.consumeEcho('erp', 'product', 'Item:1', T0 + 300)).toBe(true);
       expect(await store.consumeEcho('erp', 'product', 'Item:1', T0 + 301)).toBe(true);
       expect(await store.consumeEcho('erp', 'product', 'Item:1', T0 + 302)).toBe(false);
-      expect(await store.externalIdsOfHubRecord(applied!.hubId)).toEqual([{ connection: 'erp', type: 'product', externalId: 'Item:1' }]);
+      expect(await store.externalIdsOfHubRecord(applied!.hubId)).toEqual([{ connection: 'erp', type: 'product', externalId: 'Item:1', deletedAt: null }]);
+    });
+
+    it("marks a link deleted with the outcome or the hub change; a new link takes a deleted one's place", async () => {
+      const [a, b, c] = await queue(store, [['shop', 'A'], ['shop', 'B'], ['shop', 'C']]);
+      const claims = byId(await store.claimTransfers('w', 10, T0, LEASE));
+      const applied = await store.applyHubChange(claims.get(a!)!.claim, { ...create('S', { connection: 'shop', externalId: 'A', replaceExisting: false }), data: {} }, T0);
+      const hubId = applied!.hubId;
+      await store.finishTransfer(claims.get(a!)!.claim, ok, [], { link: { connection: 'erp', type: 'product', externalId: 'Item:1', hubId, writtenHash: null } }, T0);
+      // A from_hub delete marks the destination's link; a delete from a source marks the source's.
+      await store.finishTransfer(claims.get(b!)!.claim, ok, [], { linkDeleted: { connection: 'erp', type: 'product', hubId } }, T0 + 1);
+      await store.applyHubChange(claims.get(c!)!.claim, { type: 'product', hubId, expectedVersion: 1, data: {}, deleted: true, link: null, fanOut: [], linkDeleted: { connection: 'shop' } }, T0 + 2);
+      expect(await store.externalIdOf('erp', 'product', hubId)).toMatchObject({ externalId: 'Item:1', deletedAt: T0 + 1 });
+      expect(await store.externalIdOf('shop', 'product', hubId)).toMatchObject({ externalId: 'A', deletedAt: T0 + 2 });
+      // Recreated there: the new link replaces the deleted one instead of conflicting with it.
+      await store.finishTransfer(claims.get(c!)!.claim, ok, [], { link: { connection: 'erp', type: 'product', externalId: 'Item:2', hubId, writtenHash: 'h' } }, T0 + 3);
+      expect(await store.externalIdOf('erp', 'product', hubId)).toEqual({ externalId: 'Item:2', writtenHash: 'h', deletedAt: null });
     });
 
     it('refuses a second link of a hub record on one connection, writing nothing', async () => {

@@ -4,7 +4,7 @@
  * and the same under peers claiming at once.
  */
 import { describe, expect, it } from 'vitest';
-import type { Store } from '../../src/store/store.js';
+import type { Store, TransferOutcome } from '../../src/store/store.js';
 import { byId, childOf, freshStore, LEASE, ok, queue, T0, type ContractSuite } from './contract.js';
 
 export const transferQueueContract: ContractSuite = (adapter, factory) => {
@@ -117,6 +117,19 @@ export const transferQueueContract: ContractSuite = (adapter, factory) => {
       expect(await store.renewTransfers([parent!.claim, child!.claim], T0 + 2, LEASE)).toEqual([]);
       expect(await store.finishTransfer(child!.claim, ok, [], {}, T0 + 2)).toBe(true);
       expect((await store.childrenOf(id!)).map((t) => t.id)).toEqual([child!.id]);
+    });
+
+    it("retires a parent's dead children with its outcome, leaving its fan-out requests alone", async () => {
+      const [id] = await queue(store, [['erp', 'Item:1']]);
+      const [parent] = await store.claimTransfers('w', 10, T0, LEASE);
+      const child = await store.startChild(parent!.claim, childOf(id!), T0, LEASE);
+      const dead: TransferOutcome = { ...ok, status: 'dead', errorCode: 'HY_ERR_DESTINATION_FAILED', error: '503' };
+      await store.finishTransfer(child!.claim, dead, [], {}, T0);
+      const fanned = await store.startChild(parent!.claim, { ...childOf(id!), direction: 'from_hub', requestType: 'standard', externalId: null, hubId: 1 }, T0, LEASE);
+      await store.finishTransfer(fanned!.claim, dead, [], {}, T0);
+      await store.finishTransfer(parent!.claim, { ...ok, status: 'retrying', runAt: T0 + 10 }, [], { retireFailedChildren: true }, T0 + 1);
+      expect(await store.getTransfer(child!.id)).toMatchObject({ status: 'skipped', reasonCode: 'retried_with_parent', lastErrorCode: 'HY_ERR_DESTINATION_FAILED', lastError: '503' });
+      expect(await store.getTransfer(fanned!.id)).toMatchObject({ status: 'dead' });
     });
 
     it('closes a child orphaned by a dead worker instead of running it on its own', async () => {

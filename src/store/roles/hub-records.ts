@@ -27,6 +27,8 @@ export interface HubChange {
   match?: { field: string; value: unknown } | null;
   /** One from_hub request per destination (hub id filled in by the store). */
   fanOut: Array<Omit<NewTransfer, 'hubId'>>;
+  /** The source deleted its record: its link (connection + type → this hub record) is marked deleted. */
+  linkDeleted?: { connection: string } | null;
 }
 
 export class HubConflictError extends Error {
@@ -41,8 +43,9 @@ export interface HubRecords {
   hubRecordByExternalId(connection: string, type: DataType, externalId: string): Promise<HubRecord | null>;
   /** A live hub record of the type whose (top-level) field equals the value. */
   hubRecordByField(type: DataType, field: string, value: unknown): Promise<HubRecord | null>;
-  externalIdOf(connection: string, type: DataType, hubId: number): Promise<{ externalId: string; writtenHash: string | null } | null>;
-  externalIdsOfHubRecord(hubId: number): Promise<Array<{ connection: string; type: DataType; externalId: string }>>;
+  /** The connection's link to a hub record; `deletedAt` set when its record was deleted there. */
+  externalIdOf(connection: string, type: DataType, hubId: number): Promise<{ externalId: string; writtenHash: string | null; deletedAt: number | null } | null>;
+  externalIdsOfHubRecord(hubId: number): Promise<Array<{ connection: string; type: DataType; externalId: string; deletedAt: number | null }>>;
 
   /**
    * Applies a to_hub change with its fan-out while `claim` holds. Throws HubConflictError when the

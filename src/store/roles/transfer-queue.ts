@@ -60,6 +60,13 @@ export interface FinishEffects {
   link?: { connection: string; type: DataType; externalId: string; hubId: number; writtenHash: string | null };
   writtenHash?: { connection: string; type: DataType; hubId: number; hash: string };
   echo?: { connection: string; type: DataType; externalId: string; expiresAt: number };
+  /** The connection's record of this hub record is gone (deleted there): its link is marked deleted, not removed. */
+  linkDeleted?: { connection: string; type: DataType; hubId: number };
+  /**
+   * The attempt ended retrying or done: this transfer's children that failed (status dead) end
+   * `skipped` with reason code `retried_with_parent`, their error kept. A parent that dies leaves them dead.
+   */
+  retireFailedChildren?: boolean;
 }
 
 /**

@@ -81,6 +81,9 @@ export class EngineTables {
         'consume_echo',
         'release_transfers',
         'abandon_orphans',
+        'mark_link_deleted',
+        'drop_deleted_link',
+        'retire_failed_children',
       ].map((name) => [name, prepare(name)]),
     );
 
@@ -130,6 +133,7 @@ export class EngineTables {
         for (const entry of activity) this.s.insert_activity!.run({ transferId: id, at: entry.at, step: entry.step, detail: entry.detail });
         if (effects.link) {
           const { link } = effects;
+          this.s.drop_deleted_link!.run({ connection: link.connection, type: link.type, hubId: link.hubId });
           const existing = this.s.external_id_for!.get({ connection: link.connection, type: link.type, hubId: link.hubId }) as Row | undefined;
           if (existing && existing.external_id !== link.externalId) {
             throw new LinkConflictError(link.connection, link.externalId, String(existing.external_id)); // rolls the transaction back
@@ -141,6 +145,8 @@ export class EngineTables {
           this.s.set_written_hash!.run({ connection: w.connection, type: w.type, hubId: w.hubId, writtenHash: w.hash });
         }
         if (effects.echo) this.s.register_echo!.run({ ...effects.echo, now });
+        if (effects.linkDeleted) this.s.mark_link_deleted!.run({ ...effects.linkDeleted, now });
+        if (effects.retireFailedChildren) this.s.retire_failed_children!.run({ parentId: id, now });
         return true;
       },
     );
@@ -165,8 +171,10 @@ export class EngineTables {
       if (change.link) {
         const { link } = change;
         if (link.replaceExisting) this.s.unlink_hub_record!.run({ connection: link.connection, type: change.type, hubId });
+        else this.s.drop_deleted_link!.run({ connection: link.connection, type: change.type, hubId });
         this.s.link_external_id!.run({ connection: link.connection, type: change.type, externalId: link.externalId, hubId, writtenHash: null, now });
       }
+      if (change.linkDeleted) this.s.mark_link_deleted!.run({ connection: change.linkDeleted.connection, type: change.type, hubId, now });
       // A queued request for the destination absorbs its fan-out: it reads the hub record as it is then.
       const fanOut = change.fanOut.map((out) => this.enqueue.put(transferParams({ ...out, hubId }, now, { status: 'queued', leaseOwner: null, leaseUntil: null })).id);
       return { hubId, fanOut };
@@ -228,16 +236,23 @@ export class EngineTables {
     return row ? hubRecordFromRow(row) : null;
   }
 
-  externalIdOf(connection: string, type: DataType, hubId: number): { externalId: string; writtenHash: string | null } | null {
+  externalIdOf(connection: string, type: DataType, hubId: number): { externalId: string; writtenHash: string | null; deletedAt: number | null } | null {
     const row = this.s.external_id_for!.get({ connection, type, hubId }) as Row | undefined;
-    return row ? { externalId: String(row.external_id), writtenHash: row.written_hash === null ? null : String(row.written_hash) } : null;
+    return row
+      ? {
+          externalId: String(row.external_id),
+          writtenHash: row.written_hash === null ? null : String(row.written_hash),
+          deletedAt: row.deleted_at === null ? null : Number(row.deleted_at),
+        }
+      : null;
   }
 
-  externalIdsOfHubRecord(hubId: number): Array<{ connection: string; type: DataType; externalId: string }> {
+  externalIdsOfHubRecord(hubId: number): Array<{ connection: string; type: DataType; externalId: string; deletedAt: number | null }> {
     return (this.s.external_ids_of_hub_record!.all({ hubId }) as Row[]).map((row) => ({
       connection: String(row.connection),
       type: row.type as DataType,
       externalId: String(row.external_id),
+      deletedAt: row.deleted_at === null ? null : Number(row.deleted_at),
     }));
   }
 

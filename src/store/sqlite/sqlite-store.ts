@@ -327,11 +327,11 @@ export class SqliteStore implements Store {
     return this.engine.hubRecordByField(type, field, value);
   }
 
-  async externalIdOf(connection: string, type: DataType, hubId: number): Promise<{ externalId: string; writtenHash: string | null } | null> {
+  async externalIdOf(connection: string, type: DataType, hubId: number): Promise<{ externalId: string; writtenHash: string | null; deletedAt: number | null } | null> {
     return this.engine.externalIdOf(connection, type, hubId);
   }
 
-  async externalIdsOfHubRecord(hubId: number): Promise<Array<{ connection: string; type: DataType; externalId: string }>> {
+  async externalIdsOfHubRecord(hubId: number): Promise<Array<{ connection: string; type: DataType; externalId: string; deletedAt: number | null }>> {
     return this.engine.externalIdsOfHubRecord(hubId);
   }
 

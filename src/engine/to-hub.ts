@@ -1,0 +1,149 @@
+/**
+ * to_hub: echo? → prerequisites (may run children, or be resolved by one) → get from the source
+ * → to_hub mapping → hub record upsert through the cross-reference (collision handling) → fan-out
+ * → post-actions. The decisions are in decide/to-hub.ts; this reads their inputs and does what they say.
+ */
+import type { ConnectionConfig } from '../config/types.js';
+import type { HubRecord } from '../domain/types.js';
+import { permanentError } from '../integrations/errors.js';
+import type { ExternalRecord } from '../integrations/types.js';
+import { applyDeleteMapping, applyMapping, collectionFor, type CompiledCollection } from '../mapping/index.js';
+import { HubConflictError } from '../store/store.js';
+import { checksEcho, collisionValue, decideHubDelete, decideUpsert, ended, fanOut, type LinkedHub } from './decide/index.js';
+import { LeaseLost, type Done, type TransferRun } from './transfer-run.js';
+
+/** Hub writes retried at once when another transfer changed the same hub record meanwhile. */
+const HUB_CONFLICT_TRIES = 3;
+
+const done = (outcome: Done['outcome'], effects: Done['effects'] = {}): Done => ({ outcome, effects });
+
+export async function runToHub(run: TransferRun, connection: ConnectionConfig): Promise<Done> {
+  const { store, clock } = run.deps;
+  const { integration } = connection;
+  const t = run.t;
+  const externalId = t.externalId;
+  if (checksEcho(t.type, externalId, run.isDelete) && (await store.consumeEcho(connection.name, t.type, externalId!, clock.now()))) {
+    run.log('echo', `hookyard wrote ${t.type} ${externalId} to ${connection.name}; this is its echo`);
+    return done(ended('skipped', 'echo', `echo of hookyard's own write to ${connection.name}: dropped`));
+  }
+
+  if (integration.handlePrerequisites) {
+    const result = await integration.handlePrerequisites(run.info, run.prerequisiteContext(connection));
+    if (result?.resolvedBy) {
+      const child = result.resolvedBy;
+      return done(ended('succeeded', 'resolved_by_child', `resolved by child transfer ${child.id} (${child.status}${child.reason ? `: ${child.reason}` : ''})`, child.hubId, child.id));
+    }
+  }
+
+  const collection = collectionFor(connection.mappings, t.type, 'to_hub');
+  if (!collection) return done(ended('skipped', 'no_mapping', `connection ${connection.name} has no to_hub mapping for ${t.type}`));
+  if (externalId === null) throw permanentError('HY_ERR_EXTERNAL_ID_MISSING', `${t.scope} request without an external id`);
+  if (run.isDelete) return deleteInHub(run, connection, collection, externalId);
+
+  if (!integration.get) throw permanentError('HY_ERR_INTEGRATION_UNSUPPORTED', `integration ${integration.id} cannot read records (no get)`);
+  const record = await run.call(() => integration.get!(t.type, externalId, run.context(connection)));
+  if (record === null) {
+    run.log('fetch', `${integration.id} has no ${t.type} ${externalId}`);
+    return done(ended('skipped', 'not_found', `${connection.name} has no ${t.type} ${externalId} (deleted since the hook was sent?)`));
+  }
+  run.log('fetch', `${t.type} ${externalId} from ${connection.name}`);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await upsertHub(run, connection, collection, externalId, record);
+    } catch (error) {
+      if (!(error instanceof HubConflictError) || attempt >= HUB_CONFLICT_TRIES) throw error;
+      run.log('conflict', `${error.message}; mapping again`);
+    }
+  }
+}
+
+/** The hub record this source record is linked to, and whether that link is marked deleted. */
+async function linkedHub(run: TransferRun, connection: string, externalId: string): Promise<LinkedHub | null> {
+  const { store } = run.deps;
+  const hub = await store.hubRecordByExternalId(connection, run.t.type, externalId);
+  if (!hub) return null;
+  const link = await store.externalIdOf(connection, run.t.type, hub.id);
+  return { hub, linkDeleted: link?.deletedAt != null };
+}
+
+async function upsertHub(run: TransferRun, connection: ConnectionConfig, collection: CompiledCollection, externalId: string, record: ExternalRecord): Promise<Done> {
+  const { store, config } = run.deps;
+  const type = run.t.type;
+  const linked = await linkedHub(run, connection.name, externalId);
+  const mapped = await applyMapping(collection, record, { connection: connection.name, presets: connection.presets, hub: linked?.hub.data ?? null });
+  if (mapped.kind === 'filtered') return done(ended('skipped', 'filtered', mapped.reason, linked?.hub.id ?? null));
+  if (mapped.kind === 'error') throw permanentError(mapped.code, mapped.message);
+  run.log('map', `${Object.keys(mapped.record).length} hub fields`);
+
+  let candidate: { hub: HubRecord; linkedHere: { externalId: string; deleted: boolean } | null } | null = null;
+  const value = collisionValue(collection.match, mapped.record);
+  if (!linked && value !== null) {
+    const hub = await store.hubRecordByField(type, collection.match!, value);
+    const here = hub ? await store.externalIdOf(connection.name, type, hub.id) : null;
+    if (hub) candidate = { hub, linkedHere: here ? { externalId: here.externalId, deleted: here.deletedAt !== null } : null };
+  }
+  const decision = decideUpsert({ connection: connection.name, type, externalId, sync: collection.sync, collision: collection.collision, match: collection.match, linked, candidate, mapped: mapped.record });
+  switch (decision.kind) {
+    case 'skip':
+      return done(ended('skipped', decision.reasonCode, decision.reason, decision.hubId));
+    case 'fail':
+      throw permanentError(decision.code, decision.message);
+    case 'unchanged':
+      run.log('hub', `hub ${type} ${decision.hubId} unchanged: nothing to send on`);
+      await run.postActions(connection, { hubId: decision.hubId, outcome: 'unchanged', externalId });
+      return done(ended('succeeded', 'unchanged', 'the hub record already had these values', decision.hubId));
+  }
+  if (decision.collision) run.log('collision', decision.collision);
+  const { target, changed } = decision;
+  const destinations = changed.length > 0 ? fanOut(run.t, type, 'updated', destinationsOf(config.connections.values(), type)) : [];
+  const link = decision.link ? { connection: connection.name, externalId, replaceExisting: decision.link.replaceExisting } : null;
+  // A create with a match value is refused by the store when a record with it appeared meanwhile:
+  // the transfer then decides again and links to it (two transfers, one match value, one record).
+  const match = !target && value !== null ? { field: collection.match!, value } : null;
+  const applied = await run.commit.applyHubChange({ type, hubId: target?.id ?? null, expectedVersion: target?.version ?? null, data: decision.data, deleted: false, link, match, fanOut: destinations });
+  if (!applied) throw new LeaseLost();
+  run.log(target ? 'hub updated' : 'hub created', `hub ${type} ${applied.hubId}${changed.length ? `: ${changed.join(', ')}` : ''}`);
+  logFanOut(run, destinations, applied.fanOut);
+  const outcome = target ? 'updated' : 'created';
+  await run.postActions(connection, { hubId: applied.hubId, outcome, externalId });
+  return done(ended('succeeded', null, `hub ${type} ${applied.hubId} ${outcome}`, applied.hubId));
+}
+
+async function deleteInHub(run: TransferRun, connection: ConnectionConfig, collection: CompiledCollection, externalId: string): Promise<Done> {
+  const type = run.t.type;
+  const linked = await linkedHub(run, connection.name, externalId);
+  const result = linked ? await applyDeleteMapping(collection, { connection: connection.name, presets: connection.presets, hub: linked.hub.data }) : ({ kind: 'none' } as const);
+  if (result.kind === 'error') throw permanentError(result.code, result.message);
+  const mapping = result.kind === 'mapped' ? { kind: 'update' as const, record: result.record } : result;
+  const decision = decideHubDelete({ connection: connection.name, type, externalId, linked, mapping });
+  if (decision.kind === 'skip') {
+    const effects = decision.markLinkDeleted && decision.hubId !== null ? { linkDeleted: { connection: connection.name, type, hubId: decision.hubId } } : {};
+    if (decision.markLinkDeleted) run.log('link deleted', `${connection.name} ${type} ${externalId} is gone: its link is marked deleted`);
+    return done(ended('skipped', decision.reasonCode, decision.reason, decision.hubId), effects);
+  }
+  const { hub, changed } = decision;
+  const destinations = decision.fanOut ? fanOut(run.t, type, decision.fanOut, destinationsOf(run.deps.config.connections.values(), type)) : [];
+  const applied = await run.commit.applyHubChange({
+    type,
+    hubId: hub.id,
+    expectedVersion: hub.version,
+    data: decision.data,
+    deleted: decision.deleted,
+    link: null,
+    fanOut: destinations,
+    linkDeleted: { connection: connection.name },
+  });
+  if (!applied) throw new LeaseLost();
+  run.log(decision.deleted ? 'hub deleted' : 'hub updated', decision.deleted ? `hub ${type} ${hub.id}` : `delete triggered an update of hub ${type} ${hub.id}: ${changed.join(', ') || 'no change'}`);
+  run.log('link deleted', `${connection.name} ${type} ${externalId} is gone: its link is marked deleted`);
+  logFanOut(run, destinations, applied.fanOut);
+  return done(ended('succeeded', decision.reasonCode, decision.reason, hub.id));
+}
+
+function destinationsOf(connections: Iterable<ConnectionConfig>, type: HubRecord['type']) {
+  return [...connections].map((c) => ({ name: c.name, mapsOut: collectionFor(c.mappings, type, 'from_hub') !== undefined }));
+}
+
+function logFanOut(run: TransferRun, planned: ReadonlyArray<{ connection: string }>, ids: readonly number[]): void {
+  run.log('fan-out', planned.length === 0 ? 'no other connection maps this type out of the hub' : planned.map((p, i) => `${p.connection}: transfer ${ids[i]}`).join(', '));
+}
