@@ -38,6 +38,8 @@ const MAX_BURST = 4;
 const UPTIME_MS: readonly [number, number] = [500, 1_800];
 /** A bound on the changes made, in case the kills never finish. */
 const MAX_CHANGES = 1_000;
+/** Bound on the wait, at each kill, for a hook to be in flight and the process to have taken one. */
+const KILL_READY_MS = 15_000;
 /** Short, so a dead process's transfers are claimed again quickly (the resolver's lease is fixed at 5 s). */
 const LEASE = '1500ms';
 /**
@@ -314,6 +316,31 @@ describe('crash under load: SIGKILL the hub while the shop and ERP keep changing
         return hub;
       };
 
+      // The systems send their hooks with the global fetch: count, per hub process, the hook
+      // deliveries in flight and those answered 2xx, so each kill can be shown to cut requests off.
+      const hooksUrl = `${hubUrl}/hooks/`;
+      let hooksInFlight = 0;
+      /** Hook deliveries answered 2xx, by hub process (0 = the first). */
+      const taken: number[] = [];
+      const realFetch = globalThis.fetch;
+      globalThis.fetch = async (input, init) => {
+        const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+        if (!url.startsWith(hooksUrl)) return realFetch(input, init);
+        hooksInFlight += 1;
+        try {
+          const response = await realFetch(input, init);
+          // Counted for the process running when the answer arrives (it comes from that one, or
+          // from the one just killed, whose answers all arrived before the next one listens).
+          if (response.status >= 200 && response.status < 300) taken[taken.length - 1]! += 1;
+          return response;
+        } finally {
+          hooksInFlight -= 1;
+        }
+      };
+      cleanups.push(() => {
+        globalThis.fetch = realFetch;
+      });
+      taken.push(0);
       let hub = await launch();
 
       // ---------------------------------------------------------------- load and kills
@@ -327,6 +354,8 @@ describe('crash under load: SIGKILL the hub while the shop and ERP keep changing
       let aborted = false;
       let killError: unknown = null;
       const kills: string[] = [];
+      /** Hook deliveries in flight at each SIGKILL. */
+      const inFlightAtKills: number[] = [];
 
       const killer = (async () => {
         try {
@@ -341,11 +370,22 @@ describe('crash under load: SIGKILL the hub while the shop and ERP keep changing
               ({ counts }) => `${counts.hooks.received} hooks unread, ${counts.transfers.running} transfers running, ${counts.transfers.queued + counts.transfers.retrying} waiting`,
               (error: unknown) => `(no look: ${String(error)})`,
             );
-            const exit = await hub.stop('SIGKILL');
+            // Kill only with a hook delivery in flight, once this process has taken one: a kill
+            // between requests, or before any was taken, would prove nothing about acknowledged hooks.
+            const readyBy = Date.now() + KILL_READY_MS;
+            while (!(hooksInFlight > 0 && taken[k - 1]! > 0)) {
+              if (Date.now() > readyBy) throw new Error(`hub process ${k}: no hook in flight with one taken within ${KILL_READY_MS} ms (taken ${taken[k - 1]})`);
+              await sleep(2);
+            }
+            const inFlight = hooksInFlight; // read and killed in one turn of the event loop
+            const stopped = hub.stop('SIGKILL');
+            inFlightAtKills.push(inFlight);
+            const exit = await stopped;
             if (exit.signal !== 'SIGKILL') throw new Error(`hub process ${k} died of something else: ${JSON.stringify(exit)}`);
             const down = Date.now();
+            taken.push(0);
             hub = await launch();
-            kills.push(`kill ${k}: after ${uptime} ms up, at change ${atChange}, ${inHand}; back in ${Date.now() - down} ms`);
+            kills.push(`kill ${k}: after ${uptime} ms up, at change ${atChange}, ${inHand}, ${inFlight} hook(s) in flight, ${taken[k - 1]} taken; back in ${Date.now() - down} ms`);
           }
         } catch (error) {
           killError = error;
@@ -406,6 +446,8 @@ describe('crash under load: SIGKILL the hub while the shop and ERP keep changing
       }
       if (killError) throw new Error(`${String(killError)}\n${hubOutput()}`);
       expect(kills).toHaveLength(KILLS);
+      expect(inFlightAtKills).toHaveLength(KILLS);
+      for (const [k, n] of inFlightAtKills.entries()) expect(n, `hook deliveries in flight at kill ${k + 1}`).toBeGreaterThanOrEqual(1);
       const loadEnded = Date.now();
       log.push(...kills, `${changes} changes in ${loadEnded - started} ms: ${shopOrigin.length} shop products, ${erpOrigin.length} ERP items, ${changes - shopOrigin.length - erpOrigin.length} updates`);
 
@@ -477,6 +519,11 @@ describe('crash under load: SIGKILL the hub while the shop and ERP keep changing
         if (!summary.byDelivery.has(id)) problems.push(`stored hook(s) ${stored.get(key)} carry delivery id ${key}, which was never sent`);
       }
       const answered = shopDeliveries.answered2xx.size + erpDeliveries.answered2xx.size;
+      // Each hub process, the killed ones and the last, acknowledged hooks; their sum is what the
+      // senders saw answered 2xx (each delivery is answered 2xx once at most, checked above).
+      expect(taken, 'hooks answered 2xx by each hub process').toHaveLength(KILLS + 1);
+      for (const [k, n] of taken.entries()) expect(n, `hooks answered 2xx by hub process ${k + 1}`).toBeGreaterThan(0);
+      expect(taken.reduce((a, b) => a + b, 0)).toBe(answered);
       log.push(
         `hooks: ${shopDeliveries.byDelivery.size + erpDeliveries.byDelivery.size} deliveries, ${answered} answered 2xx, ` +
           `${shopDeliveries.attempts + erpDeliveries.attempts} attempts (${shopDeliveries.noAnswer + erpDeliveries.noAnswer} without an answer, ` +

@@ -354,6 +354,9 @@ describe('crash: SIGKILL with hooks in flight', () => {
         expect(exit.signal, `cycle ${cycle}: the hub died of something else:\n${hub.output()}`).toBe('SIGKILL');
         expect(load.unexpected, `cycle ${cycle}:\n${hub.output()}`).toEqual([]);
         expect(load.acks.length).toBeGreaterThanOrEqual(killAfter);
+        // A kill with nothing in flight would prove nothing about hooks cut off mid-request. Every
+        // other sender is between its request and its answer when one answer triggers the kill.
+        expect(load.inFlightAtKill, `cycle ${cycle}: requests in flight at SIGKILL`).toBeGreaterThanOrEqual(1);
         for (const ack of load.acks) {
           const other = acked.get(ack.id);
           expect(other, `hook id ${ack.id} acknowledged for ${other?.externalId} and ${ack.externalId}`).toBeUndefined();

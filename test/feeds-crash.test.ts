@@ -14,6 +14,8 @@ import { openStore } from '../src/store/index.js';
 import { killAllHubs, projectRoot, startHub } from './helpers/process.js';
 import { freePort, until } from './helpers/wait.js';
 
+/** Longer than any test here runs: a request held this long is in flight until the process dies. */
+const HOLD_MS = 600_000;
 const KEYS = { shopSecret: 'demo-shop-secret', shopHook: 'demo-shop-key', shopToken: 'demo-shop-token', erpHook: 'demo-erp-key', erpToken: 'demo-erp-token' };
 const dirs: string[] = [];
 const systems: Array<DemoShop | DemoErp> = [];
@@ -48,14 +50,18 @@ describe('a poll killed before its page was committed', () => {
     const erp = await startDemoErp({ hubUrl, webhookKey: KEYS.erpHook, apiToken: KEYS.erpToken });
     systems.push(shop, erp);
     for (const name of ['Kitchen', 'Garden', 'Office']) erp.upsertCategory({ name });
-    // The first read of the category feed is answered only after 30 s: the hub dies waiting for it.
+    // The first read of the category feed is held past the test's own timeout (the ERP drops it on
+    // close): the hub dies waiting for it, with that read in flight.
     let feedReads = 0;
-    erp.failRequests({ method: 'GET', match: (request) => request.path.startsWith('/api/categories') && ++feedReads === 1, delayMs: 30_000 });
+    erp.failRequests({ method: 'GET', match: (request) => request.path.startsWith('/api/categories') && ++feedReads === 1, delayMs: HOLD_MS });
     const config = writeConfig(dir, shop.url, erp.url, (c) => (c.connections.erp.poll = { product_category: '200ms' }));
     const data = join(dir, 'data');
 
     const first = await startHub({ config, data, port });
     await until('the hub asks the ERP for categories', () => feedReads >= 1);
+    // In flight at the kill: the one read that arrived is still held; no second read means the
+    // hub did not give up on it either.
+    expect(feedReads, 'category reads at the kill').toBe(1);
     await first.stop('SIGKILL');
     const before = await openStore({ dataDir: data });
     const [feed] = await before.listFeeds();
@@ -84,17 +90,23 @@ describe('an initialization of 5,000 records killed half-way', () => {
     systems.push(erp);
     erp.pauseHooks(); // no hub listens: this test is about the initialization alone
     for (let i = 0; i < 5000; i++) erp.createItem({ name: `Item ${i}`, sku: `INIT-${i}`, price: 1, status: 'ACTIVE' });
-    // Each page of the item list takes a little while, so the kill lands in the middle.
-    erp.failRequests({ method: 'GET', match: (request) => request.path.startsWith('/api/items') && !request.path.startsWith('/api/items/'), delayMs: 60 });
+    // Each page of the item list takes a little while. The first page asked for once half the
+    // records are queued is held past the test's own timeout: the kill lands with it in flight.
+    const isItemList = (path: string) => path.startsWith('/api/items') && !path.startsWith('/api/items/');
+    let progress = '';
+    const halfway = () => /\b(2[5-9]\d\d|[34]\d\d\d)\/5000\b/.test(progress);
+    let held = 0;
+    erp.failRequests({ method: 'GET', match: (request) => isItemList(request.path) && held === 0 && halfway() && ++held === 1, delayMs: HOLD_MS });
+    erp.failRequests({ method: 'GET', match: (request) => isItemList(request.path), delayMs: 60 });
     const config = writeConfig(dir, 'http://127.0.0.1:9', erp.url);
     const data = join(dir, 'data');
     const args = [resolve(projectRoot, 'bin/hookyard.js'), 'sync', '--config', config, '--data', data, '--connection', 'erp', '--type', 'product', '--all'];
 
     const first = spawn(process.execPath, args, { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let progress = '';
     first.stderr!.on('data', (chunk: Buffer) => (progress += chunk.toString()));
     const firstExit = new Promise((r) => first.once('exit', r));
-    await until('half the records are queued', () => /\b(2[5-9]\d\d|[34]\d\d\d)\/5000\b/.test(progress));
+    await until('a page is asked for once half the records are queued', () => held === 1);
+    expect(first.exitCode, progress).toBeNull();
     first.kill('SIGKILL');
     await firstExit;
 

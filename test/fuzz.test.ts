@@ -1006,6 +1006,20 @@ describe('fuzzing a listening hub', () => {
       const violations: Violation[] = [];
       const statuses = new Map<string, number>();
       const count = (key: string) => statuses.set(key, (statuses.get(key) ?? 0) + 1);
+      /**
+       * How each request ended, exactly one per request: answered (the first answer's status class
+       * counted in `classes`), never sent (node:http refused to build it), cut off where the contract
+       * allows no answer, or unanswered (a violation).
+       */
+      const ended = { answered: 0, neverSent: 0, cutOff: 0, unanswered: 0 };
+      const classes = new Map<string, number>();
+      const answered = (status: number) => {
+        ended.answered += 1;
+        const kind = `${Math.floor(status / 100)}xx`;
+        classes.set(kind, (classes.get(kind) ?? 0) + 1);
+      };
+      /** Hook POSTs answered 202: each is a new stored hook. */
+      let taken = 0;
       const started = Date.now();
 
       const record = (spec: Spec, request: SendRequest, problems: Array<{ kind: string; key: string }>, response: string) => {
@@ -1022,7 +1036,10 @@ describe('fuzzing a listening hub', () => {
             const result = await send(hub.port, agent, built.request);
             if (!result.ok) {
               count(`http:${result.error}`);
-              if (result.error.startsWith('refused by node:http')) return; // never sent
+              if (result.error.startsWith('refused by node:http')) {
+                ended.neverSent += 1;
+                return;
+              }
               const previous = result.previous;
               if (previous && previous.connection === undefined && previous.status >= 400) {
                 // The connection died under a request that was fine: the answer before it on the
@@ -1033,16 +1050,23 @@ describe('fuzzing a listening hub', () => {
                   [{ kind: 'keep-alive broken', key: `${result.error} on the next request after a ${previous.status} answered without "Connection: close" on a connection the server then closed` }],
                   `${result.error}; the answer before on this connection: ${previous.status} to ${previous.request}`,
                 );
+                ended.unanswered += 1;
                 return;
               }
               // The server may cut a connection short where it refuses a request it cannot read
               // (headers over the limit, a body over the limit it does not drain).
               const headerBytes = built.request.headers.reduce((n, [a, b]) => n + a.length + b.length + 4, 0);
               const mayDrop = headerBytes > 12_000 || (built.request.body?.length ?? 0) > BODY_LIMIT;
-              if (!mayDrop) record(spec, built.request, [{ kind: 'no answer', key: `no answer: ${result.error}` }], result.error);
+              if (mayDrop) ended.cutOff += 1;
+              else {
+                ended.unanswered += 1;
+                record(spec, built.request, [{ kind: 'no answer', key: `no answer: ${result.error}` }], result.error);
+              }
               return;
             }
             count(String(result.response.status));
+            answered(result.response.status);
+            if (isHookPost && result.response.status === 202) taken += 1;
             record(spec, built.request, checkAnswer(spec, built, result.response, isHookPost), describeResponse(result.response));
             return;
           }
@@ -1050,17 +1074,22 @@ describe('fuzzing a listening hub', () => {
           const result = await exchange(hub.port, wire.bytes, { end: wire.end, bodiless: wire.bodiless, timeoutMs: 20_000 });
           if (result.timedOut) {
             count('raw:timeout');
+            ended.unanswered += 1;
             record(spec, built.request, [{ kind: 'hang', key: `no answer within 20 s (wire ${spec.wire})` }], `timed out after ${result.elapsedMs} ms`);
             return;
           }
           if (result.responses.length === 0) {
             count('raw:closed');
             // After a half-close mid-body there is no one to answer; everything else gets an answer.
-            if (spec.wire !== 'short-body-fin') {
+            if (spec.wire === 'short-body-fin') ended.cutOff += 1;
+            else {
+              ended.unanswered += 1;
               record(spec, built.request, [{ kind: 'no answer', key: `closed without an answer (wire ${spec.wire})` }], `closed; ${result.rest.length} stray bytes; ${result.error ?? ''}`);
             }
             return;
           }
+          answered(result.responses[0]!.status);
+          if (isHookPost && result.responses[0]!.status === 202) taken += 1;
           for (const [i, response] of result.responses.entries()) {
             count(`${response.status}`);
             record(spec, built.request, checkAnswer(i === 0 ? spec : { ...spec, expect: null }, built, response, i === 0 && isHookPost), describeResponse(response));
@@ -1109,7 +1138,20 @@ describe('fuzzing a listening hub', () => {
 
       const counts = await hub.hub.store.counts();
       const summary = [...statuses.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}×${n}`).join(' ');
-      console.log(`fuzz: ${specs.length} requests in ${elapsed} ms (seed ${SEED}); answers: ${summary}; store: ${JSON.stringify(counts)}`);
+      console.log(`fuzz: ${specs.length} requests in ${elapsed} ms (seed ${SEED}); ended: ${JSON.stringify(ended)}; first answers: ${JSON.stringify(Object.fromEntries(classes))}; answers: ${summary}; store: ${JSON.stringify(counts)}`);
+
+      // Every request ended one way, and every one that was sent got an answer, unless the contract
+      // lets the server cut it off; the answers are all 2xx or 4xx.
+      const sent = specs.length - ended.neverSent;
+      expect(ended.answered + ended.neverSent + ended.cutOff + ended.unanswered, JSON.stringify(ended)).toBe(specs.length);
+      expect(ended.unanswered, JSON.stringify(ended)).toBe(0);
+      expect(ended.answered, JSON.stringify(ended)).toBe(sent - ended.cutOff);
+      expect((classes.get('2xx') ?? 0) + (classes.get('4xx') ?? 0), JSON.stringify(Object.fromEntries(classes))).toBe(ended.answered);
+      expect(classes.get('2xx') ?? 0, 'hooks taken').toBeGreaterThan(0);
+      expect(classes.get('4xx') ?? 0, 'requests refused').toBeGreaterThan(0);
+      // Each hook taken with 202 is stored, once; so is the one sent after the run.
+      const stored = Object.values(counts.hooks).reduce((a, b) => a + b, 0);
+      expect(stored, `${taken} hooks taken with 202 during the run, plus one after it`).toBe(taken + 1);
 
       const groups = new Map<string, Violation[]>();
       for (const violation of violations) groups.set(violation.key, [...(groups.get(violation.key) ?? []), violation]);

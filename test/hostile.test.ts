@@ -76,6 +76,14 @@ function expectError(response: WireResponse, status: number, code: string): void
   expect(json(response)).toEqual({ error: code, message: expect.any(String) });
 }
 
+/** A 202 with the id of a stored hook holding exactly `body`: what was acknowledged is kept. */
+async function expectTaken(response: WireResponse, body: string): Promise<void> {
+  expect(response.status, response.body.toString('utf8')).toBe(202);
+  const { hook: id } = json(response) as { hook: number };
+  const stored = await current!.hub.store.getHook(id);
+  expect(stored?.body.toString('utf8'), `acknowledged hook ${id} is stored`).toBe(body);
+}
+
 function nested(depth: number): string {
   return '{"a":'.repeat(depth - 1) + '[1]' + '}'.repeat(depth - 1);
 }
@@ -97,8 +105,7 @@ async function pollUntil<T>(probe: () => Promise<T>, done: (value: T) => boolean
 async function healthy(): Promise<void> {
   const health = await request({ method: 'GET', path: '/healthz', headers: [] });
   expect(health.status).toBe(200);
-  const taken = await hook(validBody('still-serving'));
-  expect(taken.status, taken.body.toString('utf8')).toBe(202);
+  await expectTaken(await hook(validBody('still-serving')), validBody('still-serving'));
 }
 
 describe('bodies ingest refuses, each with its code', () => {
@@ -120,16 +127,15 @@ describe('bodies ingest refuses, each with its code', () => {
   it('answers 400 HY_ERR_BODY_TOO_DEEP at nesting depth 65, and takes depth 64', async () => {
     await start();
     expectError(await hook(nested(65)), 400, 'HY_ERR_BODY_TOO_DEEP');
-    const deepest = await hook(nested(64));
-    expect(deepest.status, deepest.body.toString('utf8')).toBe(202);
+    await expectTaken(await hook(nested(64)), nested(64));
   });
 
   it('answers 413 HY_ERR_BODY_TOO_LARGE for a body over the limit', async () => {
     await start({ server: 'server: { bodyLimitBytes: 4096 }' });
     expectError(await hook(JSON.stringify({ notifications: [], pad: 'x'.repeat(5000) })), 413, 'HY_ERR_BODY_TOO_LARGE');
     // Just under the limit is taken.
-    const under = await hook(JSON.stringify({ notifications: [], pad: 'x'.repeat(4000) }));
-    expect(under.status, under.body.toString('utf8')).toBe(202);
+    const under = JSON.stringify({ notifications: [], pad: 'x'.repeat(4000) });
+    await expectTaken(await hook(under), under);
   });
 
   it('answers 400 HY_ERR_BODY_ENCODING for a body that is not UTF-8', async () => {
@@ -143,7 +149,7 @@ describe('a form body', () => {
   it('is taken (202) and, once resolved, its fields are read by the receiver definition', async () => {
     await start();
     const taken = await hook('event=product%2Fupdated&id=7', { 'content-type': 'application/x-www-form-urlencoded' }, 'form');
-    expect(taken.status, taken.body.toString('utf8')).toBe(202);
+    await expectTaken(taken, 'event=product%2Fupdated&id=7');
     const { hook: id } = json(taken) as { hook: number };
     // The hub resolves in the background.
     const shown = await pollUntil(
@@ -213,8 +219,7 @@ describe('a slow client', () => {
 
     // Past the timeout, while the slow request still trickles, a normal hook is taken at once.
     await sleep(1_500);
-    const concurrent = await hook(validBody('concurrent'));
-    expect(concurrent.status, concurrent.body.toString('utf8')).toBe(202);
+    await expectTaken(await hook(validBody('concurrent')), validBody('concurrent'));
 
     const outcome = await Promise.race([closed.then((at) => ({ cutAfterMs: at - started })), sleep(trickleForMs).then(() => null)]);
     clearInterval(trickle);
@@ -232,10 +237,7 @@ describe('a slow client', () => {
 describe('backpressure', () => {
   it('answers 429 with Retry-After once maxBacklog hooks wait, and 202 again once they are read', async () => {
     const hub = await start({ server: 'server: { maxBacklog: 5 }', workers: false });
-    for (let i = 0; i < 5; i++) {
-      const taken = await hook(validBody(`b${i}`));
-      expect(taken.status, taken.body.toString('utf8')).toBe(202);
-    }
+    for (let i = 0; i < 5; i++) await expectTaken(await hook(validBody(`b${i}`)), validBody(`b${i}`));
     // The backlog is read from the store once a second. Probe with hooks that carry no credential:
     // the backlog is checked before the credential, and a refused hook is never stored.
     const noCredential = () => request({ method: 'POST', path: '/hooks/std', headers: [['content-type', 'application/json']], body: Buffer.from(validBody()) });
@@ -250,6 +252,8 @@ describe('backpressure', () => {
     for (let n = await hub.hub.resolver.runOnce(); n > 0; n = await hub.hub.resolver.runOnce()) resolved += n;
     expect(resolved).toBe(5);
     const again = await pollUntil(() => hook(validBody('again')), (answer) => answer.status !== 429, 5_000, 'a drained backlog takes hooks again');
-    expect(again.status, again.body.toString('utf8')).toBe(202);
+    await expectTaken(again, validBody('again'));
+    // The five taken before, and this one; none of the refused ones.
+    expect(Object.values((await hub.hub.store.counts()).hooks).reduce((a, b) => a + b, 0)).toBe(6);
   });
 });
