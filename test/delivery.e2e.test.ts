@@ -35,7 +35,8 @@ describe('a destination that fails for a while', () => {
     for (const sku of skus) expect([...w.erp.items.values()].filter((item) => item.sku === sku), sku).toHaveLength(1);
     expect(w.erp.writes.count('items', 'create')).toBe(skus.length);
     const outbound = (await transfers(w, 'connection=erp')).filter((t) => t.direction === 'from_hub');
-    expect(outbound.every((t) => t.status === 'succeeded')).toBe(true);
+    expect(outbound.length).toBeGreaterThanOrEqual(skus.length);
+    expect(outbound.filter((t) => t.status !== 'succeeded')).toEqual([]);
     // Backoff happened: some needed more than one attempt, and the log shows the retry and the open circuit.
     expect(outbound.some((t) => t.attempts > 1)).toBe(true);
     const logs = await Promise.all(outbound.map((t) => w.api(`/api/transfers/${t.id}`)));

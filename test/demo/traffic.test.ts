@@ -45,7 +45,8 @@ describe('demo traffic', () => {
       closers.push(() => traffic.stop());
       for (let i = 0; i < 40; i++) traffic.tick();
       await Promise.all([shop.settle(), erp.settle()]);
-      expect(shop.hooksSent.every((s) => s.status === 202)).toBe(true);
+      expect(shop.hooksSent.length).toBeGreaterThan(0);
+      expect(shop.hooksSent.filter((s) => s.status !== 202)).toEqual([]);
       runs.push(lines);
     }
     expect(runs[0]).toHaveLength(40);
