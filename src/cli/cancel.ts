@@ -9,7 +9,7 @@ import { cancelAll } from '../engine/cancel.js';
 import { cancelFilterSchema } from '../api/cancel.js';
 import { openStore } from '../store/index.js';
 import { reportLoadError, type Output } from './commands.js';
-import { progressBar } from './replay.js';
+import { fail, progress } from './progress.js';
 
 export interface CancelOptions {
   config: string;
@@ -55,22 +55,12 @@ export async function cancelCommand(options: CancelOptions, output: Output, tty 
       output.out(`${count} transfer request(s) match; nothing was cancelled (--dry-run)`);
       return 0;
     }
-    let last = '';
-    const result = await cancelAll(store, filter, 'cli', systemClock, (done, total) => {
-      const line = progressBar(done, total);
-      if (tty) process.stderr.write(`\r${line}`);
-      else if (line !== last && (done === total || done === 0)) output.err(line);
-      last = line;
-    });
-    if (tty) process.stderr.write('\n');
+    const shown = progress(output, tty, { endsOnly: true });
+    const result = await cancelAll(store, filter, 'cli', systemClock, (done, total) => shown.bar(done, total));
+    shown.end();
     output.out(`cancel ${result.cancel}: ${result.count} transfer request(s) cancelled (running ones are left to finish)`);
     return 0;
   } finally {
     await store.close();
   }
-}
-
-function fail(output: Output, code: string, message: string): number {
-  output.err(`${code}: ${message}`);
-  return 1;
 }

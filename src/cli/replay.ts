@@ -8,6 +8,7 @@ import { replayAll } from '../engine/replay.js';
 import { replayFilterSchema } from '../api/replay.js';
 import { openStore } from '../store/index.js';
 import { reportLoadError, type Output } from './commands.js';
+import { fail, progress } from './progress.js';
 
 export interface ReplayOptions {
   config: string;
@@ -21,13 +22,6 @@ export interface ReplayOptions {
   hook?: number;
   /** Only count what would be replayed. */
   dryRun?: boolean;
-}
-
-/** `[##########··········]  512/1024  50%` */
-export function progressBar(done: number, total: number, width = 30): string {
-  const share = total === 0 ? 1 : done / total;
-  const filled = Math.round(share * width);
-  return `[${'#'.repeat(filled)}${'·'.repeat(width - filled)}] ${String(done).padStart(String(total).length)}/${total} ${Math.round(share * 100)}%`;
 }
 
 export async function replayCommand(options: ReplayOptions, output: Output, tty = process.stderr.isTTY): Promise<number> {
@@ -65,22 +59,12 @@ export async function replayCommand(options: ReplayOptions, output: Output, tty 
       output.out(`${await store.countReplayable(filter)} transfer request(s) match; nothing was replayed (--dry-run)`);
       return 0;
     }
-    let last = '';
-    const { replay, count } = await replayAll(store, filter, 'cli', systemClock, (done, total) => {
-      const line = progressBar(done, total);
-      if (tty) process.stderr.write(`\r${line}`);
-      else if (line !== last && (done === total || done === 0)) output.err(line);
-      last = line;
-    });
-    if (tty) process.stderr.write('\n');
+    const shown = progress(output, tty, { endsOnly: true });
+    const { replay, count } = await replayAll(store, filter, 'cli', systemClock, (done, total) => shown.bar(done, total));
+    shown.end();
     output.out(`replay ${replay}: ${count} transfer request(s) queued again`);
     return 0;
   } finally {
     await store.close();
   }
-}
-
-function fail(output: Output, code: string, message: string): number {
-  output.err(`${code}: ${message}`);
-  return 1;
 }

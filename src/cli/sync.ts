@@ -16,7 +16,7 @@ import { InitializationInterrupted, MANUAL_SYNC_MAX_IDS, queueBulk, runInitializ
 import { isHyError } from '../errors.js';
 import { openStore } from '../store/index.js';
 import { reportLoadError, type Output } from './commands.js';
-import { progressBar } from './replay.js';
+import { progress, progressBar } from './progress.js';
 
 /** The exit code of a run stopped by Ctrl-C (128 + SIGINT's number, as shells report it). */
 export const INTERRUPTED = 130;
@@ -54,24 +54,20 @@ export async function syncCommand(options: SyncOptions, output: Output, tty = pr
     return 1;
   }
   const store = await openStore({ dataDir: options.data });
+  const shown = progress(output, tty);
   try {
     if (!options.all) {
       // One manual sync takes at most MANUAL_SYNC_MAX_IDS ids: a longer list goes in several.
       let queued = 0;
       let absorbed = 0;
-      const show = (done: number) => {
-        const line = progressBar(done, ids.length);
-        if (tty) process.stderr.write(`\r${line}`);
-        else output.err(line);
-      };
       for (let start = 0; start < ids.length; start += MANUAL_SYNC_MAX_IDS) {
         const chunk = ids.slice(start, start + MANUAL_SYNC_MAX_IDS);
         const result = await queueBulk({ store, clock: systemClock, config }, options.connection, type, chunk);
         queued += result.queued;
         absorbed += result.absorbed;
-        if (ids.length > MANUAL_SYNC_MAX_IDS) show(start + chunk.length);
+        if (ids.length > MANUAL_SYNC_MAX_IDS) shown.bar(start + chunk.length, ids.length);
       }
-      if (tty && ids.length > MANUAL_SYNC_MAX_IDS) process.stderr.write('\n');
+      shown.end();
       const requests = Math.ceil(ids.length / MANUAL_SYNC_MAX_IDS);
       output.out(`${queued} bulk request(s) queued for ${options.connection} ${type}${absorbed ? `, ${absorbed} already waiting` : ''}${requests > 1 ? ` (${requests} syncs of at most ${MANUAL_SYNC_MAX_IDS} ids)` : ''}`);
       return 0;
@@ -86,14 +82,10 @@ export async function syncCommand(options: SyncOptions, output: Output, tty = pr
         deps,
         options.connection,
         type,
-        ({ records, total, pages }) => {
-          const line = total ? progressBar(records, total) : `${records} record(s), ${pages} page(s)`;
-          if (tty) process.stderr.write(`\r${line}`);
-          else output.err(line);
-        },
+        ({ records, total, pages }) => shown.show(total ? progressBar(records, total) : `${records} record(s), ${pages} page(s)`),
         interrupt.signal,
       );
-      if (tty) process.stderr.write('\n');
+      shown.end();
       output.out(`initialization of ${options.connection} ${type}: ${feed.records} record(s) queued in ${feed.pages} page(s)`);
       return 0;
     } finally {
@@ -101,7 +93,7 @@ export async function syncCommand(options: SyncOptions, output: Output, tty = pr
     }
   } catch (error) {
     if (error instanceof InitializationInterrupted) {
-      if (tty) process.stderr.write('\n');
+      shown.end();
       output.err(`interrupted: ${error.records} record(s) of ${options.connection} ${type} queued so far; the same command resumes from there`);
       return INTERRUPTED;
     }

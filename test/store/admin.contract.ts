@@ -1,49 +1,8 @@
 /** The Store contract, admin queries: what operators read, newest first, filtered and paged. */
 import { describe, expect, it } from 'vitest';
-import type { IncomingHook, Notification, PlannedTransfer } from '../../src/domain/types.js';
-import { makeScope } from '../../src/domain/scope.js';
 import type { HookResolution } from '../../src/store/store.js';
+import { appendIds, freshStore, hook, LEASE, resolution as planned, T0, type ContractSuite } from './contract.js';
 
-import { appendIds, freshStore, LEASE, T0, type ContractSuite } from './contract.js';
-
-function hook(connection: string, body: string | Buffer, extra: Partial<IncomingHook> = {}): IncomingHook {
-  return {
-    connection,
-    headers: { 'content-type': 'application/json', 'x-topic': 'products/update' },
-    segments: [],
-    contentType: 'application/json',
-    body: Buffer.isBuffer(body) ? body : Buffer.from(body),
-    ...extra,
-  };
-}
-
-function planned(hookId: number, ids: string[]): HookResolution {
-  const scope = makeScope('product/updated', 'p');
-  const notifications: Notification[] = ids.map((externalId, seq) => ({
-    seq,
-    hookName: 'products/update',
-    scope,
-    externalId,
-    status: 'planned',
-    reason: null,
-  }));
-  const transfers: PlannedTransfer[] = ids.map((externalId, seq) => ({
-    seq,
-    trackingId: `track-${hookId}-${seq}`,
-    connection: 'shop',
-    type: 'product',
-    direction: 'to_hub',
-    scope: 'product/updated',
-    externalId,
-    requestType: 'standard',
-    status: 'queued',
-    reason: null,
-    reasonCode: null,
-    runAt: T0,
-    origin: null,
-  }));
-  return { hookId, status: 'resolved', errorCode: null, errorMessage: null, notifications, transfers };
-}
 export const adminContract: ContractSuite = (adapter, factory) => {
   describe(`Store contract, admin queries: ${adapter}`, () => {
     const store = freshStore(factory);

@@ -5,8 +5,8 @@
  */
 import { afterEach, beforeEach } from 'vitest';
 import { makeScope } from '../../src/domain/scope.js';
-import type { IncomingHook, PlannedTransfer } from '../../src/domain/types.js';
-import type { ClaimedTransfer, NewTransfer, Store, TransferOutcome } from '../../src/store/store.js';
+import type { IncomingHook, Notification, PlannedTransfer } from '../../src/domain/types.js';
+import type { ClaimedTransfer, HookResolution, NewTransfer, Store, TransferOutcome } from '../../src/store/store.js';
 
 export interface StoreFactory {
   /** A fresh, empty store. */
@@ -113,4 +113,24 @@ export function childOf(parentId: number, externalId = 'Item:1'): NewTransfer {
 /** Claimed requests by id. */
 export function byId(claimed: readonly ClaimedTransfer[]): Map<number, ClaimedTransfer> {
   return new Map(claimed.map((t) => [t.id, t]));
+}
+
+/** A JSON hook as ingest would append it. */
+export function hook(connection: string, body: string | Buffer, extra: Partial<IncomingHook> = {}): IncomingHook {
+  return {
+    connection,
+    headers: { 'content-type': 'application/json', 'x-topic': 'products/update' },
+    segments: [],
+    contentType: 'application/json',
+    body: Buffer.isBuffer(body) ? body : Buffer.from(body),
+    ...extra,
+  };
+}
+
+/** A hook resolved into one planned product/updated request per external id. */
+export function resolution(hookId: number, ids: string[]): HookResolution {
+  const scope = makeScope('product/updated', 'p');
+  const notifications: Notification[] = ids.map((externalId, seq) => ({ seq, hookName: 'products/update', scope, externalId, status: 'planned', reason: null }));
+  const transfers: PlannedTransfer[] = ids.map((externalId, seq) => ({ ...plannedRequest(seq, 'shop', externalId, T0), trackingId: `track-${hookId}-${seq}` }));
+  return { hookId, status: 'resolved', errorCode: null, errorMessage: null, notifications, transfers };
 }

@@ -8,18 +8,9 @@ import type Database from 'better-sqlite3';
 import type { TransferRequest } from '../../domain/types.js';
 import { transferFromRow } from '../rows.js';
 import type { Cancel, CancelFilter } from '../store.js';
+import { filterParams } from './filters.js';
 
 type Row = Record<string, unknown>;
-
-function filterParams(filter: CancelFilter) {
-  return {
-    status: filter.status ?? null,
-    connection: filter.connection ?? null,
-    scope: filter.scope ?? null,
-    since: filter.since ?? null,
-    until: filter.until ?? null,
-  };
-}
 
 export class CancelTables {
   private readonly s: Record<string, Database.Statement>;

@@ -4,18 +4,9 @@ import type { TransferRequest } from '../../domain/types.js';
 import { transferFromRow } from '../rows.js';
 import type { Replay, ReplayFilter } from '../store.js';
 import type { Enqueue } from './enqueue.js';
+import { filterParams } from './filters.js';
 
 type Row = Record<string, unknown>;
-
-function filterParams(filter: ReplayFilter) {
-  return {
-    status: filter.status ?? null,
-    connection: filter.connection ?? null,
-    scope: filter.scope ?? null,
-    since: filter.since ?? null,
-    until: filter.until ?? null,
-  };
-}
 
 export class ReplayTables {
   private readonly s: Record<string, Database.Statement>;
