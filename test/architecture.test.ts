@@ -30,6 +30,10 @@ const graph = new Map(files.map((file) => [file.replace(/\.ts$/, ''), importsOf(
 
 /** The pipeline stages and the store: they read the loaded configuration, never the loader. */
 const STAGES = ['plan', 'resolve', 'ingest', 'engine', 'mapping', 'domain', 'api', 'store'];
+/** The stages below the engine, with the domain and the store they build on. */
+const LOWER_STAGES = ['plan', 'resolve', 'ingest', 'verify', 'mapping', 'integrations', 'domain', 'store', 'expressions'];
+/** What sits above them: the configuration and its loader, the engine and the edges (server.ts, index.ts). */
+const UPPER = ['config', 'engine', 'api', 'cli', 'server', 'index'];
 /** The YAML loader and the zod schema belong to the edges (src/config, src/cli). */
 const LOADER = ['config/load', 'config/schema'];
 
@@ -42,7 +46,16 @@ describe('the import structure', () => {
     const offending = [...graph]
       .filter(([file]) => STAGES.includes(file.split('/')[0]!))
       .flatMap(([file, imports]) => imports.filter((target) => LOADER.includes(target)).map((target) => `${file} → ${target}`));
-    expect(offending, 'import the types from config/types, defaults from config/defaults').toEqual([]);
+    expect(offending, 'import the types from config/types (engine, api) or the stage\'s own slice, defaults from config/defaults').toEqual([]);
+  });
+
+  it('points every import of a stage down: never at the configuration, the engine or the edges', () => {
+    // Each stage declares the slice of configuration it reads (PlanningConnection, IngestConfig, …);
+    // src/config's types extend those slices, so the loader depends on the stages, not the reverse.
+    const offending = [...graph]
+      .filter(([file]) => LOWER_STAGES.includes(file.split('/')[0]!))
+      .flatMap(([file, imports]) => imports.filter((target) => UPPER.includes(target.split('/')[0]!)).map((target) => `${file} → ${target}`));
+    expect(offending, 'declare the slice of configuration the stage reads in its own folder').toEqual([]);
   });
 
   it('keeps the domain free of the stages, the configuration and the integrations', () => {

@@ -9,7 +9,7 @@ import type { HubConfig } from '../config/types.js';
 import { scopeEnablement } from '../domain/enablement.js';
 import { DATA_TYPES, HOOK_STATUSES, TRANSFER_STATUSES, type StoredHook } from '../domain/types.js';
 import { HyError } from '../errors.js';
-import { matchesDigest, secretDigest } from '../ingest/credentials.js';
+import { matchesDigest, secretDigest } from '../verify/digest.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../clock.js';
 import { replayRoutes } from './replay.js';

@@ -2,6 +2,8 @@
  * Every default of the configuration, in one place, each with its unit. Plain values: the
  * engine and the server read them without pulling in the schema or the loader.
  */
+import { NOTIFICATIONS_PER_HOOK } from '../resolve/limits.js';
+
 export const DEFAULTS = {
   host: '127.0.0.1',
   port: 8080,
@@ -10,7 +12,7 @@ export const DEFAULTS = {
   // Transfer requests due to run and not yet running; past it ingest answers 429 too, so that a
   // burst of hooks the workers cannot carry out slows the senders instead of the queue growing.
   maxQueuedTransfers: 100_000,
-  notificationsPerHook: 1_000, // notifications one hook may hold; a hook with more is failed, nothing planned
+  notificationsPerHook: NOTIFICATIONS_PER_HOOK, // 1,000 notifications one hook may hold; a hook with more is failed, nothing planned
   backlogLookMs: 1_000, // how often ingest reads the backlog from the store
   requestTimeoutMs: 30_000, // 30 s for a whole request: a slow client cannot hold a connection forever
   durability: 'full' as 'full' | 'normal', // fsync each group commit: an acknowledged hook survives power loss

@@ -1,19 +1,4 @@
-/** Comparing credentials without leaking how much of them matched. */
-import { createHash, timingSafeEqual } from 'node:crypto';
-
-/** The digest a secret is compared by; computed once per configured secret. */
-export function secretDigest(secret: string): Buffer {
-  return createHash('sha256').update(secret).digest();
-}
-
-/**
- * Constant-time comparison of a given credential with an expected one's digest: both sides are
- * SHA-256 digests, so the compared buffers always have the same length and timingSafeEqual never
- * throws, whatever the sender sent.
- */
-export function matchesDigest(given: string, expected: Buffer): boolean {
-  return timingSafeEqual(secretDigest(given), expected);
-}
+/** Keeping credentials out of stored hooks (comparing them: src/verify/digest.ts). */
 
 /**
  * Headers that carry credentials whatever the connection: stored as "[redacted]" on every hook.

@@ -14,7 +14,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
-import type { ConnectionConfig, HubConfig } from '../config/types.js';
 import type { IncomingHook } from '../domain/types.js';
 import { HyError } from '../errors.js';
 import type { FieldSource } from '../integrations/types.js';
@@ -22,12 +21,14 @@ import { readField } from '../resolve/receiver.js';
 import { parseBody } from '../resolve/resolve.js';
 import type { BacklogGauge } from './backlog.js';
 import { bodyKind, checkBody, checkCharset } from './body.js';
-import { matchesDigest, REDACTED, redactHeaders } from './credentials.js';
+import { REDACTED, redactHeaders } from './credentials.js';
 import { contentCoding, decodeBody } from './encoding.js';
 import type { GroupCommit } from './group-commit.js';
+import type { IngestConfig, IngestConnection } from './types.js';
+import { matchesDigest } from '../verify/digest.js';
 
 export interface IngestOptions {
-  config: HubConfig;
+  config: IngestConfig;
   commit: GroupCommit;
   backlog: BacklogGauge;
   clock: Clock;
@@ -40,7 +41,7 @@ interface HookParams {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    hyConnection: ConnectionConfig | null;
+    hyConnection: IngestConnection | null;
   }
 }
 
@@ -82,7 +83,7 @@ function plainKey(source: FieldSource, request: FastifyRequest<{ Params: HookPar
   return raw;
 }
 
-function checkKey(connection: ConnectionConfig, digest: Buffer, given: string | null): void {
+function checkKey(connection: IngestConnection, digest: Buffer, given: string | null): void {
   if (given === null) throw new HyError('HY_ERR_AUTH_MISSING', `connection ${connection.name}`);
   if (!matchesDigest(given, digest)) throw new HyError('HY_ERR_AUTH_INVALID', `connection ${connection.name}`);
 }

@@ -9,15 +9,20 @@
  *   arrive meanwhile are absorbed by the waiting request (coalescing, in the store).
  */
 import { randomUUID } from 'node:crypto';
-import type { Notification, PlannedTransfer, ScopeName } from '../domain/types.js';
-import type { ConnectionConfig } from '../config/types.js';
-import { scopeEnablement } from '../domain/enablement.js';
+import type { DataType, Notification, PlannedTransfer, ScopeName } from '../domain/types.js';
+import { scopeEnablement, type ScopeSwitches } from '../domain/enablement.js';
 import { scopeFor } from '../domain/scope.js';
 
 export type NewTrackingId = () => string;
 
+/** What planning reads of a connection (a loaded ConnectionConfig is one). */
+export interface PlanningConnection extends ScopeSwitches {
+  /** Per data type: drop its hooks, or debounce them (ms). */
+  noise: ReadonlyMap<DataType, { ignore: true } | { debounceMs: number }>;
+}
+
 export function planTransfers(
-  connection: ConnectionConfig,
+  connection: PlanningConnection,
   notifications: readonly Notification[],
   now: number,
   newTrackingId: NewTrackingId = randomUUID,

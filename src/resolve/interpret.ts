@@ -2,13 +2,19 @@
  * Reading and planning one hook, without I/O: what the resolver worker stores and what
  * `hookyard try` prints.
  */
-import type { ConnectionConfig } from '../config/types.js';
-import { DEFAULTS } from '../config/defaults.js';
 import type { DataType, HookStatus, IncomingHook, Notification, PlannedTransfer } from '../domain/types.js';
 import { scopeEnablement } from '../domain/enablement.js';
 import type { ErrorCode } from '../errors.js';
-import { planTransfers, type NewTrackingId } from '../plan/plan.js';
-import { resolveHook } from './resolve.js';
+import { planTransfers, type NewTrackingId, type PlanningConnection } from '../plan/plan.js';
+import { NOTIFICATIONS_PER_HOOK } from './limits.js';
+import type { CompiledReceiver } from './receiver.js';
+import { resolveHook, type ScopeIndex } from './resolve.js';
+
+/** What reading and planning a hook read of a connection (a loaded ConnectionConfig is one). */
+export interface ResolvingConnection extends PlanningConnection {
+  receiver: CompiledReceiver;
+  scopeIndex: ScopeIndex;
+}
 
 export interface Interpretation {
   status: Exclude<HookStatus, 'received'>;
@@ -21,18 +27,18 @@ export interface Interpretation {
 }
 
 export interface InterpretOptions {
-  /** The configuration's `limits.notificationsPerHook` (default DEFAULTS.notificationsPerHook). */
+  /** The configuration's `limits.notificationsPerHook` (default NOTIFICATIONS_PER_HOOK, 1,000). */
   notificationsPerHook?: number;
   newTrackingId?: NewTrackingId;
 }
 
 export async function interpretHook(
-  connection: ConnectionConfig,
+  connection: ResolvingConnection,
   hook: IncomingHook,
   now: number,
   options: InterpretOptions = {},
 ): Promise<Interpretation> {
-  const { notificationsPerHook = DEFAULTS.notificationsPerHook, newTrackingId } = options;
+  const { notificationsPerHook = NOTIFICATIONS_PER_HOOK, newTrackingId } = options;
   const resolution = await resolveHook(connection.receiver, connection.scopeIndex, hook, notificationsPerHook);
   if (resolution.status === 'failed') {
     return { status: 'failed', errorCode: resolution.errorCode, errorMessage: resolution.errorMessage, notifications: [], transfers: [], polls: [] };

@@ -1,11 +1,11 @@
 /**
  * A shared key in a header: `Authorization: Bearer <key>` by default, or any header with an
  * optional prefix. Several keys while rotating. Compared as SHA-256 digests in constant time,
- * like the ingest endpoint's own key (src/ingest/credentials.ts).
+ * like the ingest endpoint's own key (./digest.ts).
  */
 import { z } from 'zod';
-import { secretDigest } from '../ingest/credentials.js';
 import { deliveryIdOf, fail, headerNameSchema, listOf, pass, readHeader, sameBytes, secretsSchema, VERIFY_DEFAULTS } from './common.js';
+import { secretDigest } from './digest.js';
 import type { Verifier } from './types.js';
 
 export const apikeySchema = z.strictObject({
