@@ -13,11 +13,11 @@ export type TransferRow = Record<string, unknown> & { recordKey: string; status:
 
 export class Enqueue {
   private readonly waiting: Database.Statement;
-  private readonly insert: Database.Statement;
+  private readonly inserting: Database.Statement;
 
   constructor(prepare: (name: string) => Database.Statement) {
     this.waiting = prepare('find_waiting_transfer');
-    this.insert = prepare('insert_transfer');
+    this.inserting = prepare('insert_transfer');
   }
 
   /** The request waiting for this record, if one is. */
@@ -26,12 +26,19 @@ export class Enqueue {
     return row ? Number(row.id) : null;
   }
 
+  /** The waiting request that would absorb this one, or null when it is to be inserted. */
+  absorbing(row: TransferRow): number | null {
+    return row.status === 'queued' ? this.waitingFor(row.recordKey) : null;
+  }
+
+  /** Inserts a request that `absorbing` let through. Call inside the same transaction. */
+  insert(row: TransferRow): number {
+    return Number((this.inserting.get(row) as Row).id);
+  }
+
   /** Inserts the request, or finds the waiting one that absorbs it. Call inside a transaction. */
   put(row: TransferRow): { id: number; absorbed: boolean } {
-    if (row.status === 'queued') {
-      const into = this.waitingFor(row.recordKey);
-      if (into !== null) return { id: into, absorbed: true };
-    }
-    return { id: Number((this.insert.get(row) as Row).id), absorbed: false };
+    const into = this.absorbing(row);
+    return into !== null ? { id: into, absorbed: true } : { id: this.insert(row), absorbed: false };
   }
 }

@@ -123,6 +123,8 @@ function migrate(db: Database.Database, file: string): void {
   run.immediate();
 }
 
+const coalescedInto = (id: number) => `coalesced into transfer ${id}, which has not run yet`;
+
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly statements;
@@ -192,8 +194,15 @@ export class SqliteStore implements Store {
         });
         if (finished.changes === 0) continue; // the lease went to another worker
         saved += 1;
+        // The enqueue rule, looked up before the notifications are written so that each says where
+        // its request went. A second request for one record within this hook is absorbed by the
+        // first once that has its id (rare: its notification's reason is then set afterwards).
+        const rows = resolution.transfers.map((t) => plannedParams(t, resolution.hookId, null, now));
+        const waiting = rows.map((row) => enqueue.absorbing(row));
+        const absorbedBySeq = new Map(resolution.transfers.map((t, i) => [t.seq, waiting[i]] as const));
         const notificationIds = new Map<number, number>();
         for (const n of resolution.notifications) {
+          const into = absorbedBySeq.get(n.seq);
           const row = this.statements.insertNotification.get({
             hookId: resolution.hookId,
             seq: n.seq,
@@ -201,17 +210,23 @@ export class SqliteStore implements Store {
             scope: n.scope?.name ?? null,
             externalId: n.externalId,
             status: n.status,
-            reason: n.reason,
+            reason: into == null ? n.reason : coalescedInto(into),
           }) as Row;
           notificationIds.set(n.seq, Number(row.id));
         }
-        for (const t of resolution.transfers) {
+        const firstOfRecord = new Map<string, number>();
+        resolution.transfers.forEach((t, i) => {
+          if (waiting[i] !== null) return;
+          const row = rows[i]!;
           const notificationId = notificationIds.get(t.seq) ?? null;
-          const put = enqueue.put(plannedParams(t, resolution.hookId, notificationId, now));
-          if (put.absorbed && notificationId !== null) {
-            this.statements.noteCoalesced.run({ id: notificationId, reason: `coalesced into transfer ${put.id}, which has not run yet` });
+          const first = row.status === 'queued' ? firstOfRecord.get(row.recordKey) : undefined;
+          if (first !== undefined) {
+            if (notificationId !== null) this.statements.noteCoalesced.run({ id: notificationId, reason: coalescedInto(first) });
+            return;
           }
-        }
+          const id = enqueue.insert({ ...row, notificationId });
+          if (row.status === 'queued') firstOfRecord.set(row.recordKey, id);
+        });
       }
       return saved;
     });
