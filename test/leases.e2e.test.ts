@@ -12,6 +12,9 @@ import { startDemoErp, startDemoShop, type DemoErp, type DemoShop } from '../src
 import { DEMO_KEYS } from '../src/demo/keys.js';
 import { killAllHubs, projectRoot, startHub } from './helpers/process.js';
 import { freePort } from './helpers/wait.js';
+import { systemClock } from '../src/clock.js';
+import { Guards } from '../src/engine/guard.js';
+import { runInitialization } from '../src/engine/feeds.js';
 import { startWorld, transfers, type World } from './helpers/world.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -52,6 +55,31 @@ describe('a transfer slower than its lease', () => {
     const starts = (await w.hub.store.activityOf(toErp[0].id)).filter((a) => a.step === 'start');
     expect(starts).toHaveLength(1);
     expect(leases.size).toBeGreaterThanOrEqual(2); // renewed at least once while it ran
+  });
+});
+
+describe('an initialization page slower than its lease', () => {
+  it('keeps the feed: a second run is refused while the first waits, and the first completes once', async () => {
+    const LEASE_MS = 300;
+    world = await startWorld((config) => {
+      config.engine = { ...config.engine, lease: `${LEASE_MS}ms` };
+    });
+    const w = world;
+    w.erp.pauseHooks(); // this test is about the initialization alone
+    for (let i = 0; i < 5; i++) w.erp.createItem({ name: `Slow item ${i}`, sku: `SLOWINIT-${i}`, price: 1, status: 'ACTIVE' });
+    const isItemList = (path: string) => path.startsWith('/api/items') && !path.startsWith('/api/items/');
+    const page = w.erp.failRequests({ method: 'GET', match: (r) => isItemList(r.path), delayMs: 4 * LEASE_MS, times: 1 });
+    const deps = (worker: string) => ({ store: w.hub.store, config: w.config, clock: systemClock, guards: new Guards((name) => w.config.connections.get(name)!.guard, systemClock), worker, leaseMs: LEASE_MS });
+
+    const first = runInitialization(deps('first'), 'erp', 'product');
+    for (let i = 0; i < 200 && page.hits === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(page.hits).toBe(1);
+    await new Promise((r) => setTimeout(r, 2 * LEASE_MS)); // the lease would have run out twice by now
+    await expect(runInitialization(deps('second'), 'erp', 'product')).rejects.toMatchObject({ code: 'HY_ERR_INITIALIZATION_RUNNING' });
+    const feed = await first;
+    expect(feed).toMatchObject({ status: 'done', records: w.erp.items.size });
+    const queued = (await w.hub.store.listTransfers({ connection: 'erp', limit: 1000 })).items.filter((t) => t.requestType === 'initialization');
+    expect(queued.map((t) => t.externalId).sort()).toEqual([...w.erp.items.keys()].sort()); // each once
   });
 });
 
