@@ -4,8 +4,8 @@
  * that sends no value, an unknown auth kind), and the declared rate becoming the connection's
  * throttle unless the connection sets its own.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfigFile } from '../../src/config/load.js';
 import { tempDir } from '../helpers/hub.js';
@@ -83,5 +83,18 @@ describe('declared rate', () => {
     } finally {
       dir.remove();
     }
+  });
+});
+
+describe('the documented example', () => {
+  it('loads, with every operation it declares', () => {
+    const doc = readFileSync(resolve(import.meta.dirname, '../../docs/integrations.md'), 'utf8');
+    const example = /```yaml\n# integrations\/desk\.yaml\n([\s\S]*?)```/.exec(doc)?.[1];
+    expect(example).toBeDefined();
+    const result = loadYaml(example!);
+    expect(result.problems).toEqual([]);
+    const desk = result.integration!;
+    expect([desk.get, desk.create, desk.update, desk.delete, desk.find, desk.list, desk.poll].every((m) => typeof m === 'function')).toBe(true);
+    expect(desk.throttle).toEqual({ calls: 10, perMs: 1000 });
   });
 });
