@@ -321,7 +321,10 @@ function buildConnection(
     retry: { maxAttempts: spec.retry?.maxAttempts ?? DEFAULTS.maxAttempts, delaysMs: spec.retry?.delays ?? null },
     polls,
     guard: {
-      rate: spec.throttle?.calls !== undefined && spec.throttle.per !== undefined ? { calls: spec.throttle.calls, perMs: spec.throttle.per } : null,
+      rate:
+        spec.throttle?.calls !== undefined && spec.throttle.per !== undefined
+          ? { calls: spec.throttle.calls, perMs: spec.throttle.per }
+          : (integration.throttle ?? null),
       concurrent: spec.throttle?.concurrent ?? null,
       circuit: {
         failures: spec.circuit?.failures ?? DEFAULTS.circuitFailures,

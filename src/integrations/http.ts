@@ -38,44 +38,84 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
+/** One request as `exchange` sends it. `url` is absolute. */
+export interface Exchange {
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  /** Sent as JSON when given. */
+  body?: unknown;
+  /** Sent as application/x-www-form-urlencoded instead of a JSON body (an OAuth2 token request). */
+  form?: URLSearchParams;
+  timeoutMs?: number;
+  /** Statuses handed back as answers instead of classified as failures (404 on a read, 401 for a token refresh). */
+  pass?: readonly number[];
+}
+
+export interface ExchangeAnswer {
+  status: number;
+  headers: Headers;
+  /** The parsed JSON answer; null when the body is empty or the status was passed through. */
+  json: unknown;
+}
+
+/**
+ * Sends one request and classifies the answer: a network error or timeout is retryable
+ * (HY_ERR_DESTINATION_UNREACHABLE), 5xx and 429 are retryable with their Retry-After
+ * (HY_ERR_DESTINATION_FAILED), other 4xx are permanent (HY_ERR_DESTINATION_REJECTED), and so is
+ * a 2xx whose body is not JSON.
+ */
+export async function exchange(request: Exchange): Promise<ExchangeAnswer> {
+  const { method, url } = request;
+  const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers: {
+        accept: 'application/json',
+        ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(request.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        ...request.headers,
+      },
+      body: request.form ? request.form.toString() : request.body === undefined ? undefined : JSON.stringify(request.body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+    throw retryableError(
+      'HY_ERR_DESTINATION_UNREACHABLE',
+      `${method} ${url}: ${timedOut ? `no answer within ${timeoutMs} ms` : (error as Error).message}`,
+      null,
+      error,
+    );
+  }
+  const text = await response.text().catch(() => '');
+  if (request.pass?.includes(response.status)) return { status: response.status, headers: response.headers, json: null };
+  if (response.ok) {
+    if (text === '') return { status: response.status, headers: response.headers, json: null };
+    try {
+      return { status: response.status, headers: response.headers, json: JSON.parse(text) as unknown };
+    } catch {
+      throw permanentError('HY_ERR_DESTINATION_REJECTED', `${method} ${url}: answered ${response.status} with a body that is not JSON`);
+    }
+  }
+  const detail = `${method} ${url}: ${response.status} ${text.slice(0, 300)}`;
+  if (response.status === 429 || response.status >= 500) {
+    throw retryableError('HY_ERR_DESTINATION_FAILED', detail, parseRetryAfter(response.headers.get('retry-after')));
+  }
+  throw permanentError('HY_ERR_DESTINATION_REJECTED', detail);
+}
+
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const base = options.baseUrl.replace(/\/+$/, '');
 
   async function call(method: string, path: string, body: unknown, headers: Record<string, string> | undefined, allow404: boolean, gone = false) {
     const url = `${base}${path.startsWith('/') ? path : `/${path}`}`;
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method,
-        headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers, ...headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      throw retryableError(
-        'HY_ERR_DESTINATION_UNREACHABLE',
-        `${method} ${url}: ${timedOut ? `no answer within ${timeoutMs} ms` : (error as Error).message}`,
-        null,
-        error,
-      );
-    }
-    const text = await response.text().catch(() => '');
-    if (response.status === 404 && allow404) return gone ? GONE : null;
-    if (response.ok) {
-      if (text === '') return null;
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        throw permanentError('HY_ERR_DESTINATION_REJECTED', `${method} ${url}: answered ${response.status} with a body that is not JSON`);
-      }
-    }
-    const detail = `${method} ${url}: ${response.status} ${text.slice(0, 300)}`;
-    if (response.status === 429 || response.status >= 500) {
-      throw retryableError('HY_ERR_DESTINATION_FAILED', detail, parseRetryAfter(response.headers.get('retry-after')));
-    }
-    throw permanentError('HY_ERR_DESTINATION_REJECTED', detail);
+    const answer = await exchange({ method, url, body, headers: { ...options.headers, ...headers }, timeoutMs, pass: allow404 ? [404] : [] });
+    if (answer.status === 404 && allow404) return gone ? GONE : null;
+    return answer.json;
   }
 
   return {

@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { integrationFileSchema } from './schema.js';
+import { checkApi } from './declarative/check.js';
+import { apiMethods } from './declarative/operations.js';
 import { STANDARD_RECEIVER, type Integration } from './types.js';
 import { acmeErp } from './acme-erp/index.js';
 import { storefront } from './storefront/index.js';
@@ -43,12 +45,16 @@ export function loadIntegrationFile(
     };
   }
   const spec = parsed.data;
+  const apiProblems = spec.api ? checkApi(spec.api) : [];
+  if (apiProblems.length > 0) return { integration: null, problems: apiProblems };
   const integration: Integration = {
     id: spec.id,
     title: spec.title ?? spec.id,
     scopes: spec.scopes.map((s) => ({ scope: s.scope, hooks: s.hooks ?? [s.scope], description: s.description })),
     presets: spec.presets ?? [],
     receiver: spec.receiver ? { ...spec.receiver, auth: spec.receiver.auth ?? STANDARD_RECEIVER.auth } : STANDARD_RECEIVER,
+    ...(spec.api ? apiMethods(spec.id, spec.api) : {}),
+    ...(spec.api?.rate ? { throttle: { calls: spec.api.rate.calls, perMs: spec.api.rate.per } } : {}),
   };
   return { integration, problems: [] };
 }

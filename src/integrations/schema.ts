@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { DATA_TYPES, type ScopeName } from '../domain/types.js';
 import { parseScopeName } from '../domain/scope.js';
+import { apiSchema } from './declarative/schema.js';
 
 const optionalExtras = { prefix: z.string().optional(), expression: z.string().min(1).optional() };
 
@@ -48,7 +49,7 @@ export const presetDeclarationSchema = z.strictObject({
   values: z.array(z.string()).optional(),
 });
 
-/** A declarative integration file: scopes, presets and (optionally) a receiver definition. */
+/** A declarative integration file: scopes, presets, (optionally) a receiver definition, and an `api` for reading and writing records. */
 export const integrationFileSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, ".", "_" and "-"'),
   title: z.string().optional(),
@@ -56,4 +57,6 @@ export const integrationFileSchema = z.strictObject({
   presets: z.array(presetDeclarationSchema).optional(),
   /** Without it, the standard receiver; with it, only `auth` defaults (to the bearer header). */
   receiver: receiverSchema.extend({ auth: fieldSourceSchema.optional() }).optional(),
+  /** How to read and write records over the system's JSON API (docs/integrations.md). */
+  api: apiSchema.optional(),
 });

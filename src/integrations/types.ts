@@ -160,6 +160,11 @@ export interface Integration {
   /** How the system signs its hooks: a connection's `webhook.secret` is verified this way. */
   verifyScheme?: 'shopify' | 'github' | 'stripe' | 'standard';
   parents?: ParentDeclaration[];
+  /**
+   * The rate of calls the system allows (e.g. 10 per second), kept by the engine for every
+   * connection that sets no `throttle.calls`/`per` of its own.
+   */
+  throttle?: { calls: number; perMs: number };
   /** Reads a record from the system (transfers to the hub); null when it does not exist. */
   get?(type: DataType, externalId: string, ctx: IntegrationContext): Promise<ExternalRecord | null>;
   /** Creates a record (transfers from the hub); resolves with its id in the system. */

@@ -1,0 +1,117 @@
+/**
+ * The `api` section of an integration file: how to read and write records of a JSON API over
+ * HTTP, as data. Its parts, in the order a request is built: where the system is (`baseUrl`) and
+ * how to sign in (`auth`), default `headers`, and per data type the operations it supports, each
+ * one HTTP request (method, path, query, body) plus where the answer keeps what hookyard needs.
+ *
+ * Text values that name a connection's settings or a request's values are templates:
+ * `{settings.baseUrl}`, `{presets.region}`, `{externalId}`, `{cursor}`, `{field}`, `{value}`.
+ * Where an answer keeps something (`record`, `records`, `id`, `total`, `next`, `cursor`) is a
+ * JSONata expression over the parsed answer; a dotted path such as `data.items` is one.
+ */
+import { z } from 'zod';
+import { DATA_TYPES } from '../../domain/types.js';
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** The same duration format as the configuration file: milliseconds, or 500ms, 30s, 5m, 2h. */
+const durationSchema = z.union([
+  z.number().int().min(0),
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration is milliseconds, or a number with ms, s, m or h (e.g. 30s)')
+    .transform((text) => {
+      const [, amount, unit] = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text)!;
+      return Math.round(Number(amount) * UNITS[unit!]!);
+    }),
+]);
+
+const template = z.string().min(1);
+/** JSONata over the answer (or, for `body`, over the mapped record). */
+const selector = z.string().min(1);
+const stringMap = z.record(z.string().min(1), z.string());
+
+export const authSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('bearer'), token: template }),
+  z.strictObject({ kind: z.literal('basic'), username: template, password: template }),
+  z.strictObject({ kind: z.literal('apiKey'), in: z.enum(['header', 'query']), name: z.string().min(1), value: template }),
+  z.strictObject({
+    kind: z.literal('oauth2'),
+    /** The client credentials grant (RFC 6749 §4.4). */
+    tokenUrl: template,
+    clientId: template,
+    clientSecret: template,
+    scope: template.optional(),
+    /** How the client authenticates at the token URL: in the form body (default) or as basic auth. */
+    clientAuth: z.enum(['body', 'basic']).optional(),
+  }),
+]);
+
+export const pagingSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('offset'),
+    limit: z.number().int().min(1),
+    offsetParam: z.string().min(1).optional(),
+    limitParam: z.string().min(1).optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('page'),
+    size: z.number().int().min(1),
+    pageParam: z.string().min(1).optional(),
+    sizeParam: z.string().min(1).optional(),
+    /** The number of the first page; default 1. */
+    first: z.number().int().min(0).optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('cursor'),
+    /** Where the answer keeps the next page's cursor; empty or missing: that was the last page. */
+    next: selector,
+    param: z.string().min(1).optional(),
+    size: z.number().int().min(1).optional(),
+    sizeParam: z.string().min(1).optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('link'),
+    size: z.number().int().min(1).optional(),
+    sizeParam: z.string().min(1).optional(),
+  }),
+]);
+
+const request = {
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).optional(),
+  path: template,
+  query: stringMap.optional(),
+  headers: stringMap.optional(),
+};
+
+export const operationsSchema = z.strictObject({
+  get: z.strictObject({ ...request, record: selector.optional() }).optional(),
+  list: z
+    .strictObject({ ...request, records: selector, id: selector.optional(), total: selector.optional(), paging: pagingSchema.optional() })
+    .optional(),
+  find: z.strictObject({ ...request, fields: z.array(z.string().min(1)).min(1), records: selector, id: selector.optional() }).optional(),
+  create: z.strictObject({ ...request, body: selector.optional(), id: selector.optional() }).optional(),
+  update: z.strictObject({ ...request, body: selector.optional() }).optional(),
+  delete: z.strictObject(request).optional(),
+  poll: z.strictObject({ ...request, records: selector, id: selector.optional(), cursor: selector, more: selector.optional() }).optional(),
+});
+
+export const apiSchema = z.strictObject({
+  baseUrl: template,
+  auth: authSchema.optional(),
+  headers: stringMap.optional(),
+  /** Per request; default 10 s. */
+  timeout: durationSchema.optional(),
+  /** The rate the system allows; a connection's own `throttle.calls`/`per` replaces it. */
+  rate: z.strictObject({ calls: z.number().int().min(1), per: durationSchema }).optional(),
+  /** The header that carries the idempotency key on creates, e.g. Idempotency-Key. */
+  idempotencyHeader: z.string().min(1).optional(),
+  types: z.partialRecord(z.enum(DATA_TYPES), operationsSchema),
+});
+
+export type ApiSpec = z.infer<typeof apiSchema>;
+export type AuthSpec = z.infer<typeof authSchema>;
+export type PagingSpec = z.infer<typeof pagingSchema>;
+export type OperationsSpec = z.infer<typeof operationsSchema>;
+export type OperationName = keyof OperationsSpec;
+export type RequestSpec = { method?: string; path: string; query?: Record<string, string>; headers?: Record<string, string> };
