@@ -28,6 +28,8 @@ export type {
   TransferResult,
 } from './integrations/types.js';
 export { defineIntegration, type IntegrationDefinition } from './integrations/define.js';
+export { TransferError, permanentError, retryableError } from './integrations/errors.js';
+export { createHttpClient, type HttpClient, type HttpClientOptions } from './integrations/http.js';
 export { STANDARD_RECEIVER } from './integrations/types.js';
 export { BUILTIN_INTEGRATIONS } from './integrations/registry.js';
 export * from './domain/types.js';
