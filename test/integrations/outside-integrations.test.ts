@@ -105,6 +105,13 @@ describe('integrations from outside hookyard', () => {
     expect(await contactThroughHub(config, 'customer/updated', '12')).toMatchObject({ name: 'Packaged contact 12', email: 'c12@example.com' });
   });
 
+  it('loads a TypeScript module where a TypeScript loader runs (here, the test runner\'s)', async () => {
+    const { configFile } = workspace(connectionYaml(join(OUTSIDE, 'typed-crm.ts')));
+    const config = await loadConfig(configFile, { env: {} });
+    expect(config.connections.get('crm')!.integration.id).toBe('fixture-typed-crm');
+    expect(await contactThroughHub(config, 'customer/updated', '3')).toMatchObject({ name: 'Typed contact 3' });
+  });
+
   it('says what is wrong: a missing package, a module without an integration, a missing file', async () => {
     const { root, configFile } = workspace(`
 connections:
