@@ -123,7 +123,7 @@ presets:
     expect(config.connections.get('erp')!.integration.id).toBe('acme-erp');
   });
 
-  it('refuses a poll scope without a created or updated scope to carry what the poll finds', () => {
+  it('refuses a poll scope without a created or updated scope to carry what the poll finds', async () => {
     const dir = tempDir();
     writeFileSync(
       join(dir.path, 'poller.yaml'),
@@ -131,7 +131,7 @@ presets:
     );
     writeFileSync(join(dir.path, 'c.yaml'), `connections:\n  p:\n    integration: ./poller.yaml\n    webhook: { apiKey: k }\n`);
     const output = capture();
-    expect(checkCommand(join(dir.path, 'c.yaml'), output, {})).toBe(1);
+    expect(await checkCommand(join(dir.path, 'c.yaml'), output, {})).toBe(1);
     expect(output.stderr.join('\n')).toContain(
       'connections.p.integration: integration poller declares product_category/poll but neither product_category/created nor product_category/updated',
     );
@@ -166,9 +166,9 @@ presets:
 describe('hookyard check', () => {
   const example = resolve(import.meta.dirname, '../examples/demo.yaml');
 
-  it('prints the scope table of each connection of the example config', () => {
+  it('prints the scope table of each connection of the example config', async () => {
     const output = capture();
-    expect(checkCommand(example, output, {})).toBe(0);
+    expect(await checkCommand(example, output, {})).toBe(0);
     const text = output.stdout.join('\n');
     expect(text).toMatch(/connection shop — integration storefront/);
     expect(text).toMatch(/SCOPE\s+ENABLED\s+EXTERNAL HOOKS\s+DESCRIPTION/);
@@ -180,13 +180,13 @@ describe('hookyard check', () => {
     expect(text).toMatch(/ok, 2 connections/);
   });
 
-  it('lists every problem of a broken config and exits non-zero', () => {
+  it('lists every problem of a broken config and exits non-zero', async () => {
     const dir = tempDir();
     mkdirSync(dir.path, { recursive: true });
     const file = join(dir.path, 'broken.yaml');
     writeFileSync(file, `connections:\n  shop:\n    integration: storefront\n    webhook: {}\n    scopes: [nope]\n  erp:\n    integration: missing.yaml\n    webhook: { apiKey: k }\n`);
     const output = capture();
-    expect(checkCommand(file, output, {})).toBe(1);
+    expect(await checkCommand(file, output, {})).toBe(1);
     const text = output.stderr.join('\n');
     expect(text).toContain('3 problems (HY_ERR_CONFIG_INVALID)');
     expect(text).toContain('connections.shop.webhook: give exactly one of apiKey');
@@ -195,9 +195,9 @@ describe('hookyard check', () => {
     dir.remove();
   });
 
-  it('says when the file cannot be read', () => {
+  it('says when the file cannot be read', async () => {
     const output = capture();
-    expect(checkCommand('/no/such/file.yaml', output, {})).toBe(1);
+    expect(await checkCommand('/no/such/file.yaml', output, {})).toBe(1);
     expect(output.stderr.join('\n')).toMatch(/HY_ERR_CONFIG_UNREADABLE/);
   });
 });

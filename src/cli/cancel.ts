@@ -3,7 +3,7 @@
  * the store of a data directory — by id, or every one a filter matches (a count first, then a
  * progress bar). Running requests are never cancelled. Cancelled requests can be replayed.
  */
-import { loadConfigFile } from '../config/load.js';
+import { loadConfig } from '../config/load.js';
 import { systemClock } from '../clock.js';
 import { cancelAll } from '../engine/cancel.js';
 import { cancelFilterSchema } from '../api/cancel.js';
@@ -26,7 +26,7 @@ export interface CancelOptions {
 
 export async function cancelCommand(options: CancelOptions, output: Output, tty = process.stderr.isTTY): Promise<number> {
   try {
-    loadConfigFile(options.config);
+    await loadConfig(options.config);
   } catch (error) {
     return reportLoadError(error, options.config, output);
   }

@@ -3,7 +3,7 @@
  * that tests call them directly and main.ts stays a thin commander layer.
  */
 import { readFileSync } from 'node:fs';
-import { loadConfigFile, ConfigError, type HubConfig } from '../config/load.js';
+import { loadConfig, ConfigError, type HubConfig } from '../config/load.js';
 import { scopeEnablement } from '../domain/enablement.js';
 import type { IncomingHook } from '../domain/types.js';
 import { HyError, isHyError } from '../errors.js';
@@ -53,10 +53,10 @@ export function scopeTable(config: HubConfig): string {
 }
 
 /** `hookyard check`: exit 0 with the scope tables, or 1 with every problem. */
-export function checkCommand(file: string, output: Output, env?: Record<string, string | undefined>): number {
+export async function checkCommand(file: string, output: Output, env?: Record<string, string | undefined>): Promise<number> {
   let config: HubConfig;
   try {
-    config = loadConfigFile(file, { env });
+    config = await loadConfig(file, { env });
   } catch (error) {
     return reportLoadError(error, file, output);
   }
@@ -80,7 +80,7 @@ export interface TryOptions {
 export async function tryCommand(options: TryOptions, output: Output, env?: Record<string, string | undefined>): Promise<number> {
   let config: HubConfig;
   try {
-    config = loadConfigFile(options.config, { env });
+    config = await loadConfig(options.config, { env });
   } catch (error) {
     return reportLoadError(error, options.config, output);
   }

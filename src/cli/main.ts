@@ -37,8 +37,8 @@ program
   .command('check')
   .description('validate a configuration and print each connection\'s scope table')
   .requiredOption('-c, --config <file>', 'configuration file (YAML)')
-  .action((options: { config: string }) => {
-    process.exitCode = checkCommand(options.config, consoleOutput);
+  .action(async (options: { config: string }) => {
+    process.exitCode = await checkCommand(options.config, consoleOutput);
   });
 
 program

@@ -2,7 +2,7 @@
  * `hookyard replay`: put dead (or other finished) transfer requests back in the queue, or read a
  * stored hook again, directly in the store of a data directory. A running hub picks the work up.
  */
-import { loadConfigFile } from '../config/load.js';
+import { loadConfig } from '../config/load.js';
 import { systemClock } from '../clock.js';
 import { replayAll } from '../engine/replay.js';
 import { replayFilterSchema } from '../api/replay.js';
@@ -26,7 +26,7 @@ export interface ReplayOptions {
 
 export async function replayCommand(options: ReplayOptions, output: Output, tty = process.stderr.isTTY): Promise<number> {
   try {
-    loadConfigFile(options.config); // a broken config would fail the replayed work again
+    await loadConfig(options.config); // a broken config would fail the replayed work again
   } catch (error) {
     return reportLoadError(error, options.config, output);
   }

@@ -2,7 +2,7 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, resolve as resolvePath } from 'node:path';
-import { loadConfigFile, type HubConfig } from '../config/load.js';
+import { loadConfig, type HubConfig } from '../config/load.js';
 import { createHub, type Hub } from '../server.js';
 import { openStore } from '../store/index.js';
 import { startDemoActivity, startDemoSystems, demoGuide } from '../demo/run.js';
@@ -26,7 +26,7 @@ export interface ServeOptions {
 export async function startServe(options: ServeOptions, output: Output): Promise<{ hub: Hub; address: string; config: HubConfig } | number> {
   let config: HubConfig;
   try {
-    config = loadConfigFile(options.config, { env: options.env });
+    config = await loadConfig(options.config, { env: options.env });
   } catch (error) {
     return reportLoadError(error, options.config, output);
   }

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { systemClock } from '../clock.js';
-import { loadConfigFile, type HubConfig } from '../config/load.js';
+import { loadConfig, type HubConfig } from '../config/load.js';
 import { isDataType } from '../domain/scope.js';
 import { Guards } from '../engine/guard.js';
 import { InitializationInterrupted, MANUAL_SYNC_MAX_IDS, queueBulk, runInitialization } from '../engine/feeds.js';
@@ -34,7 +34,7 @@ export interface SyncOptions {
 export async function syncCommand(options: SyncOptions, output: Output, tty = process.stderr.isTTY): Promise<number> {
   let config: HubConfig;
   try {
-    config = loadConfigFile(options.config);
+    config = await loadConfig(options.config);
   } catch (error) {
     return reportLoadError(error, options.config, output);
   }

@@ -10,7 +10,8 @@ import { CONTROL_TYPES, type DataType, type Scope, type ScopeName } from '../dom
 import { collectionFor, compileMappings } from '../mapping/index.js';
 import { makeScope } from '../domain/scope.js';
 import { HyError } from '../errors.js';
-import { findIntegration } from '../integrations/registry.js';
+import { findIntegration, importIntegrationReference } from '../integrations/registry.js';
+import type { FoundIntegration } from '../integrations/modules.js';
 import { ALWAYS_REDACTED } from '../ingest/credentials.js';
 import { compileVerifier, type VerifySpec } from '../verify/index.js';
 import { secretDigest } from '../verify/digest.js';
@@ -76,17 +77,57 @@ export interface LoadOptions {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
-export function loadConfigFile(file: string, options: LoadOptions = {}): HubConfig {
-  let text: string;
+/** What parseConfig and buildConfig take beyond LoadOptions. */
+export interface BuildOptions extends LoadOptions {
+  file?: string;
+  /** Integrations named by a module file or a package, imported beforehand (loadConfig does it), by reference. */
+  imported?: ReadonlyMap<string, FoundIntegration>;
+}
+
+function readConfigText(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
     throw new HyError('HY_ERR_CONFIG_UNREADABLE', `${file}: ${(error as Error).message}`);
   }
-  return parseConfig(text, { ...options, file: resolvePath(file) });
 }
 
-export function parseConfig(text: string, options: LoadOptions & { file?: string } = {}): HubConfig {
+/** Without integration modules or packages (importing them is asynchronous): see loadConfig. */
+export function loadConfigFile(file: string, options: LoadOptions = {}): HubConfig {
+  return parseConfig(readConfigText(file), { ...options, file: resolvePath(file) });
+}
+
+/**
+ * Loads a configuration file whose connections may name code integrations by module file
+ * (relative to the file) or package name: each is imported first, then the file is loaded as
+ * loadConfigFile does. The CLI loads every configuration this way.
+ */
+export async function loadConfig(file: string, options: LoadOptions = {}): Promise<HubConfig> {
+  const text = readConfigText(file);
+  const absolute = resolvePath(file);
+  const imported = new Map<string, FoundIntegration>();
+  for (const reference of integrationReferences(text, options.env ?? process.env)) {
+    const found = await importIntegrationReference(reference, dirname(absolute));
+    if (found) imported.set(reference, found);
+  }
+  return parseConfig(text, { ...options, file: absolute, imported });
+}
+
+/** Every connection's `integration:` string; problems are left for parseConfig to report. */
+function integrationReferences(text: string, env: Readonly<Record<string, string | undefined>>): Set<string> {
+  let data: unknown;
+  try {
+    data = substituteEnv(parseYaml(text), env, []);
+  } catch {
+    return new Set();
+  }
+  const connections = (data as { connections?: unknown } | null)?.connections;
+  if (connections === null || typeof connections !== 'object') return new Set();
+  const references = Object.values(connections).map((connection) => (connection as { integration?: unknown } | null)?.integration);
+  return new Set(references.filter((reference): reference is string => typeof reference === 'string'));
+}
+
+export function parseConfig(text: string, options: BuildOptions = {}): HubConfig {
   let data: unknown;
   try {
     data = parseYaml(text);
@@ -96,7 +137,7 @@ export function parseConfig(text: string, options: LoadOptions & { file?: string
   return buildConfig(data, options);
 }
 
-export function buildConfig(data: unknown, options: LoadOptions & { file?: string } = {}): HubConfig {
+export function buildConfig(data: unknown, options: BuildOptions = {}): HubConfig {
   const problems: ConfigProblem[] = [];
   const substituted = substituteEnv(data, options.env ?? process.env, problems);
   const parsed = configSchema.safeParse(substituted);
@@ -116,7 +157,7 @@ export function buildConfig(data: unknown, options: LoadOptions & { file?: strin
       issuesAt(spec.error.issues, ['connections', name]);
       continue;
     }
-    const connection = buildConnection(name, spec.data, configDir, problems, warnings);
+    const connection = buildConnection(name, spec.data, configDir, options.imported, problems, warnings);
     if (connection) connections.set(name, connection);
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
@@ -148,11 +189,12 @@ function buildConnection(
   name: string,
   spec: ConnectionFile,
   configDir: string,
+  imported: BuildOptions['imported'],
   problems: ConfigProblem[],
   warnings: string[],
 ): ConnectionConfig | null {
   const at = (...rest: PropertyKey[]) => formatPath(['connections', name, ...rest]);
-  const found = findIntegration(spec.integration, configDir);
+  const found = findIntegration(spec.integration, configDir, imported);
   if (!found.integration) {
     for (const problem of found.problems) {
       const inside = problem.path.length ? ` at ${formatPath(problem.path)}` : '';

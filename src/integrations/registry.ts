@@ -1,6 +1,8 @@
 /**
- * Finds integrations by id (built-in code integrations) or by file path (declarative YAML
- * integrations, read relative to the configuration file).
+ * Finds integrations: by id (the built-in code integrations), by file path (declarative YAML
+ * integrations, read relative to the configuration file), or by module file or package name
+ * (code integrations from outside hookyard, imported beforehand by importIntegration, since
+ * an import is asynchronous and this lookup is not).
  */
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
@@ -9,17 +11,36 @@ import { integrationFileSchema } from './schema.js';
 import { checkApi } from './declarative/check.js';
 import { apiMethods } from './declarative/operations.js';
 import { STANDARD_RECEIVER, type Integration } from './types.js';
-import { acmeErp } from './acme-erp/index.js';
-import { storefront } from './storefront/index.js';
+import { importIntegration, integrationFromModule, isModuleFile, isPackageName, type FoundIntegration } from './modules.js';
+import * as acmeErpModule from './acme-erp/index.js';
+import * as storefrontModule from './storefront/index.js';
 
-export const BUILTIN_INTEGRATIONS: ReadonlyMap<string, Integration> = new Map([
-  [storefront.id, storefront],
-  [acmeErp.id, acmeErp],
-]);
+/** The shipped code integrations, by id, taken from their modules as an outside module's would be. */
+export const BUILTIN_INTEGRATIONS: ReadonlyMap<string, Integration> = new Map(
+  [storefrontModule, acmeErpModule].map((namespace) => {
+    const found = integrationFromModule(namespace, 'a built-in integration');
+    if (!found.integration) throw new Error(found.problems.map((p) => p.message).join('; '));
+    return [found.integration.id, found.integration];
+  }),
+);
+
+export type IntegrationReferenceKind = 'builtin' | 'yaml' | 'module' | 'package';
+
+/**
+ * What `integration:` names: a built-in id; a module file (.js, .mjs, .cjs, .ts, …); a package
+ * name; otherwise a declarative file (.yaml, or any other path).
+ */
+export function integrationReferenceKind(reference: string): IntegrationReferenceKind {
+  if (/\.ya?ml$/i.test(reference)) return 'yaml';
+  if (isModuleFile(reference)) return 'module';
+  if (BUILTIN_INTEGRATIONS.has(reference)) return 'builtin';
+  if (!reference.startsWith('.') && isPackageName(reference)) return 'package';
+  return 'yaml';
+}
 
 /** True when the reference names a file rather than a registered id. */
 export function isIntegrationFile(reference: string): boolean {
-  return /\.ya?ml$/i.test(reference) || reference.includes('/');
+  return integrationReferenceKind(reference) === 'yaml';
 }
 
 export interface IntegrationProblem {
@@ -59,18 +80,37 @@ export function loadIntegrationFile(
   return { integration, problems: [] };
 }
 
+/**
+ * The integration a reference names. Module files and packages come from `imported` (see
+ * importIntegration), keyed by the reference as written.
+ */
 export function findIntegration(
   reference: string,
   configDir: string,
+  imported: ReadonlyMap<string, FoundIntegration> = new Map(),
 ): { integration: Integration; problems: [] } | { integration: null; problems: IntegrationProblem[] } {
-  if (isIntegrationFile(reference)) {
-    return loadIntegrationFile(resolvePath(configDir, reference));
-  }
-  const builtin = BUILTIN_INTEGRATIONS.get(reference);
-  if (builtin) return { integration: builtin, problems: [] };
-  const known = [...BUILTIN_INTEGRATIONS.keys()].join(', ');
-  return {
-    integration: null,
-    problems: [{ path: [], message: `no integration with id "${reference}" (built in: ${known}; or give a path to a .yaml file)` }],
-  };
+  const kind = integrationReferenceKind(reference);
+  if (kind === 'yaml') return loadIntegrationFile(resolvePath(configDir, reference));
+  if (kind === 'builtin') return { integration: BUILTIN_INTEGRATIONS.get(reference)!, problems: [] };
+  const found = imported.get(reference);
+  if (found) return found;
+  const message =
+    kind === 'module'
+      ? `the module ${reference} is imported only by loadConfig(), which loads the configuration asynchronously`
+      : `no integration with id "${reference}" built in (${builtinIds()}); a package of that name is imported only by loadConfig(), which loads the configuration asynchronously`;
+  return { integration: null, problems: [{ path: [], message }] };
+}
+
+function builtinIds(): string {
+  return [...BUILTIN_INTEGRATIONS.keys()].join(', ');
+}
+
+/**
+ * Imports what `integration:` names when it is a module file or a package; null for the kinds
+ * findIntegration finds by itself.
+ */
+export async function importIntegrationReference(reference: string, configDir: string): Promise<FoundIntegration | null> {
+  const kind = integrationReferenceKind(reference);
+  if (kind !== 'module' && kind !== 'package') return null;
+  return importIntegration(reference, configDir, builtinIds());
 }

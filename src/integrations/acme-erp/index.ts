@@ -67,3 +67,6 @@ export const acmeErp: Integration = {
   list: listRecords,
   handlePrerequisites: (request, ctx) => routeMessage(request, ctx, routable, PREFIX_PRESETS),
 };
+
+/** A built-in integration is a module like any other: its default export is the integration. */
+export default acmeErp;

@@ -57,3 +57,6 @@ export const storefront: Integration = {
   find: findRecord,
   list: listRecords,
 };
+
+/** A built-in integration is a module like any other: its default export is the integration. */
+export default storefront;
