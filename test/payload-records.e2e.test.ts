@@ -113,6 +113,18 @@ describe('payload records', () => {
     expect(gets).toEqual([]);
   });
 
+  it('remembers a newer version whose values changed nothing, so an older payload after it is still stale', async () => {
+    await hook({ id: 7, title: 'Same', updated_at: '2026-03-05T10:00:00Z' });
+    await runAll();
+    await hook({ id: 7, title: 'Same', updated_at: '2026-03-05T12:00:00Z' });
+    await runAll();
+    expect((await transfers())[0]).toMatchObject({ status: 'succeeded', reasonCode: 'unchanged' });
+    await hook({ id: 7, title: 'Old values', updated_at: '2026-03-05T11:00:00Z' });
+    await runAll();
+    expect((await transfers())[0]).toMatchObject({ status: 'skipped', reasonCode: 'stale' });
+    expect(await hubTitle()).toBe('Same');
+  });
+
   it('a newer hook absorbed into a waiting request makes it take in the newer payload', async () => {
     await hook({ id: 7, title: 'First', updated_at: '2026-03-05T10:00:00Z' });
     await hook({ id: 7, title: 'Second', updated_at: '2026-03-05T11:00:00Z' });

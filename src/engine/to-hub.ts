@@ -10,8 +10,7 @@ import type { ExternalRecord } from '../integrations/types.js';
 import { applyDeleteMapping, applyMapping, collectionFor, type CompiledCollection } from '../mapping/index.js';
 import { HubConflictError } from '../store/store.js';
 import { ExpressionError, readPayloadRecord, type PayloadRecordRead } from '../resolve/payload.js';
-import { isStalePayload } from './decide/stale.js';
-import { checksEcho, collisionValue, decideHubDelete, decideUpsert, ended, fanOut, type LinkedHub } from './decide/index.js';
+import { checksEcho, collisionValue, decideHubDelete, decideUpsert, ended, fanOut, isStalePayload, type LinkedHub } from './decide/index.js';
 import { LeaseLost, type Done, type TransferRun } from './transfer-run.js';
 
 /** Hub writes retried at once when another transfer changed the same hub record meanwhile. */
@@ -121,6 +120,12 @@ async function upsertHub(run: TransferRun, connection: ConnectionConfig, collect
       throw permanentError(decision.code, decision.message);
     case 'unchanged':
       run.log('hub', `hub ${type} ${decision.hubId} unchanged: nothing to send on`);
+      // The values are the same but the version moved on: remember it, or an older payload with
+      // other values arriving next would not be recognised as stale.
+      if (version !== null && linked && linked.hub.id === decision.hubId && version !== linked.sourceVersion) {
+        const kept = await run.commit.applyHubChange({ type, hubId: linked.hub.id, expectedVersion: linked.hub.version, data: linked.hub.data, deleted: linked.hub.deleted, link: null, fanOut: [], sourceVersion: { connection: connection.name, externalId, version } });
+        if (!kept) throw new LeaseLost();
+      }
       await run.postActions(connection, { hubId: decision.hubId, outcome: 'unchanged', externalId });
       return done(ended('succeeded', 'unchanged', 'the hub record already had these values', decision.hubId));
   }
