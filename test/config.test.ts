@@ -195,6 +195,38 @@ describe('hookyard check', () => {
     dir.remove();
   });
 
+  it('refuses a connection whose mappings need an operation its integration lacks, naming the operation', () => {
+    const dir = tempDir();
+    const standard = resolve(import.meta.dirname, 'fixtures/integrations/standard.yaml');
+    const file = join(dir.path, 'c.yaml');
+    const connection = (name: string, extra: string) => `  ${name}:\n    integration: ${standard}\n    webhook: { apiKey: k }\n${extra}`;
+    writeFileSync(
+      file,
+      `connections:\n${connection('reader', '    mappings: { product: { to_hub: { sync: add_and_update, fields: { name: name } } } }\n')}${connection(
+        'writer',
+        '    mappings: { customer: { from_hub: { sync: add_and_update, fields: { email: email } } } }\n',
+      )}`,
+    );
+    const output = capture();
+    expect(checkCommand(file, output, {})).toBe(1);
+    const text = output.stderr.join('\n');
+    expect(text).toContain('3 problems (HY_ERR_INTEGRATION_UNSUPPORTED)');
+    expect(text).toContain('connection reader: mappings.product.to_hub needs operation get: integration standard cannot read product records (no get)');
+    expect(text).toContain('connection writer: mappings.customer.from_hub (sync add_and_update) needs operation create');
+    expect(text).toContain('connection writer: mappings.customer.from_hub (sync add_and_update) needs operation update');
+    expect(output.stdout.join('')).not.toMatch(/ok,/);
+
+    // A payload record lets the same integration take records to the hub without get.
+    writeFileSync(
+      file,
+      `connections:\n${connection('reader', '    receiver: { record: { path: record } }\n    mappings: { product: { to_hub: { sync: add_and_update, fields: { name: name } } } }\n')}`,
+    );
+    const fixed = capture();
+    expect(checkCommand(file, fixed, {})).toBe(0);
+    expect(fixed.stdout.join('\n')).toMatch(/ok, 1 connection/);
+    dir.remove();
+  });
+
   it('says when the file cannot be read', () => {
     const output = capture();
     expect(checkCommand('/no/such/file.yaml', output, {})).toBe(1);
@@ -223,6 +255,45 @@ describe('hookyard try', () => {
       ['message/created', 'Cust:77', 'queued'],
       ['message/created', 'Item:1235', 'queued'],
     ]);
+  });
+
+  it("shows each notification's fate as the hub would decide it: queued, or skipped or dead with the hub's reason", async () => {
+    const dir = tempDir();
+    const standard = resolve(import.meta.dirname, 'fixtures/integrations/standard.yaml');
+    const config = join(dir.path, 'c.yaml');
+    writeFileSync(
+      config,
+      `connections:\n  std:\n    integration: ${standard}\n    webhook: { apiKey: k }\n    scopes: [product/updated, customer/updated]\n    receiver: { record: { path: record } }\n    mappings: { product: { to_hub: { sync: add_and_update, fields: { name: name } } } }\n`,
+    );
+    const body = join(dir.path, 'body.json');
+    const notification = (scope: string, id: string, record?: object) => ({ scope, external_id: id, ...(record ? { record } : {}) });
+    writeFileSync(
+      body,
+      JSON.stringify({
+        notifications: [
+          notification('product/updated', 'P1', { name: 'Jug' }), // payload record: queued
+          notification('product/updated', 'P1', { name: 'Jug 2' }), // same record within the hook: coalesced
+          notification('product/updated', 'P2'), // no record and no get: dead
+          notification('customer/updated', 'C1', { email: 'a@b' }), // not mapped to the hub
+          notification('product/created', 'P4', { name: 'Cup' }), // scope not enabled
+          notification('product/deleted', 'P3'), // a delete scope, off unless listed
+          notification('order/paid', 'O1'), // no such hook name
+        ],
+      }),
+    );
+    const output = capture();
+    expect(await tryCommand({ config, connection: 'std', headers: ['Authorization: Bearer k'], bodyFile: body }, output, {})).toBe(0);
+    const fates = (JSON.parse(output.stdout.join('\n')).notifications as Array<{ fate: { status: string; reasonCode?: string } }>).map((n) => [n.fate.status, n.fate.reasonCode ?? null]);
+    expect(fates).toEqual([
+      ['queued', null],
+      ['skipped', 'coalesced'],
+      ['dead', 'HY_ERR_INTEGRATION_UNSUPPORTED'],
+      ['skipped', 'no_mapping'],
+      ['skipped', 'not_enabled'],
+      ['skipped', 'delete_off'],
+      ['unmatched', 'unmatched'],
+    ]);
+    dir.remove();
   });
 
   it('reads URL segments from --path and names an unknown connection', async () => {

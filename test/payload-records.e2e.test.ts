@@ -145,3 +145,42 @@ describe('payload records', () => {
     expect(gets).toEqual(['GET /admin/products/7']);
   });
 });
+
+describe('payload records over an integration that cannot read', () => {
+  it('carries a record to the hub through a declarative integration that has no get', async () => {
+    const plain = await startTestHub(
+      fixtureConfig(`
+connections:
+  std:
+    integration: ./integrations/standard.yaml
+    webhook: { apiKey: std-key }
+    scopes: [product/updated]
+    receiver:
+      record: { path: record }
+    mappings:
+      product:
+        to_hub: { sync: add_and_update, fields: { title: name } }
+`),
+    );
+    try {
+      const response = await plain.app.inject({
+        method: 'POST',
+        url: '/hooks/std',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer std-key' },
+        payload: JSON.stringify({ notifications: [{ scope: 'product/updated', external_id: 'P1', record: { name: 'Jug' } }, { scope: 'product/updated', external_id: 'P2' }] }),
+      });
+      expect(response.statusCode).toBe(202);
+      await plain.resolveAll();
+      while ((await plain.transfers.runOnce()) > 0);
+      const items: any[] = (await plain.app.inject({ method: 'GET', url: '/api/transfers?connection=std' })).json().items;
+      const byId = new Map(items.map((t) => [t.externalId, t]));
+      expect(byId.get('P1')).toMatchObject({ status: 'succeeded' });
+      // The element without the record has nothing to fall back to.
+      expect(byId.get('P2')).toMatchObject({ status: 'dead', lastErrorCode: 'HY_ERR_INTEGRATION_UNSUPPORTED' });
+      const record = (await plain.app.inject({ method: 'GET', url: `/api/records/product/${byId.get('P1').hubId}` })).json().record;
+      expect(record.data).toEqual({ title: 'Jug' });
+    } finally {
+      await plain.dispose();
+    }
+  });
+});

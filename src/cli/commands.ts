@@ -4,8 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { loadConfigFile, ConfigError, type HubConfig } from '../config/load.js';
+import { missingOperations } from '../config/operations.js';
 import { scopeEnablement } from '../domain/enablement.js';
-import type { IncomingHook } from '../domain/types.js';
+import { CONTROL_TYPES, type IncomingHook } from '../domain/types.js';
+import { collectionFor } from '../mapping/index.js';
+import { notificationFates, type NotificationFate } from '../plan/fate.js';
+import { readPayloadRecord } from '../resolve/payload.js';
 import { HyError, isHyError } from '../errors.js';
 import { interpretHook } from '../resolve/interpret.js';
 import { formatTable } from './table.js';
@@ -52,13 +56,22 @@ export function scopeTable(config: HubConfig): string {
   return parts.join('\n');
 }
 
-/** `hookyard check`: exit 0 with the scope tables, or 1 with every problem. */
+/**
+ * `hookyard check`: exit 0 with the scope tables, or 1 with every problem — including mappings
+ * that need an operation the connection's integration lacks (HY_ERR_INTEGRATION_UNSUPPORTED).
+ */
 export function checkCommand(file: string, output: Output, env?: Record<string, string | undefined>): number {
   let config: HubConfig;
   try {
     config = loadConfigFile(file, { env });
   } catch (error) {
     return reportLoadError(error, file, output);
+  }
+  const missing = [...config.connections.values()].flatMap(missingOperations);
+  if (missing.length > 0) {
+    output.err(`${file}: ${missing.length} problem${missing.length === 1 ? '' : 's'} (HY_ERR_INTEGRATION_UNSUPPORTED)`);
+    for (const problem of missing) output.err(`  ${problem.message}`);
+    return 1;
   }
   output.out(scopeTable(config));
   for (const warning of config.warnings) output.err(`warning: ${warning}`);
@@ -114,19 +127,30 @@ export async function tryCommand(options: TryOptions, output: Output, env?: Reco
     body,
   };
   const result = await interpretHook(connection, hook, Date.now(), config.limits);
+  const { integration } = connection;
+  // A payload request whose element lacks the record falls back to get at run time: read it now.
+  const payloads = new Map<number, boolean>();
+  for (const t of result.transfers) {
+    if (t.payload) payloads.set(t.seq, (await readPayloadRecord(connection.receiver, hook, t.seq).catch(() => null)) !== null);
+  }
+  const fates = notificationFates(connection.name, result.notifications, result.transfers, {
+    mapsToHub: (type) => collectionFor(connection.mappings, type, 'to_hub') !== undefined,
+    canRead: (type, t) => integration.get !== undefined || payloads.get(t.seq) === true || (CONTROL_TYPES.includes(type) && integration.handlePrerequisites !== undefined),
+  });
   output.out(
     JSON.stringify(
       {
         connection: connection.name,
         status: result.status,
         ...(result.errorCode ? { error: result.errorCode, message: result.errorMessage } : {}),
-        notifications: result.notifications.map((n) => ({
+        notifications: result.notifications.map((n, i) => ({
           seq: n.seq,
           hookName: n.hookName,
           scope: n.scope?.name ?? null,
           externalId: n.externalId,
           status: n.status,
           ...(n.reason ? { reason: n.reason } : {}),
+          fate: fateOf(fates[i]!),
         })),
         transfers: result.transfers,
       },
@@ -135,6 +159,16 @@ export async function tryCommand(options: TryOptions, output: Output, env?: Reco
     ),
   );
   return 0;
+}
+
+/** A notification's fate as printed: `queued`, or the status with the reason code and reason. */
+function fateOf(fate: NotificationFate) {
+  return {
+    status: fate.fate,
+    ...(fate.reasonCode ? { reasonCode: fate.reasonCode } : {}),
+    ...(fate.reason ? { reason: fate.reason } : {}),
+    ...(fate.transfer ? { transfer: fate.transfer } : {}),
+  };
 }
 
 export { HyError };
