@@ -296,6 +296,27 @@ describe('hookyard try', () => {
     dir.remove();
   });
 
+  it('with prerequisites, runs them and shows the child requests they would run, with their fate, running none', async () => {
+    const dir = tempDir();
+    const body = join(dir.path, 'body.json');
+    writeFileSync(body, JSON.stringify({ notifications: [{ event: 'item.changed', id: 'Item:1' }, { event: 'customer.changed', id: 'Cust:7' }, { event: 'item.changed', id: 'Thing:3' }] }));
+    const args = { config: resolve(import.meta.dirname, '../examples/demo.yaml'), connection: 'erp', headers: ['Authorization: Bearer x'], bodyFile: body };
+    const output = capture();
+    expect(await tryCommand({ ...args, prerequisites: true }, output, {})).toBe(0);
+    const notifications = JSON.parse(output.stdout.join('\n')).notifications as Array<{ prerequisites: { children: unknown[]; error?: { code: string } } }>;
+    expect(notifications.map((n) => n.prerequisites.children)).toEqual([
+      [{ scope: 'product/updated', externalId: 'Item:1', resolves: true, fate: 'queued', reasonCode: null }],
+      // The demo maps customers out of the hub to the ERP, not into it.
+      [{ scope: 'customer/updated', externalId: 'Cust:7', resolves: true, fate: 'skipped', reasonCode: 'no_mapping' }],
+      [],
+    ]);
+    expect(notifications[2]!.prerequisites.error).toMatchObject({ code: 'HY_ERR_PREREQUISITE' });
+    const plain = capture();
+    expect(await tryCommand(args, plain, {})).toBe(0);
+    expect(JSON.parse(plain.stdout.join('\n')).notifications[0]).not.toHaveProperty('prerequisites');
+    dir.remove();
+  });
+
   it('reads URL segments from --path and names an unknown connection', async () => {
     const dir = tempDir();
     const body = join(dir.path, 'body.json');

@@ -13,6 +13,7 @@ import { readPayloadRecord } from '../resolve/payload.js';
 import { HyError, isHyError } from '../errors.js';
 import { interpretHook } from '../resolve/interpret.js';
 import { formatTable } from './table.js';
+import { dryRunPrerequisites, type PrerequisitesDryRun } from './try-prerequisites.js';
 
 export interface Output {
   out(text: string): void;
@@ -87,6 +88,8 @@ export interface TryOptions {
   /** URL path after /hooks/:connection/, for receivers that read URL segments. */
   path?: string;
   bodyFile: string;
+  /** Run the integration's prerequisites for each queued request against the system (children are not run). */
+  prerequisites?: boolean;
 }
 
 /** `hookyard try`: what a hook would produce, as JSON; writes nothing. */
@@ -137,6 +140,14 @@ export async function tryCommand(options: TryOptions, output: Output, env?: Reco
     mapsToHub: (type) => collectionFor(connection.mappings, type, 'to_hub') !== undefined,
     canRead: (type, t) => integration.get !== undefined || payloads.get(t.seq) === true || (CONTROL_TYPES.includes(type) && integration.handlePrerequisites !== undefined),
   });
+  const prerequisites = new Map<number, PrerequisitesDryRun>();
+  if (options.prerequisites) {
+    for (const [i, fate] of fates.entries()) {
+      const t = fate.fate === 'queued' ? result.transfers.find((p) => p.seq === fate.seq) : undefined;
+      const run = t ? await dryRunPrerequisites(connection, t) : null;
+      if (run) prerequisites.set(i, run);
+    }
+  }
   output.out(
     JSON.stringify(
       {
@@ -151,6 +162,7 @@ export async function tryCommand(options: TryOptions, output: Output, env?: Reco
           status: n.status,
           ...(n.reason ? { reason: n.reason } : {}),
           fate: fateOf(fates[i]!),
+          ...(prerequisites.has(i) ? { prerequisites: prerequisites.get(i) } : {}),
         })),
         transfers: result.transfers,
       },
