@@ -195,6 +195,38 @@ describe('hookyard check', () => {
     dir.remove();
   });
 
+  it('refuses a connection whose mappings need an operation its integration lacks, naming the operation', async () => {
+    const dir = tempDir();
+    const standard = resolve(import.meta.dirname, 'fixtures/integrations/standard.yaml');
+    const file = join(dir.path, 'c.yaml');
+    const connection = (name: string, extra: string) => `  ${name}:\n    integration: ${standard}\n    webhook: { apiKey: k }\n${extra}`;
+    writeFileSync(
+      file,
+      `connections:\n${connection('reader', '    mappings: { product: { to_hub: { sync: add_and_update, fields: { name: name } } } }\n')}${connection(
+        'writer',
+        '    mappings: { customer: { from_hub: { sync: add_and_update, fields: { email: email } } } }\n',
+      )}`,
+    );
+    const output = capture();
+    expect(await checkCommand(file, output, {})).toBe(1);
+    const text = output.stderr.join('\n');
+    expect(text).toContain('3 problems (HY_ERR_INTEGRATION_UNSUPPORTED)');
+    expect(text).toContain('connection reader: mappings.product.to_hub needs operation get: integration standard cannot read product records (no get)');
+    expect(text).toContain('connection writer: mappings.customer.from_hub (sync add_and_update) needs operation create');
+    expect(text).toContain('connection writer: mappings.customer.from_hub (sync add_and_update) needs operation update');
+    expect(output.stdout.join('')).not.toMatch(/ok,/);
+
+    // A payload record lets the same integration take records to the hub without get.
+    writeFileSync(
+      file,
+      `connections:\n${connection('reader', '    receiver: { record: { path: record } }\n    mappings: { product: { to_hub: { sync: add_and_update, fields: { name: name } } } }\n')}`,
+    );
+    const fixed = capture();
+    expect(await checkCommand(file, fixed, {})).toBe(0);
+    expect(fixed.stdout.join('\n')).toMatch(/ok, 1 connection/);
+    dir.remove();
+  });
+
   it('says when the file cannot be read', async () => {
     const output = capture();
     expect(await checkCommand('/no/such/file.yaml', output, {})).toBe(1);
@@ -223,6 +255,66 @@ describe('hookyard try', () => {
       ['message/created', 'Cust:77', 'queued'],
       ['message/created', 'Item:1235', 'queued'],
     ]);
+  });
+
+  it("shows each notification's fate as the hub would decide it: queued, or skipped or dead with the hub's reason", async () => {
+    const dir = tempDir();
+    const standard = resolve(import.meta.dirname, 'fixtures/integrations/standard.yaml');
+    const config = join(dir.path, 'c.yaml');
+    writeFileSync(
+      config,
+      `connections:\n  std:\n    integration: ${standard}\n    webhook: { apiKey: k }\n    scopes: [product/updated, customer/updated]\n    receiver: { record: { path: record } }\n    mappings: { product: { to_hub: { sync: add_and_update, fields: { name: name } } } }\n`,
+    );
+    const body = join(dir.path, 'body.json');
+    const notification = (scope: string, id: string, record?: object) => ({ scope, external_id: id, ...(record ? { record } : {}) });
+    writeFileSync(
+      body,
+      JSON.stringify({
+        notifications: [
+          notification('product/updated', 'P1', { name: 'Jug' }), // payload record: queued
+          notification('product/updated', 'P1', { name: 'Jug 2' }), // same record within the hook: coalesced
+          notification('product/updated', 'P2'), // no record and no get: dead
+          notification('customer/updated', 'C1', { email: 'a@b' }), // not mapped to the hub
+          notification('product/created', 'P4', { name: 'Cup' }), // scope not enabled
+          notification('product/deleted', 'P3'), // a delete scope, off unless listed
+          notification('order/paid', 'O1'), // no such hook name
+        ],
+      }),
+    );
+    const output = capture();
+    expect(await tryCommand({ config, connection: 'std', headers: ['Authorization: Bearer k'], bodyFile: body }, output, {})).toBe(0);
+    const fates = (JSON.parse(output.stdout.join('\n')).notifications as Array<{ fate: { status: string; reasonCode?: string } }>).map((n) => [n.fate.status, n.fate.reasonCode ?? null]);
+    expect(fates).toEqual([
+      ['queued', null],
+      ['skipped', 'coalesced'],
+      ['dead', 'HY_ERR_INTEGRATION_UNSUPPORTED'],
+      ['skipped', 'no_mapping'],
+      ['skipped', 'not_enabled'],
+      ['skipped', 'delete_off'],
+      ['unmatched', 'unmatched'],
+    ]);
+    dir.remove();
+  });
+
+  it('with prerequisites, runs them and shows the child requests they would run, with their fate, running none', async () => {
+    const dir = tempDir();
+    const body = join(dir.path, 'body.json');
+    writeFileSync(body, JSON.stringify({ notifications: [{ event: 'item.changed', id: 'Item:1' }, { event: 'customer.changed', id: 'Cust:7' }, { event: 'item.changed', id: 'Thing:3' }] }));
+    const args = { config: resolve(import.meta.dirname, '../examples/demo.yaml'), connection: 'erp', headers: ['Authorization: Bearer x'], bodyFile: body };
+    const output = capture();
+    expect(await tryCommand({ ...args, prerequisites: true }, output, {})).toBe(0);
+    const notifications = JSON.parse(output.stdout.join('\n')).notifications as Array<{ prerequisites: { children: unknown[]; error?: { code: string } } }>;
+    expect(notifications.map((n) => n.prerequisites.children)).toEqual([
+      [{ scope: 'product/updated', externalId: 'Item:1', resolves: true, fate: 'queued', reasonCode: null }],
+      // The demo maps customers out of the hub to the ERP, not into it.
+      [{ scope: 'customer/updated', externalId: 'Cust:7', resolves: true, fate: 'skipped', reasonCode: 'no_mapping' }],
+      [],
+    ]);
+    expect(notifications[2]!.prerequisites.error).toMatchObject({ code: 'HY_ERR_PREREQUISITE' });
+    const plain = capture();
+    expect(await tryCommand(args, plain, {})).toBe(0);
+    expect(JSON.parse(plain.stdout.join('\n')).notifications[0]).not.toHaveProperty('prerequisites');
+    dir.remove();
   });
 
   it('reads URL segments from --path and names an unknown connection', async () => {

@@ -4,11 +4,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { loadConfig, ConfigError, type HubConfig } from '../config/load.js';
+import { missingOperations } from '../config/operations.js';
 import { scopeEnablement } from '../domain/enablement.js';
-import type { IncomingHook } from '../domain/types.js';
+import { CONTROL_TYPES, type IncomingHook } from '../domain/types.js';
+import { collectionFor } from '../mapping/index.js';
+import { notificationFates, type NotificationFate } from '../plan/fate.js';
+import { readPayloadRecord } from '../resolve/payload.js';
 import { HyError, isHyError } from '../errors.js';
 import { interpretHook } from '../resolve/interpret.js';
 import { formatTable } from './table.js';
+import { dryRunPrerequisites, type PrerequisitesDryRun } from './try-prerequisites.js';
 
 export interface Output {
   out(text: string): void;
@@ -52,13 +57,22 @@ export function scopeTable(config: HubConfig): string {
   return parts.join('\n');
 }
 
-/** `hookyard check`: exit 0 with the scope tables, or 1 with every problem. */
+/**
+ * `hookyard check`: exit 0 with the scope tables, or 1 with every problem — including mappings
+ * that need an operation the connection's integration lacks (HY_ERR_INTEGRATION_UNSUPPORTED).
+ */
 export async function checkCommand(file: string, output: Output, env?: Record<string, string | undefined>): Promise<number> {
   let config: HubConfig;
   try {
     config = await loadConfig(file, { env });
   } catch (error) {
     return reportLoadError(error, file, output);
+  }
+  const missing = [...config.connections.values()].flatMap(missingOperations);
+  if (missing.length > 0) {
+    output.err(`${file}: ${missing.length} problem${missing.length === 1 ? '' : 's'} (HY_ERR_INTEGRATION_UNSUPPORTED)`);
+    for (const problem of missing) output.err(`  ${problem.message}`);
+    return 1;
   }
   output.out(scopeTable(config));
   for (const warning of config.warnings) output.err(`warning: ${warning}`);
@@ -74,6 +88,8 @@ export interface TryOptions {
   /** URL path after /hooks/:connection/, for receivers that read URL segments. */
   path?: string;
   bodyFile: string;
+  /** Run the integration's prerequisites for each queued request against the system (children are not run). */
+  prerequisites?: boolean;
 }
 
 /** `hookyard try`: what a hook would produce, as JSON; writes nothing. */
@@ -114,19 +130,39 @@ export async function tryCommand(options: TryOptions, output: Output, env?: Reco
     body,
   };
   const result = await interpretHook(connection, hook, Date.now(), config.limits);
+  const { integration } = connection;
+  // A payload request whose element lacks the record falls back to get at run time: read it now.
+  const payloads = new Map<number, boolean>();
+  for (const t of result.transfers) {
+    if (t.payload) payloads.set(t.seq, (await readPayloadRecord(connection.receiver, hook, t.seq).catch(() => null)) !== null);
+  }
+  const fates = notificationFates(connection.name, result.notifications, result.transfers, {
+    mapsToHub: (type) => collectionFor(connection.mappings, type, 'to_hub') !== undefined,
+    canRead: (type, t) => integration.get !== undefined || payloads.get(t.seq) === true || (CONTROL_TYPES.includes(type) && integration.handlePrerequisites !== undefined),
+  });
+  const prerequisites = new Map<number, PrerequisitesDryRun>();
+  if (options.prerequisites) {
+    for (const [i, fate] of fates.entries()) {
+      const t = fate.fate === 'queued' ? result.transfers.find((p) => p.seq === fate.seq) : undefined;
+      const run = t ? await dryRunPrerequisites(connection, t) : null;
+      if (run) prerequisites.set(i, run);
+    }
+  }
   output.out(
     JSON.stringify(
       {
         connection: connection.name,
         status: result.status,
         ...(result.errorCode ? { error: result.errorCode, message: result.errorMessage } : {}),
-        notifications: result.notifications.map((n) => ({
+        notifications: result.notifications.map((n, i) => ({
           seq: n.seq,
           hookName: n.hookName,
           scope: n.scope?.name ?? null,
           externalId: n.externalId,
           status: n.status,
           ...(n.reason ? { reason: n.reason } : {}),
+          fate: fateOf(fates[i]!),
+          ...(prerequisites.has(i) ? { prerequisites: prerequisites.get(i) } : {}),
         })),
         transfers: result.transfers,
       },
@@ -135,6 +171,16 @@ export async function tryCommand(options: TryOptions, output: Output, env?: Reco
     ),
   );
   return 0;
+}
+
+/** A notification's fate as printed: `queued`, or the status with the reason code and reason. */
+function fateOf(fate: NotificationFate) {
+  return {
+    status: fate.fate,
+    ...(fate.reasonCode ? { reasonCode: fate.reasonCode } : {}),
+    ...(fate.reason ? { reason: fate.reason } : {}),
+    ...(fate.transfer ? { transfer: fate.transfer } : {}),
+  };
 }
 
 export { HyError };

@@ -48,8 +48,9 @@ program
   .requiredOption('--connection <name>', 'the connection the hook is sent to')
   .option('--header <name:value>', 'a request header (repeatable)', collect, [])
   .option('--path <segments>', 'URL path after /hooks/<connection>/')
+  .option('--prerequisites', "run the integration's prerequisites for each queued request against the system (child requests are shown, not run)")
   .argument('<body-file>', 'the hook body')
-  .action(async (bodyFile: string, options: { config: string; connection: string; header: string[]; path?: string }) => {
+  .action(async (bodyFile: string, options: { config: string; connection: string; header: string[]; path?: string; prerequisites?: boolean }) => {
     process.exitCode = await tryCommand({ ...options, headers: options.header, bodyFile }, consoleOutput);
   });
 

@@ -136,6 +136,8 @@ export interface PlannedTransfer {
   runAt: number;
   /** Why it exists when that is not plain: "customer_address/updated 55". */
   origin: string | null;
+  /** The hook's element carries the record (a receiver with `record`): the transfer reads it there. */
+  payload?: boolean;
 }
 
 export interface TransferRequest {
@@ -164,6 +166,8 @@ export interface TransferRequest {
   reasonCode: string | null;
   resolvedBy: number | null;
   finishedAt: number | null;
+  /** Where its payload record is: a stored hook and the element's position; null: read from the source. */
+  payload: { hookId: number; seq: number } | null;
   /** running: the worker whose run holds it, and until when (renewed while the run works). */
   leaseOwner: string | null;
   leaseUntil: number | null;

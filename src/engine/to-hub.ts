@@ -9,7 +9,8 @@ import { permanentError } from '../integrations/errors.js';
 import type { ExternalRecord } from '../integrations/types.js';
 import { applyDeleteMapping, applyMapping, collectionFor, type CompiledCollection } from '../mapping/index.js';
 import { HubConflictError } from '../store/store.js';
-import { checksEcho, collisionValue, decideHubDelete, decideUpsert, ended, fanOut, type LinkedHub } from './decide/index.js';
+import { ExpressionError, readPayloadRecord, type PayloadRecordRead } from '../resolve/payload.js';
+import { checksEcho, collisionValue, decideHubDelete, decideUpsert, ended, fanOut, isStalePayload, type LinkedHub } from './decide/index.js';
 import { LeaseLost, type Done, type TransferRun } from './transfer-run.js';
 
 /** Hub writes retried at once when another transfer changed the same hub record meanwhile. */
@@ -40,20 +41,46 @@ export async function runToHub(run: TransferRun, connection: ConnectionConfig): 
   if (externalId === null) throw permanentError('HY_ERR_EXTERNAL_ID_MISSING', `${t.scope} request without an external id`);
   if (run.isDelete) return deleteInHub(run, connection, collection, externalId);
 
-  if (!integration.get) throw permanentError('HY_ERR_INTEGRATION_UNSUPPORTED', `integration ${integration.id} cannot read records (no get)`);
-  const record = await run.call(() => integration.get!(t.type, externalId, run.context(connection)));
-  if (record === null) {
-    run.log('fetch', `${integration.id} has no ${t.type} ${externalId}`);
-    return done(ended('skipped', 'not_found', `${connection.name} has no ${t.type} ${externalId} (deleted since the hook was sent?)`));
+  const payload = await payloadRecord(run, connection);
+  let record: ExternalRecord | null;
+  if (payload) {
+    record = payload.record;
+    run.log('payload', `${t.type} ${externalId} from hook ${t.payload!.hookId}${payload.version !== null ? ` (version ${payload.version})` : ''}: no request to ${connection.name}`);
+  } else {
+    if (!integration.get) throw permanentError('HY_ERR_INTEGRATION_UNSUPPORTED', `integration ${integration.id} cannot read records (no get), and the hook carries no payload record`);
+    record = await run.call(() => integration.get!(t.type, externalId, run.context(connection)));
+    if (record === null) {
+      run.log('fetch', `${integration.id} has no ${t.type} ${externalId}`);
+      return done(ended('skipped', 'not_found', `${connection.name} has no ${t.type} ${externalId} (deleted since the hook was sent?)`));
+    }
+    run.log('fetch', `${t.type} ${externalId} from ${connection.name}`);
   }
-  run.log('fetch', `${t.type} ${externalId} from ${connection.name}`);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await upsertHub(run, connection, collection, externalId, record);
+      return await upsertHub(run, connection, collection, externalId, record, payload?.version ?? null);
     } catch (error) {
       if (!(error instanceof HubConflictError) || attempt >= HUB_CONFLICT_TRIES) throw error;
       run.log('conflict', `${error.message}; mapping again`);
     }
+  }
+}
+
+/**
+ * The record the hook carried (the receiver's `record`), read again from the stored hook; null when
+ * the request has no payload or its element lacks the record (the runner then calls `get`).
+ */
+async function payloadRecord(run: TransferRun, connection: ConnectionConfig): Promise<PayloadRecordRead | null> {
+  const pointer = run.t.payload;
+  if (!pointer || !connection.receiver.record) return null;
+  const hook = await run.deps.store.getHook(pointer.hookId);
+  if (!hook) return null;
+  try {
+    const read = await readPayloadRecord(connection.receiver, hook, pointer.seq);
+    if (!read) run.log('payload', `hook ${pointer.hookId} element ${pointer.seq} carries no record: reading it from ${connection.name}`);
+    return read;
+  } catch (error) {
+    if (error instanceof ExpressionError) throw permanentError('HY_ERR_RECEIVER_EXPRESSION', `${error.message} in "${error.source}"`);
+    throw error;
   }
 }
 
@@ -63,13 +90,16 @@ async function linkedHub(run: TransferRun, connection: string, externalId: strin
   const hub = await store.hubRecordByExternalId(connection, run.t.type, externalId);
   if (!hub) return null;
   const link = await store.externalIdOf(connection, run.t.type, hub.id);
-  return { hub, linkDeleted: link?.deletedAt != null };
+  return { hub, linkDeleted: link?.deletedAt != null, sourceVersion: link?.sourceVersion ?? null };
 }
 
-async function upsertHub(run: TransferRun, connection: ConnectionConfig, collection: CompiledCollection, externalId: string, record: ExternalRecord): Promise<Done> {
+async function upsertHub(run: TransferRun, connection: ConnectionConfig, collection: CompiledCollection, externalId: string, record: ExternalRecord, version: string | null): Promise<Done> {
   const { store, config } = run.deps;
   const type = run.t.type;
   const linked = await linkedHub(run, connection.name, externalId);
+  if (linked && isStalePayload(version, linked.sourceVersion ?? null)) {
+    return done(ended('skipped', 'stale', `the payload's version ${version} is older than version ${linked.sourceVersion} that hub ${type} ${linked.hub.id} was written from`, linked.hub.id));
+  }
   const mapped = await applyMapping(collection, record, { connection: connection.name, presets: connection.presets, hub: linked?.hub.data ?? null });
   if (mapped.kind === 'filtered') return done(ended('skipped', 'filtered', mapped.reason, linked?.hub.id ?? null));
   if (mapped.kind === 'error') throw permanentError(mapped.code, mapped.message);
@@ -90,6 +120,12 @@ async function upsertHub(run: TransferRun, connection: ConnectionConfig, collect
       throw permanentError(decision.code, decision.message);
     case 'unchanged':
       run.log('hub', `hub ${type} ${decision.hubId} unchanged: nothing to send on`);
+      // The values are the same but the version moved on: remember it, or an older payload with
+      // other values arriving next would not be recognised as stale.
+      if (version !== null && linked && linked.hub.id === decision.hubId && version !== linked.sourceVersion) {
+        const kept = await run.commit.applyHubChange({ type, hubId: linked.hub.id, expectedVersion: linked.hub.version, data: linked.hub.data, deleted: linked.hub.deleted, link: null, fanOut: [], sourceVersion: { connection: connection.name, externalId, version } });
+        if (!kept) throw new LeaseLost();
+      }
       await run.postActions(connection, { hubId: decision.hubId, outcome: 'unchanged', externalId });
       return done(ended('succeeded', 'unchanged', 'the hub record already had these values', decision.hubId));
   }
@@ -100,7 +136,8 @@ async function upsertHub(run: TransferRun, connection: ConnectionConfig, collect
   // A create with a match value is refused by the store when a record with it appeared meanwhile:
   // the transfer then decides again and links to it (two transfers, one match value, one record).
   const match = !target && value !== null ? { field: collection.match!, value } : null;
-  const applied = await run.commit.applyHubChange({ type, hubId: target?.id ?? null, expectedVersion: target?.version ?? null, data: decision.data, deleted: false, link, match, fanOut: destinations });
+  const sourceVersion = version !== null ? { connection: connection.name, externalId, version } : null;
+  const applied = await run.commit.applyHubChange({ type, hubId: target?.id ?? null, expectedVersion: target?.version ?? null, data: decision.data, deleted: false, link, match, fanOut: destinations, sourceVersion });
   if (!applied) throw new LeaseLost();
   run.log(target ? 'hub updated' : 'hub created', `hub ${type} ${applied.hubId}${changed.length ? `: ${changed.join(', ')}` : ''}`);
   logFanOut(run, destinations, applied.fanOut);

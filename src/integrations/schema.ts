@@ -19,6 +19,7 @@ export const receiverSchema = z.strictObject({
   hook: fieldSourceSchema,
   externalId: fieldSourceSchema,
   auth: fieldSourceSchema,
+  record: z.strictObject({ path: z.string().min(1), version: z.string().min(1).optional() }).optional(),
 });
 
 /** A connection may replace any part of its integration's receiver definition; null removes preprocess or multiple. */

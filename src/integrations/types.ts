@@ -34,6 +34,20 @@ export interface ReceiverDefinition {
   externalId: FieldSource;
   /** Where the webhook API key is carried; compared with the connection's key at ingest. */
   auth: FieldSource;
+  /** Where the hook carries the whole record: transfers to the hub then read no record from the source. */
+  record?: PayloadRecord;
+}
+
+/**
+ * A payload record: `path` (JSONata over the element, or the body without `multiple`) selects the
+ * record, e.g. `data.object` (Stripe) or `issue` (GitHub); an element without it falls back to
+ * `get`. `version` (JSONata over the record, e.g. `updated_at`) orders payloads: one older than
+ * the version the hub last took in from this record ends skipped as `stale`. Versions compare as
+ * numbers when both are numbers, else as ISO times.
+ */
+export interface PayloadRecord {
+  path: string;
+  version?: string;
 }
 
 export interface ScopeDeclaration {

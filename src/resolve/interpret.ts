@@ -32,6 +32,15 @@ export interface InterpretOptions {
   newTrackingId?: NewTrackingId;
 }
 
+/**
+ * With a receiver that says where the record is, a request for the record the hook is about reads
+ * it from the hook. Not a delete (no record), not a parent's request (the element is the child's).
+ */
+function markPayloads(receiver: CompiledReceiver, transfers: PlannedTransfer[]): PlannedTransfer[] {
+  if (!receiver.record) return transfers;
+  return transfers.map((t) => (t.requestType === 'standard' && t.origin === null ? { ...t, payload: true } : t));
+}
+
 export async function interpretHook(
   connection: ResolvingConnection,
   hook: IncomingHook,
@@ -48,7 +57,7 @@ export async function interpretHook(
     errorCode: null,
     errorMessage: null,
     notifications: resolution.notifications,
-    transfers: planTransfers(connection, resolution.notifications, now, newTrackingId),
+    transfers: markPayloads(connection.receiver, planTransfers(connection, resolution.notifications, now, newTrackingId)),
     polls: [
       ...new Set(
         resolution.notifications

@@ -43,6 +43,8 @@ export interface CompiledReceiver {
   hook: CompiledField;
   externalId: CompiledField;
   auth: CompiledField;
+  /** Where the element carries the whole record, and its version (payload records). */
+  record?: { path: CompiledField; version?: Expression };
   /** Whether checking the credential needs the parsed body (slower ingest path). */
   authReadsBody: boolean;
 }
@@ -101,6 +103,10 @@ export function compileReceiver(
     auth: compileField(definition.auth, 'auth', problems),
     authReadsBody: definition.auth.from === 'body' || definition.auth.expression !== undefined,
   };
+  if (definition.record) {
+    const path = compileField({ from: 'body', path: definition.record.path }, 'record', problems);
+    receiver.record = { path, version: compileOptional(definition.record.version, 'record.version', problems) };
+  }
   if (definition.auth.from === 'static') {
     problems.push({ path: 'auth.from', message: 'the credential cannot be static; read it from a header, the body or the URL' });
   }
@@ -126,6 +132,11 @@ function asText(value: unknown): string | null {
 
 /** Reads one field; null when it is absent. Throws ExpressionError when an expression fails. */
 export async function readField(field: CompiledField, ctx: FieldContext): Promise<string | null> {
+  return asText(await readRaw(field, ctx));
+}
+
+/** Reads one field as it is (an object stays an object). */
+export async function readRaw(field: CompiledField, ctx: FieldContext): Promise<unknown> {
   const { source } = field;
   let raw: unknown;
   switch (source.from) {
@@ -150,7 +161,7 @@ export async function readField(field: CompiledField, ctx: FieldContext): Promis
   if (field.expression) {
     raw = await evaluateExpression(field.expression, raw, bindingsOf(ctx), source.expression!);
   }
-  return asText(raw);
+  return raw;
 }
 
 function bindingsOf(ctx: FieldContext): Record<string, unknown> {

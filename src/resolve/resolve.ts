@@ -69,18 +69,7 @@ export async function resolveHook(receiver: CompiledReceiver, scopes: ScopeIndex
   }
   const base = { headers: hook.headers, segments: hook.segments };
   try {
-    let body = parsed.value;
-    if (receiver.preprocess) {
-      body = await evaluateExpression(
-        receiver.preprocess,
-        body,
-        { body, url: hook.segments, headers: hook.headers },
-        receiver.definition.preprocess!,
-      );
-    }
-    const elements = receiver.multiple
-      ? elementsOf(await evaluateExpression(receiver.multiple, body, { body, url: hook.segments, headers: hook.headers }, receiver.definition.multiple!))
-      : [body];
+    const { body, elements } = await selectElements(receiver, parsed.value, hook);
     if (elements.length > maxNotifications) {
       return failed(
         'HY_ERR_TOO_MANY_NOTIFICATIONS',
@@ -99,6 +88,22 @@ export async function resolveHook(receiver: CompiledReceiver, scopes: ScopeIndex
     }
     throw error;
   }
+}
+
+/** The body after preprocessing and the elements the multiple selector picks (the body alone without one). Throws ExpressionError. */
+export async function selectElements(
+  receiver: CompiledReceiver,
+  parsed: unknown,
+  hook: Pick<IncomingHook, 'headers' | 'segments'>,
+): Promise<{ body: unknown; elements: unknown[] }> {
+  let body = parsed;
+  if (receiver.preprocess) {
+    body = await evaluateExpression(receiver.preprocess, body, { body, url: hook.segments, headers: hook.headers }, receiver.definition.preprocess!);
+  }
+  const elements = receiver.multiple
+    ? elementsOf(await evaluateExpression(receiver.multiple, body, { body, url: hook.segments, headers: hook.headers }, receiver.definition.multiple!))
+    : [body];
+  return { body, elements };
 }
 
 async function readNotification(

@@ -77,6 +77,7 @@ export function transferFromRow(row: Row): TransferRequest {
     reasonCode: strOrNull(row.reason_code),
     resolvedBy: numOrNull(row.resolved_by),
     finishedAt: numOrNull(row.finished_at),
+    payload: row.payload_hook === null || row.payload_hook === undefined ? null : { hookId: num(row.payload_hook), seq: num(row.payload_seq) },
     leaseOwner: strOrNull(row.lease_owner),
     leaseUntil: numOrNull(row.lease_until),
   };

@@ -52,6 +52,17 @@ export const hubRecordsContract: ContractSuite = (adapter, factory) => {
       expect(await store.hubRecordByField('product', 'sku', 'S1')).toMatchObject({ id: first!.hubId });
     });
 
+    it("keeps the version of the source record a change was taken from on the source's link", async () => {
+      await queue(store, [['shop', 'A']]);
+      const [claimed] = await store.claimTransfers('w', 10, T0, LEASE);
+      const link = { connection: 'shop', externalId: 'A', replaceExisting: false };
+      const applied = await store.applyHubChange(claimed!.claim, { ...create('S', link), sourceVersion: { connection: 'shop', externalId: 'A', version: '2026-03-05T10:00:00Z' } }, T0);
+      expect(await store.externalIdOf('shop', 'product', applied!.hubId)).toMatchObject({ externalId: 'A', sourceVersion: '2026-03-05T10:00:00Z' });
+      const update = { ...create('S', null), hubId: applied!.hubId, expectedVersion: 1, data: { sku: 'S', name: 'z' }, sourceVersion: { connection: 'shop', externalId: 'A', version: '2026-03-05T11:00:00Z' } };
+      await store.applyHubChange(claimed!.claim, update, T0 + 1);
+      expect(await store.externalIdOf('shop', 'product', applied!.hubId)).toMatchObject({ sourceVersion: '2026-03-05T11:00:00Z' });
+    });
+
     it('records links and echoes with the outcome; an echo is consumed once, and not after it expires', async () => {
       await queue(store, [['shop', 'A']]);
       const [claimed] = await store.claimTransfers('w', 10, T0, LEASE);
@@ -60,7 +71,7 @@ export const hubRecordsContract: ContractSuite = (adapter, factory) => {
         link: { connection: 'erp', type: 'product', externalId: 'Item:1', hubId: applied!.hubId, writtenHash: 'h1' },
         echo: { connection: 'erp', type: 'product', externalId: 'Item:1', expiresAt: T0 + 100 },
       }, T0);
-      expect(await store.externalIdOf('erp', 'product', applied!.hubId)).toEqual({ externalId: 'Item:1', writtenHash: 'h1', deletedAt: null });
+      expect(await store.externalIdOf('erp', 'product', applied!.hubId)).toEqual({ externalId: 'Item:1', writtenHash: 'h1', deletedAt: null, sourceVersion: null });
       expect(await store.consumeEcho('erp', 'product', 'Item:1', T0 + 50)).toBe(true);
       expect(await store.consumeEcho('erp', 'product', 'Item:1', T0 + 51)).toBe(false);
       await store.registerEcho('erp', 'product', 'Item:1', T0 + 100, T0 + 52);
@@ -87,7 +98,7 @@ export const hubRecordsContract: ContractSuite = (adapter, factory) => {
       expect(await store.externalIdOf('shop', 'product', hubId)).toMatchObject({ externalId: 'A', deletedAt: T0 + 2 });
       // Recreated there: the new link replaces the deleted one instead of conflicting with it.
       await store.finishTransfer(claims.get(c!)!.claim, ok, [], { link: { connection: 'erp', type: 'product', externalId: 'Item:2', hubId, writtenHash: 'h' } }, T0 + 3);
-      expect(await store.externalIdOf('erp', 'product', hubId)).toEqual({ externalId: 'Item:2', writtenHash: 'h', deletedAt: null });
+      expect(await store.externalIdOf('erp', 'product', hubId)).toEqual({ externalId: 'Item:2', writtenHash: 'h', deletedAt: null, sourceVersion: null });
     });
 
     it('refuses a second link of a hub record on one connection, writing nothing', async () => {

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Store, TransferOutcome } from '../../src/store/store.js';
-import { byId, childOf, freshStore, LEASE, ok, queue, T0, type ContractSuite } from './contract.js';
+import { makeScope } from '../../src/domain/scope.js';
+import { appendIds, byId, childOf, freshStore, LEASE, ok, plannedRequest, queue, T0, type ContractSuite } from './contract.js';
 
 export const transferQueueContract: ContractSuite = (adapter, factory) => {
   describe(`Store contract, transfer queue: ${adapter}`, () => {
@@ -32,6 +33,28 @@ export const transferQueueContract: ContractSuite = (adapter, factory) => {
       const [hook] = (await store.listHooks({ limit: 1 })).items;
       const reasons = (await store.notificationsOf(hook!.id)).map((n) => n.reason);
       expect(reasons).toEqual([null, `coalesced into transfer ${ids[0]}, which has not run yet`, null]);
+    });
+
+    it('points a waiting request at the payload of each newer hook absorbed into it, and at none after a request without one', async () => {
+      const withPayload = async (payload: boolean, now: number) => {
+        const [hookId] = await appendIds(store, [{ connection: 'shop', headers: {}, segments: [], contentType: null, body: Buffer.from('{}') }], now);
+        await store.claimHooks('r', 10, now, LEASE);
+        const notifications = [0, 1].map((seq) => ({ seq, hookName: 'x', scope: makeScope('product/updated', 'p'), externalId: seq === 0 ? 'B' : 'A', status: 'planned' as const, reason: null }));
+        const transfers = [0, 1].map((seq) => ({ ...plannedRequest(seq, 'shop', seq === 0 ? 'B' : 'A', now), payload }));
+        await store.saveResolutions('r', [{ hookId: hookId!, status: 'resolved', errorCode: null, errorMessage: null, notifications, transfers }], now);
+        return hookId!;
+      };
+      const first = await withPayload(true, T0);
+      const [, waiting] = (await store.transfersOf(first)).map((t) => t.id);
+      expect((await store.getTransfer(waiting!))!.payload).toEqual({ hookId: first, seq: 1 });
+      const second = await withPayload(true, T0 + 1);
+      expect(await store.transfersOf(second)).toEqual([]); // both absorbed
+      expect((await store.getTransfer(waiting!))!.payload).toEqual({ hookId: second, seq: 1 });
+      // A manual sync (no payload) absorbed into it: the waiting request reads the record from the source.
+      await store.queueTransfers([plannedRequest(0, 'shop', 'A', T0 + 2)], T0 + 2);
+      expect((await store.getTransfer(waiting!))!.payload).toBeNull();
+      await withPayload(false, T0 + 3);
+      expect((await store.getTransfer(waiting!))!.payload).toBeNull();
     });
 
     it('keeps arrival order: a request whose lease expired is claimed again before a newer one for its record', async () => {

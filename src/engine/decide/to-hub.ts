@@ -18,6 +18,8 @@ export interface HubView {
 export interface LinkedHub {
   hub: HubView;
   linkDeleted: boolean;
+  /** The version of this source record the hub last took in (payload records with `record.version`). */
+  sourceVersion?: string | null;
 }
 
 /** An echo is only looked for on a record hookyard may have written: not on deletes, not on control types. */

@@ -27,8 +27,23 @@ export interface HubChange {
   match?: { field: string; value: unknown } | null;
   /** One from_hub request per destination (hub id filled in by the store). */
   fanOut: Array<Omit<NewTransfer, 'hubId'>>;
+  /**
+   * The version of the source record this change was taken from (the receiver's `record.version`),
+   * kept on the source's link so that an older payload arriving later is skipped as stale.
+   */
+  sourceVersion?: { connection: string; externalId: string; version: string } | null;
   /** The source deleted its record: its link (connection + type → this hub record) is marked deleted. */
   linkDeleted?: { connection: string } | null;
+}
+
+/** A connection's link to a hub record. */
+export interface ExternalLink {
+  externalId: string;
+  writtenHash: string | null;
+  /** Set when the record was deleted in that system. */
+  deletedAt: number | null;
+  /** The version of the source record the hub last took in through this link (payload records). */
+  sourceVersion: string | null;
 }
 
 export class HubConflictError extends Error {
@@ -44,7 +59,7 @@ export interface HubRecords {
   /** A live hub record of the type whose (top-level) field equals the value. */
   hubRecordByField(type: DataType, field: string, value: unknown): Promise<HubRecord | null>;
   /** The connection's link to a hub record; `deletedAt` set when its record was deleted there. */
-  externalIdOf(connection: string, type: DataType, hubId: number): Promise<{ externalId: string; writtenHash: string | null; deletedAt: number | null } | null>;
+  externalIdOf(connection: string, type: DataType, hubId: number): Promise<ExternalLink | null>;
   externalIdsOfHubRecord(hubId: number): Promise<Array<{ connection: string; type: DataType; externalId: string; deletedAt: number | null }>>;
 
   /**

@@ -11,6 +11,7 @@ import {
   type Claim,
   type ClaimedTransfer,
   type FinishEffects,
+  type ExternalLink,
   type HubChange,
   type NewTransfer,
   type TransferOutcome,
@@ -44,6 +45,8 @@ export function transferParams(t: NewTransfer, now: number, extra: { status: str
     leaseOwner: extra.leaseOwner,
     leaseUntil: extra.leaseUntil,
     now,
+    payloadHook: null,
+    payloadSeq: null,
   };
 }
 
@@ -84,6 +87,7 @@ export class EngineTables {
         'mark_link_deleted',
         'drop_deleted_link',
         'retire_failed_children',
+        'set_source_version',
       ].map((name) => [name, prepare(name)]),
     );
 
@@ -174,6 +178,10 @@ export class EngineTables {
         else this.s.drop_deleted_link!.run({ connection: link.connection, type: change.type, hubId });
         this.s.link_external_id!.run({ connection: link.connection, type: change.type, externalId: link.externalId, hubId, writtenHash: null, now });
       }
+      if (change.sourceVersion) {
+        const { connection, externalId, version } = change.sourceVersion;
+        this.s.set_source_version!.run({ connection, type: change.type, externalId, version });
+      }
       if (change.linkDeleted) this.s.mark_link_deleted!.run({ connection: change.linkDeleted.connection, type: change.type, hubId, now });
       // A queued request for the destination absorbs its fan-out: it reads the hub record as it is then.
       const fanOut = change.fanOut.map((out) => this.enqueue.put(transferParams({ ...out, hubId }, now, { status: 'queued', leaseOwner: null, leaseUntil: null })).id);
@@ -236,13 +244,14 @@ export class EngineTables {
     return row ? hubRecordFromRow(row) : null;
   }
 
-  externalIdOf(connection: string, type: DataType, hubId: number): { externalId: string; writtenHash: string | null; deletedAt: number | null } | null {
+  externalIdOf(connection: string, type: DataType, hubId: number): ExternalLink | null {
     const row = this.s.external_id_for!.get({ connection, type, hubId }) as Row | undefined;
     return row
       ? {
           externalId: String(row.external_id),
           writtenHash: row.written_hash === null ? null : String(row.written_hash),
           deletedAt: row.deleted_at === null ? null : Number(row.deleted_at),
+          sourceVersion: row.source_version === null || row.source_version === undefined ? null : String(row.source_version),
         }
       : null;
   }

@@ -35,6 +35,9 @@ export function plannedParams(t: PlannedTransfer, hookId: number | null, notific
     leaseOwner: null,
     leaseUntil: null,
     now,
+    // The element of this hook that carries the record (a receiver with `record`).
+    payloadHook: t.payload && hookId !== null ? hookId : null,
+    payloadSeq: t.payload && hookId !== null ? t.seq : null,
   };
 }
 

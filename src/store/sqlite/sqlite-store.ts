@@ -33,6 +33,7 @@ import type {
   HookFilter,
   HookResolution,
   HookSummary,
+  ExternalLink,
   HubChange,
   NewTransfer,
   Feed,
@@ -48,7 +49,7 @@ import type {
   TransferOutcome,
   WaitingWork,
 } from '../store.js';
-import { Enqueue } from './enqueue.js';
+import { Enqueue, type Waiting } from './enqueue.js';
 import { EngineTables } from './engine-tables.js';
 import { ReplayTables } from './replay-tables.js';
 import { CancelTables } from './cancel-tables.js';
@@ -198,8 +199,16 @@ export class SqliteStore implements Store {
         // its request went. A second request for one record within this hook is absorbed by the
         // first once that has its id (rare: its notification's reason is then set afterwards).
         const rows = resolution.transfers.map((t) => plannedParams(t, resolution.hookId, null, now));
-        const waiting = rows.map((row) => enqueue.absorbing(row));
-        const absorbedBySeq = new Map(resolution.transfers.map((t, i) => [t.seq, waiting[i]] as const));
+        // One Waiting per request id, so that two absorptions into one request see each other's payload.
+        const byId = new Map<number, Waiting>();
+        const waiting = rows.map((row) => {
+          const into = enqueue.absorbing(row);
+          if (into === null) return null;
+          const seen = byId.get(into.id) ?? into;
+          byId.set(seen.id, seen);
+          return seen;
+        });
+        const absorbedBySeq = new Map(resolution.transfers.map((t, i) => [t.seq, waiting[i]?.id ?? null] as const));
         const notificationIds = new Map<number, number>();
         for (const n of resolution.notifications) {
           const into = absorbedBySeq.get(n.seq);
@@ -214,18 +223,23 @@ export class SqliteStore implements Store {
           }) as Row;
           notificationIds.set(n.seq, Number(row.id));
         }
-        const firstOfRecord = new Map<string, number>();
+        const firstOfRecord = new Map<string, Waiting>();
         resolution.transfers.forEach((t, i) => {
-          if (waiting[i] !== null) return;
           const row = rows[i]!;
+          const into = waiting[i];
+          if (into) {
+            enqueue.absorbed(into, row);
+            return;
+          }
           const notificationId = notificationIds.get(t.seq) ?? null;
           const first = row.status === 'queued' ? firstOfRecord.get(row.recordKey) : undefined;
           if (first !== undefined) {
-            if (notificationId !== null) this.statements.noteCoalesced.run({ id: notificationId, reason: coalescedInto(first) });
+            if (notificationId !== null) this.statements.noteCoalesced.run({ id: notificationId, reason: coalescedInto(first.id) });
+            enqueue.absorbed(first, row);
             return;
           }
           const id = enqueue.insert({ ...row, notificationId });
-          if (row.status === 'queued') firstOfRecord.set(row.recordKey, id);
+          if (row.status === 'queued') firstOfRecord.set(row.recordKey, { id, hasPayload: row.payloadHook != null });
         });
       }
       return saved;
@@ -342,7 +356,7 @@ export class SqliteStore implements Store {
     return this.engine.hubRecordByField(type, field, value);
   }
 
-  async externalIdOf(connection: string, type: DataType, hubId: number): Promise<{ externalId: string; writtenHash: string | null; deletedAt: number | null } | null> {
+  async externalIdOf(connection: string, type: DataType, hubId: number): Promise<ExternalLink | null> {
     return this.engine.externalIdOf(connection, type, hubId);
   }
 

@@ -1,13 +1,14 @@
 -- A request inserted running (a child) is claimed at once: first attempt, first claim token.
 -- Params: @trackingId, @hookId, @notificationId, @parentId, @connection, @type, @direction, @scope,
 --         @externalId, @requestType, @status, @reason, @reasonCode, @recordKey, @hubId,
---         @sourceConnection, @origin, @runAt (ms), @leaseOwner, @leaseUntil, @now (ms)
+--         @sourceConnection, @origin, @runAt (ms), @leaseOwner, @leaseUntil, @now (ms), @payloadHook, @payloadSeq
 INSERT INTO transfers (tracking_id, hook_id, notification_id, parent_id, connection, type, direction, scope,
                        external_id, request_type, status, reason, reason_code, record_key, hub_id,
-                       source_connection, origin, run_at, lease_owner, lease_until, attempts, claim, created_at, updated_at)
+                       source_connection, origin, run_at, lease_owner, lease_until, attempts, claim, created_at, updated_at,
+                       payload_hook, payload_seq)
 VALUES (@trackingId, @hookId, @notificationId, @parentId, @connection, @type, @direction, @scope,
         @externalId, @requestType, @status, @reason, @reasonCode, @recordKey, @hubId,
         @sourceConnection, @origin, @runAt, @leaseOwner, @leaseUntil, CASE WHEN @leaseOwner IS NULL THEN 0 ELSE 1 END,
         CASE WHEN @leaseOwner IS NULL THEN 0 ELSE 1 END,
-        @now, @now)
+        @now, @now, @payloadHook, @payloadSeq)
 RETURNING id
