@@ -5,8 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { integrationFileSchema } from './schema.js';
-import { STANDARD_RECEIVER, type Integration } from './types.js';
+import type { z } from 'zod';
+import { integrationFileSchema, type typeDeclarationsSchema } from './schema.js';
+import { STANDARD_RECEIVER, defaultParentId, type Integration, type ParentDeclaration } from './types.js';
 import { acmeErp } from './acme-erp/index.js';
 import { storefront } from './storefront/index.js';
 
@@ -48,9 +49,19 @@ export function loadIntegrationFile(
     title: spec.title ?? spec.id,
     scopes: spec.scopes.map((s) => ({ scope: s.scope, hooks: s.hooks ?? [s.scope], description: s.description })),
     presets: spec.presets ?? [],
+    ...declaredTypes(spec.types ?? {}),
     receiver: spec.receiver ? { ...spec.receiver, auth: spec.receiver.auth ?? STANDARD_RECEIVER.auth } : STANDARD_RECEIVER,
   };
   return { integration, problems: [] };
+}
+
+/** A file's `types`: their names, and a parent rule for each that has a parent. */
+function declaredTypes(types: z.output<typeof typeDeclarationsSchema>): Pick<Integration, 'types' | 'parents'> {
+  const parents: ParentDeclaration[] = [];
+  for (const [type, spec] of Object.entries(types)) {
+    if (spec?.parent) parents.push({ type, parent: spec.parent, parentId: spec.parentId ?? defaultParentId(spec.parent) });
+  }
+  return { types: Object.keys(types), ...(parents.length > 0 ? { parents } : {}) };
 }
 
 export function findIntegration(
