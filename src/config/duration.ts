@@ -3,13 +3,18 @@ import { z } from 'zod';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-export const durationSchema = z.union([
+const FORMAT = 'a duration is milliseconds (a whole number), or a number with ms, s, m or h: 500ms, 30s, 5m, 2h';
+
+export const durationSchema = z.union(
+  [
   z.number().int().min(0),
   z
     .string()
-    .regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration is milliseconds, or a number with ms, s, m or h (e.g. 30s)')
+    .regex(/^\d+(\.\d+)?(ms|s|m|h)$/, FORMAT)
     .transform((text) => {
       const [, amount, unit] = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text)!;
       return Math.round(Number(amount) * UNITS[unit!]!);
     }),
-]);
+  ],
+  { error: (issue) => `${FORMAT}; got ${JSON.stringify(issue.input)}` },
+);

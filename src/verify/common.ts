@@ -31,8 +31,18 @@ export const headerNameSchema = z
   .string()
   .regex(HEADER_NAME, 'a header name (letters, digits and "-"), without ":" or spaces');
 
+/** What a missing or malformed secret is told, for a scheme's secret field. */
+export function secretError(what: string, example: string) {
+  return (issue: { input: unknown }) =>
+    issue.input === undefined
+      ? `required: ${what}, e.g. "${example}" (a list of them while rotating keys)`
+      : `${what}: a non-empty string, or a list of them while rotating keys`;
+}
+
 /** One secret, or several while rotating: a hook passes when it matches any of them. */
-export const secretsSchema = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+export const secretsSchema = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
+  error: secretError('the secret the sender signs with', '${WEBHOOK_SECRET}'),
+});
 
 export const toleranceSchema = z.number().int().positive();
 

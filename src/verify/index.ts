@@ -4,6 +4,7 @@
  * file; adding one means a schema and a compile function here.
  */
 import { z } from 'zod';
+import { didYouMean } from '../domain/closest.js';
 import { HyError } from '../errors.js';
 import { apikeySchema, compileApikey } from './apikey.js';
 import { basicSchema, compileBasic } from './basic.js';
@@ -17,16 +18,16 @@ import type { Verifier } from './types.js';
 export type { Verifier, VerifyErrorCode, VerifyInput, VerifyResult } from './types.js';
 export { VERIFY_DEFAULTS } from './common.js';
 
+const SCHEMES = ['apikey', 'basic', 'hmac', 'shopify', 'github', 'stripe', 'standard'];
+
 /** A connection's `verify` configuration: strict (unknown keys rejected), chosen by `scheme`. */
-export const verifySchema = z.discriminatedUnion('scheme', [
-  apikeySchema,
-  basicSchema,
-  hmacSchema,
-  shopifySchema,
-  githubSchema,
-  stripeSchema,
-  standardSchema,
-]);
+export const verifySchema = z.discriminatedUnion('scheme', [apikeySchema, basicSchema, hmacSchema, shopifySchema, githubSchema, stripeSchema, standardSchema], {
+  error: (issue) => {
+    const scheme = (issue.input as { scheme?: unknown } | undefined)?.scheme;
+    if (scheme === undefined) return `required: scheme, one of ${SCHEMES.join(', ')}`;
+    return `${JSON.stringify(scheme)} is not a verify scheme${typeof scheme === 'string' ? didYouMean(scheme, SCHEMES) : ''}; use one of ${SCHEMES.join(', ')}`;
+  },
+});
 
 export type VerifySpec = z.input<typeof verifySchema>;
 export type VerifyScheme = VerifySpec['scheme'];

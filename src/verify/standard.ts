@@ -20,6 +20,7 @@ import {
   readHeader,
   toleranceSchema,
   VERIFY_DEFAULTS,
+  secretError,
 } from './common.js';
 import type { Verifier } from './types.js';
 
@@ -44,7 +45,7 @@ const standardSecretSchema = z
 
 export const standardSchema = z.strictObject({
   scheme: z.literal('standard'),
-  secret: z.union([standardSecretSchema, z.array(standardSecretSchema).min(1)]),
+  secret: z.union([standardSecretSchema, z.array(standardSecretSchema).min(1)], { error: secretError('the endpoint secret (whsec_ + base64)', '${WEBHOOK_SECRET}') }),
   toleranceSeconds: toleranceSchema.optional(),
 });
 

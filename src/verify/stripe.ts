@@ -21,6 +21,7 @@ import {
   readHeader,
   toleranceSchema,
   VERIFY_DEFAULTS,
+  secretError,
 } from './common.js';
 import type { Verifier } from './types.js';
 
@@ -33,7 +34,7 @@ const stripeSecretSchema = z
 
 export const stripeSchema = z.strictObject({
   scheme: z.literal('stripe'),
-  secret: z.union([stripeSecretSchema, z.array(stripeSecretSchema).min(1)]),
+  secret: z.union([stripeSecretSchema, z.array(stripeSecretSchema).min(1)], { error: secretError('the endpoint signing secret (whsec_…) from the Stripe dashboard', '${STRIPE_WEBHOOK_SECRET}') }),
   toleranceSeconds: toleranceSchema.optional(),
 });
 
