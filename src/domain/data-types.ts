@@ -2,6 +2,7 @@
  * Which data types exist: the built-in list plus the types a configuration or its integrations
  * declare. Pure: the configuration loader collects the declarations, this decides what they come to.
  */
+import { didYouMean } from './closest.js';
 import { isDataTypeName } from './scope.js';
 import { DATA_TYPES, type DataType } from './types.js';
 
@@ -69,40 +70,7 @@ export function typeCatalog(declarations: readonly TypeDeclaration[]): { catalog
   return { catalog: { types, parents }, problems };
 }
 
-/** `unknown data type "isue" (did you mean issue?); declare it under types: or use one of: …`. */
+/** `unknown data type "isue" (did you mean "issue"?): nobody declares it; declare it under types: or use one of: …`. */
 export function unknownTypeMessage(name: string, known: readonly string[], role = 'data type'): string {
-  const closest = closestName(name, known);
-  const hint = closest ? ` (did you mean ${closest}?)` : '';
-  return `unknown ${role} "${name}"${hint}: nobody declares it; declare it under types: or use one of: ${known.join(', ')}`;
-}
-
-/**
- * The known name nearest to a misspelt one, or null when none is near: at most two edits, and at
- * most a third of the name (so "ab" does not become "gift_card" nor "id" "issue").
- */
-export function closestName(name: string, known: readonly string[]): string | null {
-  const limit = Math.min(2, Math.max(1, Math.floor(name.length / 3)));
-  let best: string | null = null;
-  let bestDistance = limit + 1;
-  for (const candidate of known) {
-    const distance = editDistance(name, candidate);
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-/** Levenshtein distance, one row at a time. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
+  return `unknown ${role} "${name}"${didYouMean(name, known)}: nobody declares it; declare it under types: or use one of: ${known.join(', ')}`;
 }
