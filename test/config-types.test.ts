@@ -3,10 +3,14 @@
  * the built-in list; every place that names a type (scopes, mappings, noise, poll, presets,
  * parents) accepts a declared one and refuses one nobody declared, naming the closest.
  */
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { checkCommand, tryCommand, type Output } from '../src/cli/commands.js';
+import { syncCommand } from '../src/cli/sync.js';
 import { ConfigError } from '../src/config/load.js';
 import { typeCatalog } from '../src/domain/data-types.js';
-import { fixtureConfig } from './helpers/hub.js';
+import { fixtureConfig, tempDir } from './helpers/hub.js';
 
 function problemsOf(yaml: string): string[] {
   try {
@@ -107,5 +111,59 @@ connections:
   it('refuses an integration file whose type name is not lower snake case', () => {
     const catalog = typeCatalog([{ name: 'Issue', parent: null, at: 'x' }]);
     expect(catalog.problems).toEqual([{ at: 'x', message: '"Issue" is not a data type name: use lower snake case (e.g. issue, issue_comment)' }]);
+  });
+});
+
+describe('declared data types in check, try and sync', () => {
+  const tracker = resolve(import.meta.dirname, 'fixtures/integrations/tracker.yaml');
+  function capture(): Output & { stdout: string[]; stderr: string[] } {
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t) };
+  }
+  function configFile(mappings: string): { file: string; dir: string; remove(): void } {
+    const dir = tempDir();
+    const file = join(dir.path, 'c.yaml');
+    writeFileSync(file, `connections:\n  tracker:\n    integration: ${tracker}\n    webhook: { apiKey: k }\n    scopes: [issue/updated, issue_comment/created]\n    mappings:\n${mappings}\n`);
+    return { file, dir: dir.path, remove: dir.remove };
+  }
+
+  it('check prints the scopes of a declared type and accepts its mappings', () => {
+    const config = configFile('      issue: { to_hub: { sync: add_and_update, fields: { title: title } } }');
+    const output = capture();
+    expect(checkCommand(config.file, output, {})).toBe(0);
+    const text = output.stdout.join('\n');
+    expect(text).toMatch(/issue\/updated\s+yes\s+issue\/updated\s+Tracker issue → issue/);
+    expect(text).toMatch(/issue_comment\/created\s+yes/);
+    config.remove();
+  });
+
+  it('check refuses a mapping of a misspelt type, naming the declared one', () => {
+    const config = configFile('      isue: { to_hub: { sync: add_and_update, fields: { title: title } } }');
+    const output = capture();
+    expect(checkCommand(config.file, output, {})).toBe(1);
+    expect(output.stderr.join('\n')).toContain('connections.tracker.mappings.isue: unknown data type "isue" (did you mean "issue"?)');
+    config.remove();
+  });
+
+  it('try shows a child hook of a declared type planned as a request for its declared parent', async () => {
+    const config = configFile('      issue: { to_hub: { sync: add_and_update, fields: { title: title } } }');
+    const body = join(config.dir, 'hook.json');
+    writeFileSync(body, JSON.stringify({ notifications: [{ scope: 'issue_comment/created', external_id: 'c-1', issue_number: '7' }] }));
+    const output = capture();
+    expect(await tryCommand({ config: config.file, connection: 'tracker', headers: ['Authorization: Bearer k'], bodyFile: body }, output, {})).toBe(0);
+    const result = JSON.parse(output.stdout.join('\n')) as { transfers: Array<{ type: string; scope: string; externalId: string; status: string; origin: string }> };
+    expect(result.transfers.map((t) => [t.type, t.scope, t.externalId, t.status, t.origin])).toEqual([['issue', 'issue/updated', '7', 'queued', 'issue_comment/created c-1']]);
+    config.remove();
+  });
+
+  it('sync takes a declared type and refuses an unknown one with the closest', async () => {
+    const config = configFile('      issue: { to_hub: { sync: add_and_update, fields: { title: title } } }');
+    const refused = capture();
+    expect(await syncCommand({ config: config.file, data: config.dir, connection: 'tracker', type: 'isue', ids: ['1'] }, refused, false)).toBe(1);
+    expect(refused.stderr.join('\n')).toContain('HY_ERR_QUERY_INVALID: --type: unknown data type "isue" (did you mean "issue"?)');
+    const taken = capture();
+    expect(await syncCommand({ config: config.file, data: config.dir, connection: 'tracker', type: 'issue', ids: ['1', '2'] }, taken, false)).toBe(0);
+    config.remove();
   });
 });

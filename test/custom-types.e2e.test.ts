@@ -148,4 +148,19 @@ describe('a custom data type through the hub', () => {
     expect(refused.body).toMatchObject({ error: 'HY_ERR_QUERY_INVALID', message: expect.stringContaining('issue_comment') });
     expect((await api(h, '/api/records/issue/999')).body).toMatchObject({ error: 'HY_ERR_RECORD_NOT_FOUND' });
   });
+
+  it('manual sync and initialization take a declared type and refuse an unknown one', async () => {
+    const { hub: h, tracker, desk } = await startIssueHub();
+    tracker.records.set('45', { number: 45, title: 'Dark mode', state: 'open' });
+    const post = (url: string, payload: object) => h.app.inject({ method: 'POST', url, payload });
+    const unknown = await post('/api/connections/tracker/sync', { type: 'isue', ids: ['45'] });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json()).toMatchObject({ error: 'HY_ERR_QUERY_INVALID' });
+    expect((await post('/api/connections/tracker/sync', { type: 'issue', ids: ['45'] })).statusCode).toBe(202);
+    await drain(h);
+    expect([...desk.records.values()]).toEqual([{ subject: 'Dark mode', status: 'open' }]);
+    // The tracker cannot list: the type is accepted, the integration says what it lacks.
+    expect((await post('/api/connections/tracker/initialize', { type: 'issue' })).json()).toMatchObject({ error: 'HY_ERR_INTEGRATION_UNSUPPORTED' });
+    expect((await post('/api/connections/tracker/initialize', { type: 'isue' })).json()).toMatchObject({ error: 'HY_ERR_QUERY_INVALID' });
+  });
 });
