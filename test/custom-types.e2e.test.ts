@@ -57,8 +57,9 @@ connections:
     mappings:
       issue: { from_hub: { sync: add_and_update, fields: { subject: title, status: state } } }
 `);
-  hub = await startTestHub(withCode(config, { tracker: trackerCode, desk: deskCode }));
-  return { hub, tracker, desk };
+  const withOperations = withCode(config, { tracker: trackerCode, desk: deskCode });
+  hub = await startTestHub(withOperations);
+  return { hub, tracker, desk, config: withOperations };
 }
 
 async function sendHook(h: TestHub, notifications: object[]) {
@@ -139,6 +140,22 @@ describe('a custom data type through the hub', () => {
     expect([...desk.records.values()]).toEqual([{ subject: 'Typo', status: 'open' }]);
     const [toHub] = (await api(h, '/api/transfers?connection=tracker')).body.items as any[];
     expect(toHub).toMatchObject({ type: 'issue', scope: 'issue/updated', externalId: '44', origin: 'issue_label/created l-1' });
+  });
+
+  it('a poll of the declared type queues what changed through issue/updated, and the desk gets it', async () => {
+    const { hub: h, tracker, desk, config } = await startIssueHub();
+    tracker.records.set('46', { number: 46, title: 'Export to CSV', state: 'open' });
+    tracker.records.set('47', { number: 47, title: 'Import from CSV', state: 'open' });
+    const connection = config.connections.get('tracker')!;
+    expect(await h.poller.pollOnce(connection, 'issue', 60_000)).toBe(2);
+    await drain(h);
+    expect([...desk.records.values()].map((r) => r.subject).sort()).toEqual(['Export to CSV', 'Import from CSV']);
+    const polled = (await api(h, '/api/transfers?connection=tracker&scope=issue/updated')).body.items as any[];
+    expect(polled.map((t) => [t.externalId, t.requestType, t.status]).sort()).toEqual([
+      ['46', 'polling', 'succeeded'],
+      ['47', 'polling', 'succeeded'],
+    ]);
+    expect(tracker.requests).toContain('GET /issues?since=0');
   });
 
   it('the API refuses a type the hub does not know, naming the known ones', async () => {
