@@ -10,8 +10,7 @@ import { CONTROL_TYPES, type DataType, type Scope, type ScopeName } from '../dom
 import { collectionFor, compileMappings } from '../mapping/index.js';
 import { makeScope, scopeFor } from '../domain/scope.js';
 import { typeCatalog, unknownTypeMessage, type TypeCatalog, type TypeDeclaration } from '../domain/data-types.js';
-import { typeDeclarationsSchema } from '../integrations/schema.js';
-import type { z } from 'zod';
+import { typeDeclarationsSchema, type TypeDeclarationsSpec } from '../integrations/schema.js';
 import { HyError } from '../errors.js';
 import { findIntegration } from '../integrations/registry.js';
 import { ALWAYS_REDACTED } from '../ingest/credentials.js';
@@ -164,7 +163,7 @@ interface LoadedTypes {
 }
 
 function dataTypes(
-  declared: z.output<typeof typeDeclarationsSchema>,
+  declared: TypeDeclarationsSpec,
   found: ReadonlyArray<{ name: string; integration: Integration }>,
   problems: ConfigProblem[],
 ): LoadedTypes {

@@ -5,8 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
-import { integrationFileSchema, type typeDeclarationsSchema } from './schema.js';
+import { integrationFileSchema, type TypeDeclarationsSpec } from './schema.js';
 import { STANDARD_RECEIVER, defaultParentId, type Integration, type ParentDeclaration } from './types.js';
 import { acmeErp } from './acme-erp/index.js';
 import { storefront } from './storefront/index.js';
@@ -56,7 +55,7 @@ export function loadIntegrationFile(
 }
 
 /** A file's `types`: their names, and a parent rule for each that has a parent. */
-function declaredTypes(types: z.output<typeof typeDeclarationsSchema>): Pick<Integration, 'types' | 'parents'> {
+function declaredTypes(types: TypeDeclarationsSpec): Pick<Integration, 'types' | 'parents'> {
   const parents: ParentDeclaration[] = [];
   for (const [type, spec] of Object.entries(types)) {
     if (spec?.parent) parents.push({ type, parent: spec.parent, parentId: spec.parentId ?? defaultParentId(spec.parent) });

@@ -50,6 +50,7 @@ export const typeDeclarationSchema = z
   .nullable()
   .refine((spec) => spec?.parentId === undefined || spec.parent !== undefined, { message: 'parentId needs a parent' });
 export const typeDeclarationsSchema = z.record(z.string(), typeDeclarationSchema);
+export type TypeDeclarationsSpec = z.output<typeof typeDeclarationsSchema>;
 
 export const scopeDeclarationSchema = z.strictObject({
   scope: scopeNameSchema,
