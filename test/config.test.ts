@@ -30,7 +30,7 @@ connections:
   shop:
     integration: storefront
     webhook: { apiKey: "\${MISSING_KEY}" }
-    scopes: [product/updated, product/updatd, widget/created]
+    scopes: [product/updated, product/updatd, Widget/created]
     extra: 1
   erp:
     integration: nothing-like-this

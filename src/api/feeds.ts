@@ -4,14 +4,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { DATA_TYPES } from '../domain/types.js';
+import { dataTypeSchema } from './data-types.js';
 import { queueBulk, runInitialization } from '../engine/feeds.js';
 import type { EngineDeps } from '../engine/deps.js';
 import { HyError } from '../errors.js';
 
 const nameParam = z.strictObject({ name: z.string().min(1) });
-const initializeBody = z.strictObject({ type: z.enum(DATA_TYPES) });
-const syncBody = z.strictObject({ type: z.enum(DATA_TYPES), ids: z.array(z.string().min(1)).min(1) }); // at most MANUAL_SYNC_MAX_IDS: queueBulk refuses more with its own code
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value ?? {});
@@ -21,6 +19,9 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 
 export async function feedRoutes(app: FastifyInstance, options: { engine: EngineDeps; wake: () => void; log: (error: unknown) => void }): Promise<void> {
   const { engine } = options;
+  const type = dataTypeSchema(engine.config.dataTypes);
+  const initializeBody = z.strictObject({ type });
+  const syncBody = z.strictObject({ type, ids: z.array(z.string().min(1)).min(1) }); // at most MANUAL_SYNC_MAX_IDS: queueBulk refuses more with its own code
   const running = new Set<string>();
 
   const connectionOf = (name: string) => {

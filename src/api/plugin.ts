@@ -7,7 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { HubConfig } from '../config/types.js';
 import { scopeEnablement } from '../domain/enablement.js';
-import { DATA_TYPES, HOOK_STATUSES, TRANSFER_STATUSES, type StoredHook } from '../domain/types.js';
+import { dataTypeSchema } from './data-types.js';
+import { HOOK_STATUSES, TRANSFER_STATUSES, type StoredHook } from '../domain/types.js';
 import { HyError } from '../errors.js';
 import { matchesDigest, secretDigest } from '../verify/digest.js';
 import type { Store } from '../store/store.js';
@@ -42,7 +43,6 @@ const transfersQuery = z.strictObject({
   limit,
 });
 const idParam = z.strictObject({ id: z.coerce.number().int().min(1) });
-const recordParams = z.strictObject({ type: z.enum(DATA_TYPES), id: z.coerce.number().int().min(1) });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
@@ -64,6 +64,7 @@ function hookForDisplay(hook: StoredHook) {
 
 export async function apiPlugin(app: FastifyInstance, options: ApiOptions): Promise<void> {
   const { config, store, adminToken } = options;
+  const recordParams = z.strictObject({ type: dataTypeSchema(config.dataTypes), id: z.coerce.number().int().min(1) });
 
   app.addHook('onRequest', async () => {
     const closed = options.closedReason?.();

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { systemClock } from '../clock.js';
 import { loadConfig, type HubConfig } from '../config/load.js';
-import { isDataType } from '../domain/scope.js';
+import { unknownTypeMessage } from '../domain/data-types.js';
 import { Guards } from '../engine/guard.js';
 import { InitializationInterrupted, MANUAL_SYNC_MAX_IDS, queueBulk, runInitialization } from '../engine/feeds.js';
 import { isHyError } from '../errors.js';
@@ -39,8 +39,8 @@ export async function syncCommand(options: SyncOptions, output: Output, tty = pr
     return reportLoadError(error, options.config, output);
   }
   const type = options.type;
-  if (!isDataType(type)) {
-    output.err(`HY_ERR_QUERY_INVALID: --type "${type}" is not a data type`);
+  if (!config.dataTypes.includes(type)) {
+    output.err(`HY_ERR_QUERY_INVALID: --type: ${unknownTypeMessage(type, config.dataTypes)}`);
     return 1;
   }
   if (!config.connections.has(options.connection)) {

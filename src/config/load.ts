@@ -8,14 +8,16 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { CONTROL_TYPES, type DataType, type Scope, type ScopeName } from '../domain/types.js';
 import { collectionFor, compileMappings } from '../mapping/index.js';
-import { makeScope } from '../domain/scope.js';
+import { makeScope, scopeFor } from '../domain/scope.js';
+import { typeCatalog, unknownTypeMessage, type TypeCatalog, type TypeDeclaration } from '../domain/data-types.js';
+import { typeDeclarationsSchema, type TypeDeclarationsSpec } from '../integrations/schema.js';
 import { HyError } from '../errors.js';
 import { findIntegration, importIntegrationReference } from '../integrations/registry.js';
 import type { FoundIntegration } from '../integrations/modules.js';
 import { ALWAYS_REDACTED } from '../ingest/credentials.js';
 import { compileVerifier, type VerifySpec } from '../verify/index.js';
 import { secretDigest } from '../verify/digest.js';
-import type { FieldSource, Integration, ReceiverDefinition } from '../integrations/types.js';
+import { defaultParentId, type FieldSource, type Integration, type ReceiverDefinition } from '../integrations/types.js';
 import { compileField, compileReceiver } from '../resolve/receiver.js';
 import { configSchema, connectionSchema, type ConnectionFile } from './schema.js';
 import { DEFAULTS } from './defaults.js';
@@ -151,13 +153,21 @@ export function buildConfig(data: unknown, options: BuildOptions = {}): HubConfi
   const configDir = options.file ? dirname(options.file) : process.cwd();
   const connections = new Map<string, ConnectionConfig>();
   const warnings: string[] = [];
+  const found: Array<{ name: string; spec: ConnectionFile; integration: Integration }> = [];
   for (const [name, raw] of connectionEntries) {
     const spec = connectionSchema.safeParse(raw);
     if (!spec.success) {
       issuesAt(spec.error.issues, ['connections', name]);
       continue;
     }
-    const connection = buildConnection(name, spec.data, configDir, options.imported, problems, warnings);
+    const integration = integrationOf(name, spec.data.integration, configDir, options.imported, problems);
+    if (integration) found.push({ name, spec: spec.data, integration });
+  }
+  // Types before connections: a connection may name a type that another connection's integration declares.
+  const declaredTypes = typeDeclarationsSchema.safeParse((substituted as { types?: unknown } | null)?.types ?? {});
+  const types = dataTypes(declaredTypes.success ? declaredTypes.data : {}, found, problems);
+  for (const { name, spec, integration } of found) {
+    const connection = buildConnection(name, spec, integration, types, problems, warnings);
     if (connection) connections.set(name, connection);
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
@@ -180,36 +190,79 @@ export function buildConfig(data: unknown, options: BuildOptions = {}): HubConfi
       echoWindowMs: parsed.data.engine?.echoWindow ?? DEFAULTS.echoWindowMs,
       shutdownGraceMs: parsed.data.engine?.shutdownGrace ?? DEFAULTS.shutdownGraceMs,
     },
+    dataTypes: types.catalog.types,
     connections,
     warnings,
   };
 }
 
+/** What the hub's data types come to: the built-in ones, the configuration's `types`, each integration's. */
+interface LoadedTypes {
+  catalog: TypeCatalog;
+  /** Where a configuration-declared child's parent id is in a hook (the integration's own rule wins). */
+  parentIds: ReadonlyMap<DataType, FieldSource>;
+}
+
+function dataTypes(
+  declared: TypeDeclarationsSpec,
+  found: ReadonlyArray<{ name: string; integration: Integration }>,
+  problems: ConfigProblem[],
+): LoadedTypes {
+  const declarations: TypeDeclaration[] = [];
+  const parentIds = new Map<DataType, FieldSource>();
+  for (const [type, spec] of Object.entries(declared)) {
+    declarations.push({ name: type, parent: spec?.parent ?? null, at: formatPath(['types', type]) });
+    if (spec?.parent) parentIds.set(type, spec.parentId ?? defaultParentId(spec.parent));
+  }
+  const seen = new Set<Integration>();
+  for (const { name, integration } of found) {
+    if (seen.has(integration)) continue;
+    seen.add(integration);
+    for (const type of integration.types ?? []) {
+      const parent = integration.parents?.find((p) => p.type === type)?.parent ?? null;
+      declarations.push({ name: type, parent, at: `${formatPath(['connections', name, 'integration'])} (types.${type} of integration ${integration.id})` });
+    }
+  }
+  const { catalog, problems: typeProblems } = typeCatalog(declarations);
+  for (const problem of typeProblems) problems.push({ path: problem.at, message: problem.message });
+  return { catalog, parentIds };
+}
+
+function integrationOf(name: string, reference: string, configDir: string, imported: BuildOptions['imported'], problems: ConfigProblem[]): Integration | null {
+  const found = findIntegration(reference, configDir, imported);
+  for (const problem of found.problems) {
+    const inside = problem.path.length ? ` at ${formatPath(problem.path)}` : '';
+    problems.push({ path: formatPath(['connections', name, 'integration']), message: `${problem.message}${inside}` });
+  }
+  return found.integration;
+}
+
 function buildConnection(
   name: string,
   spec: ConnectionFile,
-  configDir: string,
-  imported: BuildOptions['imported'],
+  integration: Integration,
+  types: LoadedTypes,
   problems: ConfigProblem[],
   warnings: string[],
 ): ConnectionConfig | null {
   const at = (...rest: PropertyKey[]) => formatPath(['connections', name, ...rest]);
-  const found = findIntegration(spec.integration, configDir, imported);
-  if (!found.integration) {
-    for (const problem of found.problems) {
-      const inside = problem.path.length ? ` at ${formatPath(problem.path)}` : '';
-      problems.push({ path: at('integration'), message: `${problem.message}${inside}` });
-    }
-    return null;
-  }
-  const integration = found.integration;
   const before = problems.length;
+  const known = types.catalog.types;
+  /** True when the type exists; otherwise a problem at the path, naming the closest known type. */
+  const knownType = (type: DataType, path: string): boolean => {
+    if (known.includes(type)) return true;
+    problems.push({ path, message: unknownTypeMessage(type, known) });
+    return false;
+  };
 
   // Scopes: declared once each, hook names unique across scopes.
   const declaredScopes = new Map<ScopeName, Scope>();
   const byHook = new Map<string, Scope>();
   for (const declaration of integration.scopes) {
     const scope = makeScope(declaration.scope, declaration.description);
+    if (!known.includes(scope.type)) {
+      problems.push({ path: at('integration'), message: `integration ${integration.id}, scope ${scope.name}: ${unknownTypeMessage(scope.type, known)}` });
+    }
     if (declaredScopes.has(scope.name)) {
       problems.push({ path: at('integration'), message: `integration ${integration.id} declares scope ${scope.name} twice` });
     }
@@ -231,7 +284,8 @@ function buildConnection(
   const all = spec.scopes === undefined || spec.scopes === '*';
   if (Array.isArray(spec.scopes)) {
     spec.scopes.forEach((scopeName, i) => {
-      if (!declaredScopes.has(scopeName)) {
+      const type = scopeName.slice(0, scopeName.indexOf('/'));
+      if (!declaredScopes.has(scopeName) && knownType(type, at('scopes', i))) {
         problems.push({
           path: at('scopes', i),
           message: `${scopeName} is not a scope of integration ${integration.id} (declared: ${[...declaredScopes.keys()].join(', ')})`,
@@ -262,6 +316,9 @@ function buildConnection(
     presets[key] = value;
   }
   for (const declaration of integration.presets) {
+    if (declaration.type !== undefined && !known.includes(declaration.type)) {
+      problems.push({ path: at('integration'), message: `integration ${integration.id}, preset ${declaration.name}: ${unknownTypeMessage(declaration.type, known)}` });
+    }
     if (presets[declaration.name] !== undefined) continue;
     if (declaration.default !== undefined) presets[declaration.name] = declaration.default;
     else if (declaration.required) {
@@ -287,8 +344,19 @@ function buildConnection(
     for (const problem of fieldProblems) problems.push({ path: at('integration', `parents[${i}].${problem.path}`), message: problem.message });
     parents.set(declaration.type, { parent: declaration.parent, field });
   }
+  // A parent the configuration declares holds where the integration says nothing of the type.
+  for (const [type, parent] of types.catalog.parents) {
+    if (parents.has(type)) continue;
+    const parentId = types.parentIds.get(type);
+    if (!parentId) continue;
+    const fieldProblems: { path: string; message: string }[] = [];
+    const field = compileField(parentId, 'parentId', fieldProblems);
+    for (const problem of fieldProblems) problems.push({ path: formatPath(['types', type, ...problem.path.split('.')]), message: problem.message });
+    parents.set(type, { parent, field });
+  }
 
   // Mappings: every expression compiles; a control type that a scope carries must be mapped.
+  for (const type of Object.keys(spec.mappings ?? {})) knownType(type, at('mappings', type));
   const mappings = compileMappings(spec.mappings);
   for (const problem of mappings.problems) problems.push({ path: at('mappings', ...problem.path.split('.')), message: problem.message });
   if (mappings.mappings) {
@@ -318,8 +386,9 @@ function buildConnection(
     }
   }
   const polls = new Map<DataType, number>();
-  for (const [type, interval] of Object.entries(spec.poll ?? {}) as Array<[DataType, number]>) {
-    const pollScope = `${type}/poll` as ScopeName;
+  for (const [type, interval] of Object.entries(spec.poll ?? {})) {
+    const pollScope = scopeFor(type, 'poll');
+    if (!knownType(type, at('poll', type))) continue;
     if (!declaredScopes.has(pollScope)) {
       problems.push({ path: at('poll', type), message: `integration ${integration.id} has no ${pollScope} scope` });
     } else if (!(listed.has(pollScope) || all)) {
@@ -331,7 +400,8 @@ function buildConnection(
   }
 
   const noise = new Map<DataType, { ignore: true } | { debounceMs: number }>();
-  for (const [type, rule] of Object.entries(spec.noise ?? {}) as Array<[DataType, { ignore: true } | { debounce: number }]>) {
+  for (const [type, rule] of Object.entries(spec.noise ?? {})) {
+    knownType(type, at('noise', type));
     noise.set(type, 'ignore' in rule ? { ignore: true } : { debounceMs: rule.debounce });
   }
 

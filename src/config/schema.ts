@@ -3,8 +3,7 @@
  * DEFAULTS (./defaults.ts), each with its unit.
  */
 import { z } from 'zod';
-import { DATA_TYPES } from '../domain/types.js';
-import { receiverOverrideSchema, scopeNameSchema } from '../integrations/schema.js';
+import { receiverOverrideSchema, scopeNameSchema, typeDeclarationsSchema } from '../integrations/schema.js';
 import { mappingsSchema } from '../mapping/index.js';
 import { headerNameSchema } from '../verify/common.js';
 import { verifySchema } from '../verify/index.js';
@@ -48,12 +47,12 @@ export const connectionSchema = z.strictObject({
   receiver: receiverOverrideSchema.optional(),
   /** Mapping collections by data type and direction (docs/configuration.md). */
   mappings: mappingsSchema.optional(),
-  /** Noisy types: ignore their hooks, or let repeated hooks for one record within a window collapse. */
+  /** Noisy types (any known type; the loader names the closest for one it does not know): ignore their hooks, or let repeated hooks for one record within a window collapse. */
   noise: z
-    .partialRecord(z.enum(DATA_TYPES), z.union([z.strictObject({ ignore: z.literal(true) }), z.strictObject({ debounce: durationSchema })]))
+    .record(z.string(), z.union([z.strictObject({ ignore: z.literal(true) }), z.strictObject({ debounce: durationSchema })]))
     .optional(),
   /** Poll intervals by data type (the type needs an enabled `type/poll` scope): { product_category: 60s }. */
-  poll: z.partialRecord(z.enum(DATA_TYPES), durationSchema).optional(),
+  poll: z.record(z.string(), durationSchema).optional(),
   /** Limits on hookyard's calls to this connection's system. */
   throttle: z
     .strictObject({
@@ -124,6 +123,8 @@ export const configSchema = z.strictObject({
       shutdownGrace: durationSchema.optional(),
     })
     .optional(),
+  /** Data types beyond the built-in list: { issue: {}, issue_comment: { parent: issue } }. */
+  types: typeDeclarationsSchema.optional(),
   /** Each connection is checked with connectionSchema on its own, so one bad connection hides no other's problems. */
   connections: z
     .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'connection names use letters, digits, "_" and "-"'), z.unknown())

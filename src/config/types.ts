@@ -44,6 +44,8 @@ export interface HubConfig extends IngestConfig {
   file: string | null;
   server: { host: string; port: number; bodyLimitBytes: number; maxBacklog: number; maxQueuedTransfers: number; requestTimeoutMs: number };
   limits: ResolveLimits;
+  /** Every data type the hub knows: the built-in ones, then the declared ones (`types:`). */
+  dataTypes: readonly DataType[];
   store: { durability: 'full' | 'normal' };
   engine: { concurrency: number; leaseMs: number; echoWindowMs: number; shutdownGraceMs: number };
   connections: ReadonlyMap<string, ConnectionConfig>;

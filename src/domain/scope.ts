@@ -1,10 +1,13 @@
-import { DATA_TYPES, SCOPE_ACTIONS, type DataType, type Scope, type ScopeAction, type ScopeName } from './types.js';
+import { SCOPE_ACTIONS, type DataType, type Scope, type ScopeAction, type ScopeName } from './types.js';
 
-const dataTypes: ReadonlySet<string> = new Set(DATA_TYPES);
 const scopeActions: ReadonlySet<string> = new Set(SCOPE_ACTIONS);
 
-export function isDataType(value: string): value is DataType {
-  return dataTypes.has(value);
+/** Lower snake case, like the built-in types: `issue`, `issue_comment`, `gift_card`. */
+export const DATA_TYPE_NAME = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
+
+/** True when the value is spelt like a data type; whether one is declared is the configuration's question. */
+export function isDataTypeName(value: string): value is DataType {
+  return DATA_TYPE_NAME.test(value);
 }
 
 export function isScopeAction(value: string): value is ScopeAction {
@@ -16,13 +19,13 @@ export function scopeFor(type: DataType, action: ScopeAction): ScopeName {
   return `${type}/${action}`;
 }
 
-/** Splits `type/action`; null when either half is not one of ours. */
+/** Splits `type/action`; null when the type is not spelt like a data type or the action is not one of ours. */
 export function parseScopeName(name: string): { type: DataType; action: ScopeAction } | null {
   const slash = name.indexOf('/');
   if (slash < 0) return null;
   const type = name.slice(0, slash);
   const action = name.slice(slash + 1);
-  if (!isDataType(type) || !isScopeAction(action)) return null;
+  if (!isDataTypeName(type) || !isScopeAction(action)) return null;
   return { type, action };
 }
 

@@ -11,7 +11,10 @@
  * - transfer request: one unit of work — move one record of one type in one direction.
  */
 
-/** The data types a commerce hub moves, after the iPaaS.com list, plus the control type. */
+/**
+ * The built-in data types: what a commerce hub moves, after the iPaaS.com list, plus the control
+ * type. A configuration or an integration may declare more (`types:`), checked when it loads.
+ */
 export const DATA_TYPES = [
   'product',
   'product_variant',
@@ -27,7 +30,13 @@ export const DATA_TYPES = [
   'gift_card',
   'message',
 ] as const;
-export type DataType = (typeof DATA_TYPES)[number];
+export type BuiltinDataType = (typeof DATA_TYPES)[number];
+/**
+ * A built-in data type or a declared one (`issue`, `invoice`): a lower snake case name. Only the
+ * configuration loader decides which names exist; every stage after it takes the name as given.
+ * `string & {}` keeps the built-in names offered by editors without closing the set.
+ */
+export type DataType = BuiltinDataType | (string & {});
 
 /** Control types carry no record of their own; prerequisites turn them into a real type. */
 export const CONTROL_TYPES: readonly DataType[] = ['message'];

@@ -7,10 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { integrationFileSchema } from './schema.js';
+import { integrationFileSchema, type TypeDeclarationsSpec } from './schema.js';
 import { checkApi } from './declarative/check.js';
 import { apiMethods } from './declarative/operations.js';
-import { STANDARD_RECEIVER, type Integration } from './types.js';
+import { STANDARD_RECEIVER, defaultParentId, type Integration, type ParentDeclaration } from './types.js';
 import { importIntegration, integrationFromModule, isModuleFile, isPackageName, type FoundIntegration } from './modules.js';
 import * as acmeErpModule from './acme-erp/index.js';
 import * as storefrontModule from './storefront/index.js';
@@ -73,11 +73,21 @@ export function loadIntegrationFile(
     title: spec.title ?? spec.id,
     scopes: spec.scopes.map((s) => ({ scope: s.scope, hooks: s.hooks ?? [s.scope], description: s.description })),
     presets: spec.presets ?? [],
+    ...declaredTypes(spec.types ?? {}),
     receiver: spec.receiver ? { ...spec.receiver, auth: spec.receiver.auth ?? STANDARD_RECEIVER.auth } : STANDARD_RECEIVER,
     ...(spec.api ? apiMethods(spec.id, spec.api) : {}),
     ...(spec.api?.rate ? { throttle: { calls: spec.api.rate.calls, perMs: spec.api.rate.per } } : {}),
   };
   return { integration, problems: [] };
+}
+
+/** A file's `types`: their names, and a parent rule for each that has a parent. */
+function declaredTypes(types: TypeDeclarationsSpec): Pick<Integration, 'types' | 'parents'> {
+  const parents: ParentDeclaration[] = [];
+  for (const [type, spec] of Object.entries(types)) {
+    if (spec?.parent) parents.push({ type, parent: spec.parent, parentId: spec.parentId ?? defaultParentId(spec.parent) });
+  }
+  return { types: Object.keys(types), ...(parents.length > 0 ? { parents } : {}) };
 }
 
 /**

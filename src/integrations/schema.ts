@@ -1,7 +1,7 @@
 /** zod schemas for the parts of an integration that can be written as data. */
 import { z } from 'zod';
-import { DATA_TYPES, type ScopeName } from '../domain/types.js';
-import { parseScopeName } from '../domain/scope.js';
+import type { DataType, ScopeName } from '../domain/types.js';
+import { isDataTypeName, parseScopeName } from '../domain/scope.js';
 import { apiSchema } from './declarative/schema.js';
 
 const optionalExtras = { prefix: z.string().optional(), expression: z.string().min(1).optional() };
@@ -31,9 +31,28 @@ export const receiverOverrideSchema = receiverSchema.partial().extend({
 export const scopeNameSchema = z
   .string()
   .refine((value) => parseScopeName(value) !== null, {
-    message: `must be "type/action" with a known data type and action (e.g. product/updated)`,
+    message: `must be "type/action": a data type in lower snake case and an action (e.g. product/updated)`,
   })
   .transform((value) => value as ScopeName);
+
+/** Spelt like a data type; the configuration loader checks that it is built in or declared. */
+export const dataTypeNameSchema = z
+  .string()
+  .refine(isDataTypeName, { message: 'a data type is lower snake case (e.g. product, issue_comment)' })
+  .transform((value): DataType => value);
+
+/**
+ * A declared data type (`types: { issue: {}, issue_comment: { parent: issue } }`), in a
+ * configuration or an integration file. With a parent, a hook for the type becomes a request for
+ * the parent record, whose id is read from the hook by `parentId` (default: body path `<parent>_id`).
+ * Empty (`issue:`) is a type without parent.
+ */
+export const typeDeclarationSchema = z
+  .strictObject({ parent: z.string().min(1).optional(), parentId: fieldSourceSchema.optional() })
+  .nullable()
+  .refine((spec) => spec?.parentId === undefined || spec.parent !== undefined, { message: 'parentId needs a parent' });
+export const typeDeclarationsSchema = z.record(z.string(), typeDeclarationSchema);
+export type TypeDeclarationsSpec = z.output<typeof typeDeclarationsSchema>;
 
 export const scopeDeclarationSchema = z.strictObject({
   scope: scopeNameSchema,
@@ -43,7 +62,7 @@ export const scopeDeclarationSchema = z.strictObject({
 
 export const presetDeclarationSchema = z.strictObject({
   name: z.string().min(1),
-  type: z.enum(DATA_TYPES).optional(),
+  type: dataTypeNameSchema.optional(),
   description: z.string().optional(),
   required: z.boolean().optional(),
   default: z.string().optional(),
@@ -54,6 +73,8 @@ export const presetDeclarationSchema = z.strictObject({
 export const integrationFileSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, ".", "_" and "-"'),
   title: z.string().optional(),
+  /** Data types its scopes name beyond the built-in list. */
+  types: typeDeclarationsSchema.optional(),
   scopes: z.array(scopeDeclarationSchema).min(1),
   presets: z.array(presetDeclarationSchema).optional(),
   /** Without it, the standard receiver; with it, only `auth` defaults (to the bearer header). */

@@ -171,6 +171,11 @@ export interface Integration {
   scopes: ScopeDeclaration[];
   presets: PresetDeclaration[];
   receiver: ReceiverDefinition;
+  /**
+   * Data types its scopes name beyond the built-in list (`issue`, `invoice`); a parent for one of
+   * them goes in `parents`. The configuration loader refuses a scope whose type nobody declares.
+   */
+  types?: readonly DataType[];
   /** How the system signs its hooks: a connection's `webhook.secret` is verified this way. */
   verifyScheme?: 'shopify' | 'github' | 'stripe' | 'standard';
   parents?: ParentDeclaration[];
@@ -221,3 +226,8 @@ export const STANDARD_RECEIVER: ReceiverDefinition = {
   externalId: { from: 'body', path: 'external_id' },
   auth: { from: 'header', name: 'authorization', prefix: 'Bearer ' },
 };
+
+/** Where a declared parent's id is when the declaration does not say: the body's `<parent>_id` (`issue_id`). */
+export function defaultParentId(parent: DataType): FieldSource {
+  return { from: 'body', path: `${parent}_id` };
+}

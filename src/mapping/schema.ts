@@ -4,7 +4,8 @@
  * everywhere, and every problem is reported with its path, so a config check lists them all.
  */
 import { z } from 'zod';
-import { CONTROL_TYPES, DATA_TYPES, type DataType } from '../domain/types.js';
+import { CONTROL_TYPES, type DataType } from '../domain/types.js';
+import { isDataTypeName } from '../domain/scope.js';
 import type { JsonValue } from './json.js';
 
 export const SYNC_MODES = ['add', 'update', 'add_and_update'] as const;
@@ -206,22 +207,21 @@ export type DeleteMappingSpec = z.output<typeof deleteMappingSchema>;
 export type TypeMappingsSpec = z.output<typeof typeMappingsSchema>;
 export type MappingsSpec = Partial<Record<DataType, TypeMappingsSpec>>;
 
-const KNOWN_TYPES: ReadonlySet<string> = new Set(DATA_TYPES);
-
 /**
- * The whole block, keyed by data type. A record with a string key (not z.partialRecord over the
- * enum) so that an unknown type gets a message listing the known ones.
+ * The whole block, keyed by data type. Here only the spelling of a type is checked: which types
+ * exist (built in or declared under `types:`) is the configuration loader's question, which
+ * names the closest known type for an unknown one.
  */
 export const mappingsSchema = z
   .record(z.string(), typeMappingsSchema)
   .superRefine((spec, ctx) => {
     for (const [type, block] of Object.entries(spec)) {
-      if (!KNOWN_TYPES.has(type)) {
-        ctx.addIssue({ code: 'custom', path: [type], message: `unknown data type "${type}"; known: ${DATA_TYPES.join(', ')}` });
+      if (!isDataTypeName(type)) {
+        ctx.addIssue({ code: 'custom', path: [type], message: `"${type}" is not a data type name: use lower snake case (e.g. product, issue_comment)` });
         continue;
       }
       // Only a control type carries no record of its own, so only it may map no field.
-      if (CONTROL_TYPES.includes(type as DataType)) continue;
+      if (CONTROL_TYPES.includes(type)) continue;
       for (const direction of ['to_hub', 'from_hub'] as const) {
         const collection: unknown = isRecord(block) ? block[direction] : undefined;
         // A fields block that is not an object at all already has its own message.

@@ -4,7 +4,7 @@
  * hash (from_hub), deletes, echoes, fan-out, failures and children.
  */
 import { describe, expect, it } from 'vitest';
-import type { TransferRequest } from '../../src/domain/types.js';
+import type { ScopeName, TransferRequest } from '../../src/domain/types.js';
 import {
   checksEcho,
   decideFromHub,
@@ -263,7 +263,7 @@ describe('echoes looked for on the way in', () => {
 });
 
 describe('fan-out', () => {
-  const source = { id: 9, trackingId: 't', hookId: 4, connection: 'shop', scope: 'product/updated', externalId: '7' } as TransferRequest;
+  const source = { id: 9, trackingId: 't', hookId: 4, connection: 'shop', scope: 'product/updated' satisfies ScopeName as ScopeName, externalId: '7' } as TransferRequest;
   it('one from_hub request per other connection that maps the type out', () => {
     const out = fanOut(source, 'product', 'deleted', [
       { name: 'shop', mapsOut: true },

@@ -116,11 +116,11 @@ describe('mappingsSchema refuses', () => {
     ]);
   });
 
-  it('an unknown data type, naming the known ones', () => {
-    expect(issuesOf('widget: { to_hub: { fields: { a: b } } }')).toEqual([
-      'widget: unknown data type "widget"; known: product, product_variant, product_category, product_inventory, customer, ' +
-        'customer_address, customer_category, transaction, transaction_line, transaction_payment, transaction_address, gift_card, message',
+  it('a type not spelt like a data type (which types exist is the configuration loader\'s question)', () => {
+    expect(issuesOf('Widget: { to_hub: { fields: { a: b } } }')).toEqual([
+      'Widget: "Widget" is not a data type name: use lower snake case (e.g. product, issue_comment)',
     ]);
+    expect(issuesOf('widget: { to_hub: { fields: { a: b } } }')).toEqual([]);
   });
 
   it('a record type collection without fields, and a type block with no direction', () => {

@@ -10,7 +10,7 @@
  * JSONata expression over the parsed answer; a dotted path such as `data.items` is one.
  */
 import { z } from 'zod';
-import { DATA_TYPES } from '../../domain/types.js';
+import { isDataTypeName } from '../../domain/scope.js';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -106,7 +106,7 @@ export const apiSchema = z.strictObject({
   rate: z.strictObject({ calls: z.number().int().min(1), per: durationSchema }).optional(),
   /** The header that carries the idempotency key on creates, e.g. Idempotency-Key. */
   idempotencyHeader: z.string().min(1).optional(),
-  types: z.partialRecord(z.enum(DATA_TYPES), operationsSchema),
+  types: z.record(z.string().refine(isDataTypeName, { message: 'a data type is lower snake case (e.g. product, issue_comment)' }), operationsSchema),
 });
 
 export type ApiSpec = z.infer<typeof apiSchema>;
