@@ -43,6 +43,16 @@ describe('configuration messages', () => {
       'connections.c.retry.delays[0]: a duration is milliseconds (a whole number), or a number with ms, s, m or h: 500ms, 30s, 5m, 2h; got "30 seconds"',
     ]);
   });
+
+  it('says a misspelt scope is not declared by the integration, and suggests the closest declared one', () => {
+    expect(problemsOf({ webhook: { apiKey: 'k' }, scopes: ['product/updatd'] })).toEqual([
+      expect.stringMatching(/^connections\.c\.scopes\[0\]: product\/updatd is not a scope declared by integration storefront \(did you mean "product\/updated"\?\); declared: .*product\/created, product\/updated/),
+    ]);
+    // A scope of a known type that is nothing like a declared one gets the list, no guess.
+    expect(problemsOf({ webhook: { apiKey: 'k' }, scopes: ['gift_card/updated'] })).toEqual([
+      expect.stringMatching(/^connections\.c\.scopes\[0\]: gift_card\/updated is not a scope declared by integration storefront; declared: /),
+    ]);
+  });
 });
 
 describe('closest', () => {

@@ -30,7 +30,7 @@ connections:
   shop:
     integration: storefront
     webhook: { apiKey: "\${MISSING_KEY}" }
-    scopes: [product/updated, product/updatd, Widget/created]
+    scopes: [product/updated, product, Widget/created]
     extra: 1
   erp:
     integration: nothing-like-this
@@ -65,7 +65,7 @@ connections:
 `);
     const text = problems.join('\n');
     expect(text).toMatch(/connections\.a\.integration: no integration with id "nothing-like-this"/);
-    expect(text).toMatch(/connections\.b\.scopes\[0\]: gift_card\/updated is not a scope of integration storefront/);
+    expect(text).toMatch(/connections\.b\.scopes\[0\]: gift_card\/updated is not a scope declared by integration storefront/);
     expect(text).toMatch(/connections\.b\.presets\.flavour: integration storefront has no preset "flavour"/);
     expect(text).toMatch(/connections\.c\.receiver\.hook\.expression: /);
     expect(problems).toHaveLength(4);

@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { CONTROL_TYPES, type DataType, type Scope, type ScopeName } from '../domain/types.js';
 import { collectionFor, compileMappings } from '../mapping/index.js';
 import { makeScope, scopeFor } from '../domain/scope.js';
+import { didYouMean } from '../domain/closest.js';
 import { typeCatalog, unknownTypeMessage, type TypeCatalog, type TypeDeclaration } from '../domain/data-types.js';
 import { typeDeclarationsSchema, type TypeDeclarationsSpec } from '../integrations/schema.js';
 import { HyError } from '../errors.js';
@@ -288,7 +289,7 @@ function buildConnection(
       if (!declaredScopes.has(scopeName) && knownType(type, at('scopes', i))) {
         problems.push({
           path: at('scopes', i),
-          message: `${scopeName} is not a scope of integration ${integration.id} (declared: ${[...declaredScopes.keys()].join(', ')})`,
+          message: `${scopeName} is not a scope declared by integration ${integration.id}${didYouMean(scopeName, [...declaredScopes.keys()])}; declared: ${[...declaredScopes.keys()].join(', ')}`,
         });
       }
       listed.add(scopeName);

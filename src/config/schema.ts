@@ -3,13 +3,27 @@
  * DEFAULTS (./defaults.ts), each with its unit.
  */
 import { z } from 'zod';
-import { receiverOverrideSchema, scopeNameSchema, typeDeclarationsSchema } from '../integrations/schema.js';
+import type { ScopeName } from '../domain/types.js';
+import { isDataTypeName } from '../domain/scope.js';
+import { receiverOverrideSchema, typeDeclarationsSchema } from '../integrations/schema.js';
 import { mappingsSchema } from '../mapping/index.js';
 import { headerNameSchema } from '../verify/common.js';
 import { verifySchema } from '../verify/index.js';
 import { durationSchema } from './duration.js';
 
 export { DEFAULTS } from './defaults.js';
+
+/**
+ * An enabled scope as the user typed it: only its shape is checked here ("type/word"), so that a
+ * misspelt action (`product/updatd`) reaches the loader, which says the integration does not
+ * declare it and suggests the closest scope it does declare.
+ */
+const enabledScopeSchema = z
+  .string()
+  .refine((value) => /^[^/]+\/[a-z_]+$/.test(value) && isDataTypeName(value.slice(0, value.indexOf('/'))), {
+    message: `must be "type/action": a data type in lower snake case and an action (e.g. product/updated)`,
+  })
+  .transform((value) => value as ScopeName);
 
 export const connectionSchema = z.strictObject({
   /** A built-in integration id, or a path to a declarative integration file. */
@@ -43,7 +57,7 @@ export const connectionSchema = z.strictObject({
     }),
   presets: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional(),
   /** Enabled scopes: a list, or "*" for every declared scope except delete scopes. */
-  scopes: z.union([z.literal('*'), z.array(scopeNameSchema)]).optional(),
+  scopes: z.union([z.literal('*'), z.array(enabledScopeSchema)]).optional(),
   receiver: receiverOverrideSchema.optional(),
   /** Mapping collections by data type and direction (docs/configuration.md). */
   mappings: mappingsSchema.optional(),
