@@ -5,12 +5,14 @@
  * docs/integrations.md shows it. The issue travels as a payload record into a hub `issue` (a
  * type the integration file declares) and on to a desk — a JSON API on 127.0.0.1 — through the
  * desk file's declared `create` and `update`. No GitHub API exists here: the configuration names
- * none, and each transfer's activity shows the record taken from the hook, never fetched.
+ * none, and each transfer's activity shows the record taken from the hook, never fetched. The
+ * walkthrough's files, its `check` and its `try` are checked here too, so the doc cannot drift.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { sign } from '@octokit/webhooks-methods';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkCommand, tryCommand, type Output } from '../src/cli/commands.js';
 import { loadConfig } from '../src/config/load.js';
 import { startListeningHub, type ListeningHub } from './helpers/listening.js';
 import { until } from './helpers/wait.js';
@@ -36,35 +38,6 @@ const EDITED = JSON.stringify({
 let desk: ApiServer;
 let tickets: Map<string, Record<string, unknown>>;
 let hub: ListeningHub;
-
-beforeEach(async () => {
-  tickets = new Map();
-  // The desk answers like a JSON API: 201 with the created ticket, 200 with the patched one.
-  desk = await startApi((r) => {
-    if (header(r, 'authorization') !== 'Bearer desk-token') return { status: 401, json: { error: 'unauthorized' } };
-    if (r.method === 'POST' && r.path === '/api/tickets') {
-      const ticket = { ...r.json().ticket, id: `T-${tickets.size + 1}` };
-      tickets.set(ticket.id, ticket);
-      return { status: 201, json: { ticket } };
-    }
-    const match = /^\/api\/tickets\/([^/]+)$/.exec(r.path);
-    if (r.method === 'PATCH' && match && tickets.has(match[1]!)) {
-      const ticket = { ...tickets.get(match[1]!), ...r.json().ticket };
-      tickets.set(match[1]!, ticket);
-      return { json: { ticket } };
-    }
-    return undefined;
-  });
-  const config = await loadConfig(resolve(ROOT, 'examples/github/hookyard.yaml'), {
-    env: { GITHUB_WEBHOOK_SECRET: SECRET, DESK_HOOK_KEY: 'desk-hook-key', DESK_URL: desk.url, DESK_TOKEN: 'desk-token' },
-  });
-  hub = await startListeningHub(config);
-});
-
-afterEach(async () => {
-  await hub.dispose();
-  await desk.close();
-});
 
 /** POST /hooks/github as GitHub delivers an `issues` event. */
 async function deliver(body: string, delivery: string): Promise<Response> {
@@ -95,6 +68,35 @@ async function transfers(): Promise<any[]> {
 const toDesk = async (status: string) => (await transfers()).filter((t) => t.connection === 'desk' && t.direction === 'from_hub' && t.status === status);
 
 describe('GitHub issues to a help desk, declared in files', () => {
+  beforeEach(async () => {
+    tickets = new Map();
+    // The desk answers like a JSON API: 201 with the created ticket, 200 with the patched one.
+    desk = await startApi((r) => {
+      if (header(r, 'authorization') !== 'Bearer desk-token') return { status: 401, json: { error: 'unauthorized' } };
+      if (r.method === 'POST' && r.path === '/api/tickets') {
+        const ticket = { ...r.json().ticket, id: `T-${tickets.size + 1}` };
+        tickets.set(ticket.id, ticket);
+        return { status: 201, json: { ticket } };
+      }
+      const match = /^\/api\/tickets\/([^/]+)$/.exec(r.path);
+      if (r.method === 'PATCH' && match && tickets.has(match[1]!)) {
+        const ticket = { ...tickets.get(match[1]!), ...r.json().ticket };
+        tickets.set(match[1]!, ticket);
+        return { json: { ticket } };
+      }
+      return undefined;
+    });
+    const config = await loadConfig(resolve(ROOT, 'examples/github/hookyard.yaml'), {
+      env: { GITHUB_WEBHOOK_SECRET: SECRET, DESK_HOOK_KEY: 'desk-hook-key', DESK_URL: desk.url, DESK_TOKEN: 'desk-token' },
+    });
+    hub = await startListeningHub(config);
+  });
+
+  afterEach(async () => {
+    await hub.dispose();
+    await desk.close();
+  });
+
   it('an opened issue becomes a hub issue and a desk ticket, taken from the hook with no read from GitHub', async () => {
     const response = await deliver(OPENED, '72d3162e-cc78-11e3-81ab-4c9367dc0958');
     expect(response.status).toBe(202);
@@ -149,5 +151,40 @@ describe('GitHub issues to a help desk, declared in files', () => {
     const fromGithub = (await transfers()).filter((t) => t.connection === 'github');
     expect(fromGithub.map((t) => t.scope).sort()).toEqual(['issue/created', 'issue/updated']);
     expect(new Set(fromGithub.map((t) => t.hubId)).size).toBe(1);
+  });
+});
+
+describe('the walkthrough in docs/integrations.md', () => {
+  const doc = readFileSync(resolve(ROOT, 'docs/integrations.md'), 'utf8');
+  const section = doc.slice(doc.indexOf('## From a JSON API with webhooks to data flowing'), doc.indexOf('## Declarative (YAML, no code)'));
+  const env = { GITHUB_WEBHOOK_SECRET: SECRET, DESK_HOOK_KEY: 'k', DESK_URL: 'http://127.0.0.1:9', DESK_TOKEN: 't' };
+  const capture = (): Output & { stdout: string[]; stderr: string[] } => {
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t) };
+  };
+
+  it('shows each example file exactly as the test above runs it', () => {
+    const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    const shown = blocks.map((block) => /^# examples\/github\/([\w.-]+)/.exec(block)?.[1]);
+    expect(shown).toEqual(['github-issues.yaml', 'desk.yaml', 'hookyard.yaml']);
+    blocks.forEach((block, i) => expect(block, shown[i]).toBe(readFileSync(resolve(ROOT, 'examples/github', shown[i]!), 'utf8')));
+  });
+
+  it('check passes and prints the scope tables; try queues the opened issue with its payload', async () => {
+    const config = resolve(ROOT, 'examples/github/hookyard.yaml');
+    const checked = capture();
+    expect(await checkCommand(config, checked, env)).toBe(0);
+    expect(checked.stdout.join('\n')).toMatch(/issue\/created\s+yes\s+issues\.opened/);
+    const tried = capture();
+    const code = await tryCommand(
+      { config, connection: 'github', headers: ['X-GitHub-Event: issues'], bodyFile: resolve(ROOT, 'test/fixtures/github/issues.opened.payload.json') },
+      tried,
+      env,
+    );
+    expect(code).toBe(0);
+    const result = JSON.parse(tried.stdout.join('\n'));
+    expect(result.notifications).toEqual([expect.objectContaining({ hookName: 'issues.opened', scope: 'issue/created', externalId: ISSUE_ID, fate: expect.objectContaining({ status: 'queued' }) })]);
+    expect(result.transfers).toEqual([expect.objectContaining({ type: 'issue', direction: 'to_hub', payload: true })]);
   });
 });
