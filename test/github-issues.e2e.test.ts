@@ -152,6 +152,18 @@ describe('GitHub issues to a help desk, declared in files', () => {
     expect(fromGithub.map((t) => t.scope).sort()).toEqual(['issue/created', 'issue/updated']);
     expect(new Set(fromGithub.map((t) => t.hubId)).size).toBe(1);
   });
+
+  it('an opened hook arriving after the edit is skipped as stale and leaves the ticket as edited', async () => {
+    expect((await deliver(EDITED, 'delivery-edited')).status).toBe(202);
+    await until('the ticket is created in the desk', async () => (await toDesk('succeeded')).length === 1);
+    expect((await deliver(OPENED, 'delivery-opened-late')).status).toBe(202);
+    await until('the late hook is done', async () => (await transfers()).filter((t) => t.connection === 'github').every((t) => ['succeeded', 'skipped'].includes(t.status)) && (await transfers()).length === 3);
+
+    const late = (await transfers()).find((t) => t.connection === 'github' && t.scope === 'issue/created')!;
+    expect(late).toMatchObject({ status: 'skipped', reasonCode: 'stale' });
+    expect(desk.received.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /api/tickets']);
+    expect([...tickets.values()]).toEqual([expect.objectContaining({ subject: 'Spelling error in the README file: "committ"' })]);
+  });
 });
 
 describe('the walkthrough in docs/integrations.md', () => {
