@@ -10,6 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { integrationFileSchema, type TypeDeclarationsSpec } from './schema.js';
 import { checkApi } from './declarative/check.js';
 import { apiMethods } from './declarative/operations.js';
+import { catchAllPrerequisites } from './declarative/catch-all.js';
 import { STANDARD_RECEIVER, defaultParentId, type Integration, type ParentDeclaration } from './types.js';
 import { importIntegration, integrationFromModule, isModuleFile, isPackageName, type FoundIntegration } from './modules.js';
 import * as acmeErpModule from './acme-erp/index.js';
@@ -68,15 +69,28 @@ export function loadIntegrationFile(
   const spec = parsed.data;
   const apiProblems = spec.api ? checkApi(spec.api) : [];
   if (apiProblems.length > 0) return { integration: null, problems: apiProblems };
+  const scopes = spec.scopes.map((s) => ({ scope: s.scope, hooks: s.hooks ?? [s.scope], description: s.description }));
+  const presets = spec.presets ?? [];
+  const catchAll = spec.prerequisites?.catchAll;
   const integration: Integration = {
     id: spec.id,
     title: spec.title ?? spec.id,
-    scopes: spec.scopes.map((s) => ({ scope: s.scope, hooks: s.hooks ?? [s.scope], description: s.description })),
-    presets: spec.presets ?? [],
+    scopes,
+    presets,
     ...declaredTypes(spec.types ?? {}),
     receiver: spec.receiver ? { ...spec.receiver, auth: spec.receiver.auth ?? STANDARD_RECEIVER.auth } : STANDARD_RECEIVER,
     ...(spec.api ? apiMethods(spec.id, spec.api) : {}),
     ...(spec.api?.rate ? { throttle: { calls: spec.api.rate.calls, perMs: spec.api.rate.per } } : {}),
+    ...(catchAll
+      ? {
+          handlePrerequisites: catchAllPrerequisites(
+            catchAll,
+            spec.id,
+            new Set(scopes.map((s) => s.scope)),
+            presets.filter((p) => p.type !== undefined).map((p) => p.name),
+          ),
+        }
+      : {}),
   };
   return { integration, problems: [] };
 }
