@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { killAllHubs, projectRoot, runningHubs, startHub, type HubProcess } from './helpers/process.js';
+import { killAllHubs, runningHubs, startHub, type HubProcess } from './helpers/process.js';
 
 const API_KEY = 'crash-test-key';
 const CONNECTION = 'erp';
