@@ -67,7 +67,17 @@ export function loadIntegrationFile(
     };
   }
   const spec = parsed.data;
-  const apiProblems = spec.api ? checkApi(spec.api) : [];
+  const apiProblems: IntegrationProblem[] = spec.api ? checkApi(spec.api) : [];
+  const routed = spec.prerequisites?.catchAll;
+  if (routed) {
+    const control = routed.type ?? 'message';
+    if (!spec.scopes.some((s) => s.scope.startsWith(`${control}/`))) {
+      apiProblems.push({
+        path: ['prerequisites', 'catchAll', ...(routed.type ? ['type'] : [])],
+        message: `the catch-all routes ${control} requests, but no scope of this file carries ${control}: declare one (e.g. ${control}/created) with the hooks that announce any record`,
+      });
+    }
+  }
   if (apiProblems.length > 0) return { integration: null, problems: apiProblems };
   const scopes = spec.scopes.map((s) => ({ scope: s.scope, hooks: s.hooks ?? [s.scope], description: s.description }));
   const presets = spec.presets ?? [];

@@ -110,7 +110,7 @@ describe('the declared catch-all', () => {
     expect(file('plain', '').handlePrerequisites).toBeUndefined();
   });
 
-  it('refuses a catch-all without a separator, naming the path', () => {
+  it('refuses a catch-all without a separator, or for a type no scope carries, naming the path', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hookyard-catch-all-'));
     try {
       const path = join(dir, 'bad.yaml');
@@ -118,6 +118,13 @@ describe('the declared catch-all', () => {
       const loaded = loadIntegrationFile(path);
       expect(loaded.integration).toBeNull();
       expect(loaded.problems).toEqual([expect.objectContaining({ path: ['prerequisites', 'catchAll', 'separator'] })]);
+      writeFileSync(path, 'id: bad\nscopes: [{ scope: message/created, description: x }]\nprerequisites: { catchAll: { type: event, separator: ":" } }\n');
+      expect(loadIntegrationFile(path).problems).toEqual([
+        {
+          path: ['prerequisites', 'catchAll', 'type'],
+          message: 'the catch-all routes event requests, but no scope of this file carries event: declare one (e.g. event/created) with the hooks that announce any record',
+        },
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
