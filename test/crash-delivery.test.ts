@@ -23,7 +23,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { startDemoErp, startDemoShop, type DemoErp, type DemoShop, type HookAttempt } from '../src/demo/index.js';
 import { DEMO_KEYS } from '../src/demo/keys.js';
 import { createRandom, type Random } from '../src/demo/prng.js';
-import { killAllHubs, projectRoot, runningHubs, startHub, type HubProcess } from './helpers/process.js';
+import { killAllHubs, projectRoot, runningHubs, startHub, type HubProcess, withAbsoluteIntegrations } from './helpers/process.js';
 import { freePort } from './helpers/wait.js';
 
 /** Records made at each origin. */
@@ -108,7 +108,7 @@ function writeConfig(dir: string, config: DemoYaml, shopSecret: string | null, s
   erpConnection.settings = { ...erpConnection.settings, baseUrl: erp.url, apiToken: DEMO_KEYS.erp.apiToken };
   for (const connection of [shopConnection, erpConnection]) connection.retry = { maxAttempts: 20, delays: ['200ms'] };
   const file = join(dir, 'hookyard.yaml');
-  writeFileSync(file, stringifyYaml(config));
+  writeFileSync(file, stringifyYaml(withAbsoluteIntegrations(config)));
   return file;
 }
 

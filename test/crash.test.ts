@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { killAllHubs, projectRoot, runningHubs, startHub, type HubProcess } from './helpers/process.js';
+import { killAllHubs, runningHubs, startHub, type HubProcess } from './helpers/process.js';
 
 const API_KEY = 'crash-test-key';
 const CONNECTION = 'erp';
@@ -74,7 +74,23 @@ afterAll(async () => {
 
 function writeConfig(dir: string): string {
   const file = join(dir, 'hookyard.yaml');
-  const integration = join(projectRoot, 'examples/integrations/acme-erp.yaml');
+  // Receive only: the hub stores and resolves the hooks and plans one transfer each, which is
+  // what this test counts (with prerequisites, each would also run a child).
+  const integration = join(dir, 'acme-erp-hooks.yaml');
+  writeFileSync(
+    integration,
+    [
+      'id: acme-erp-hooks',
+      'scopes: [{ scope: message/created, hooks: [item.changed], description: "Acme record → message" }]',
+      'presets: [{ name: productPrefix, type: product, default: Item }, { name: customerPrefix, type: customer, default: Cust }]',
+      'receiver:',
+      '  multiple: notifications',
+      '  hook: { from: body, path: event }',
+      '  externalId: { from: body, path: id }',
+      '  auth: { from: header, name: authorization, prefix: "Bearer " }',
+      '',
+    ].join('\n'),
+  );
   writeFileSync(
     file,
     [

@@ -332,7 +332,8 @@ describe('a record both systems had before hookyard linked them', () => {
   it('fails permanently, naming the remedy, when the integration cannot look records up', async () => {
     world = await startWorld();
     const w = world;
-    const { acmeErp } = await import('../src/integrations/acme-erp/index.js');
+    // The ERP's integration as the hub loaded it from examples/integrations/acme-erp.yaml, without find.
+    const acmeErp = w.config.connections.get('erp')!.integration;
     const find = acmeErp.find;
     delete acmeErp.find;
     try {

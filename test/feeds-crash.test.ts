@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify } from 'yaml';
 import { startDemoErp, startDemoShop, type DemoErp, type DemoShop } from '../src/demo/index.js';
 import { openStore } from '../src/store/index.js';
-import { killAllHubs, projectRoot, startHub } from './helpers/process.js';
+import { killAllHubs, projectRoot, startHub, withAbsoluteIntegrations } from './helpers/process.js';
 import { freePort, until } from './helpers/wait.js';
 
 /** Longer than any test here runs: a request held this long is in flight until the process dies. */
@@ -36,7 +36,7 @@ function writeConfig(dir: string, shopUrl: string, erpUrl: string, adjust: (conf
   for (const connection of Object.values<any>(config.connections)) connection.retry = { maxAttempts: 20, delays: ['200ms'] };
   adjust(config);
   const file = join(dir, 'hookyard.yaml');
-  writeFileSync(file, stringify(config));
+  writeFileSync(file, stringify(withAbsoluteIntegrations(config)));
   return file;
 }
 

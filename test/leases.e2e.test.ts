@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { startDemoErp, startDemoShop, type DemoErp, type DemoShop } from '../src/demo/index.js';
 import { DEMO_KEYS } from '../src/demo/keys.js';
-import { killAllHubs, projectRoot, startHub } from './helpers/process.js';
+import { killAllHubs, projectRoot, startHub, withAbsoluteIntegrations } from './helpers/process.js';
 import { freePort } from './helpers/wait.js';
 import { systemClock } from '../src/clock.js';
 import { Guards } from '../src/engine/guard.js';
@@ -94,7 +94,7 @@ function writeConfig(dir: string, shop: DemoShop, erp: DemoErp, lease: string): 
   erpConnection.webhook = { apiKey: DEMO_KEYS.erp.webhookKey };
   erpConnection.settings = { ...erpConnection.settings, baseUrl: erp.url, apiToken: DEMO_KEYS.erp.apiToken };
   const file = join(dir, 'hookyard.yaml');
-  writeFileSync(file, stringifyYaml(config));
+  writeFileSync(file, stringifyYaml(withAbsoluteIntegrations(config)));
   return file;
 }
 

@@ -3,7 +3,6 @@
  * categories, so hookyard polls them; a manual sync transfers exactly the ids it is given.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { acmeErp } from '../src/integrations/acme-erp/index.js';
 import { createHub, type Hub } from '../src/server.js';
 import { openStore } from '../src/store/index.js';
 import { startWorld, transfers, type World } from './helpers/world.js';
@@ -52,6 +51,8 @@ describe('polling', () => {
     // A second hub process' worth of schedulers: another store connection to the same file.
     const second = await createHub({ config: w.config, store: await openStore({ dataDir: w.dataDir }) });
     extraHubs.push(second);
+    // The ERP's integration as both hubs loaded it from examples/integrations/acme-erp.yaml.
+    const acmeErp = w.config.connections.get('erp')!.integration;
     const poll = acmeErp.poll!;
     let active = 0;
     let most = 0;

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify } from 'yaml';
 import { startDemoErp, startDemoShop, type DemoErp, type DemoShop } from '../src/demo/index.js';
 import { openStore } from '../src/store/index.js';
-import { killAllHubs, projectRoot, startHub } from './helpers/process.js';
+import { killAllHubs, projectRoot, startHub, withAbsoluteIntegrations } from './helpers/process.js';
 import { freePort, until } from './helpers/wait.js';
 
 const dirs: string[] = [];
@@ -38,7 +38,7 @@ describe('SIGTERM with a transfer in flight', () => {
     config.connections.erp.settings.baseUrl = erp.url;
     delete config.connections.erp.poll;
     const file = join(dir, 'hookyard.yaml');
-    writeFileSync(file, stringify(config));
+    writeFileSync(file, stringify(withAbsoluteIntegrations(config)));
     const data = join(dir, 'data');
 
     // The ERP takes the create but is slow to answer it: the transfer is in flight at SIGTERM.

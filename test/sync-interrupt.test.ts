@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify } from 'yaml';
 import { startDemoErp, type DemoErp } from '../src/demo/index.js';
 import { openStore } from '../src/store/index.js';
-import { projectRoot } from './helpers/process.js';
+import { projectRoot, withAbsoluteIntegrations } from './helpers/process.js';
 import { until } from './helpers/wait.js';
 import { KEYS } from './helpers/world.js';
 
@@ -48,7 +48,7 @@ describe('hookyard sync --all interrupted with Ctrl-C', () => {
     const config = parseYaml(readFileSync(resolve(projectRoot, 'examples/demo.yaml'), 'utf8'));
     config.connections.erp.settings.baseUrl = erp.url; // the default lease (30 s) stays: an abandoned one would refuse the rerun
     const configFile = join(dir, 'hookyard.yaml');
-    writeFileSync(configFile, stringify(config));
+    writeFileSync(configFile, stringify(withAbsoluteIntegrations(config)));
     const data = join(dir, 'data');
     const args = [resolve(projectRoot, 'bin/hookyard.js'), 'sync', '--config', configFile, '--data', data, '--connection', 'erp', '--type', 'product', '--all'];
 

@@ -15,7 +15,7 @@ import { afterEach, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { startDemoErp, startDemoShop, type DemoErp, type DemoShop, type ErpItem } from '../src/demo/index.js';
 import { DEMO_KEYS } from '../src/demo/keys.js';
-import { killAllHubs, projectRoot, startHub } from './helpers/process.js';
+import { killAllHubs, projectRoot, startHub, withAbsoluteIntegrations } from './helpers/process.js';
 import { freePort } from './helpers/wait.js';
 
 /** Short, so the restarted hub may take the dead worker's request over quickly. */
@@ -50,7 +50,7 @@ function writeConfig(dir: string, shop: DemoShop, erp: DemoErp): string {
   // find the first attempt's item by its SKU and link it instead (the engine e2e tests cover that).
   delete erpConnection!.mappings.product.from_hub.match;
   const file = join(dir, 'hookyard.yaml');
-  writeFileSync(file, stringifyYaml(config));
+  writeFileSync(file, stringifyYaml(withAbsoluteIntegrations(config)));
   return file;
 }
 

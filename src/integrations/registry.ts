@@ -10,6 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { integrationFileSchema, type TypeDeclarationsSpec } from './schema.js';
 import { checkApi } from './declarative/check.js';
 import { apiMethods } from './declarative/operations.js';
+import { catchAllPrerequisites } from './declarative/catch-all.js';
 import { STANDARD_RECEIVER, defaultParentId, type Integration, type ParentDeclaration } from './types.js';
 import { importIntegration, integrationFromModule, isModuleFile, isPackageName, type FoundIntegration } from './modules.js';
 import * as acmeErpModule from './acme-erp/index.js';
@@ -66,17 +67,40 @@ export function loadIntegrationFile(
     };
   }
   const spec = parsed.data;
-  const apiProblems = spec.api ? checkApi(spec.api) : [];
+  const apiProblems: IntegrationProblem[] = spec.api ? checkApi(spec.api) : [];
+  const routed = spec.prerequisites?.catchAll;
+  if (routed) {
+    const control = routed.type ?? 'message';
+    if (!spec.scopes.some((s) => s.scope.startsWith(`${control}/`))) {
+      apiProblems.push({
+        path: ['prerequisites', 'catchAll', ...(routed.type ? ['type'] : [])],
+        message: `the catch-all routes ${control} requests, but no scope of this file carries ${control}: declare one (e.g. ${control}/created) with the hooks that announce any record`,
+      });
+    }
+  }
   if (apiProblems.length > 0) return { integration: null, problems: apiProblems };
+  const scopes = spec.scopes.map((s) => ({ scope: s.scope, hooks: s.hooks ?? [s.scope], description: s.description }));
+  const presets = spec.presets ?? [];
+  const catchAll = spec.prerequisites?.catchAll;
   const integration: Integration = {
     id: spec.id,
     title: spec.title ?? spec.id,
-    scopes: spec.scopes.map((s) => ({ scope: s.scope, hooks: s.hooks ?? [s.scope], description: s.description })),
-    presets: spec.presets ?? [],
+    scopes,
+    presets,
     ...declaredTypes(spec.types ?? {}),
     receiver: spec.receiver ? { ...spec.receiver, auth: spec.receiver.auth ?? STANDARD_RECEIVER.auth } : STANDARD_RECEIVER,
     ...(spec.api ? apiMethods(spec.id, spec.api) : {}),
     ...(spec.api?.rate ? { throttle: { calls: spec.api.rate.calls, perMs: spec.api.rate.per } } : {}),
+    ...(catchAll
+      ? {
+          handlePrerequisites: catchAllPrerequisites(
+            catchAll,
+            spec.id,
+            new Set(scopes.map((s) => s.scope)),
+            presets.filter((p) => p.type !== undefined).map((p) => p.name),
+          ),
+        }
+      : {}),
   };
   return { integration, problems: [] };
 }

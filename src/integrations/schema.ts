@@ -69,6 +69,15 @@ export const presetDeclarationSchema = z.strictObject({
   values: z.array(z.string()).optional(),
 });
 
+/**
+ * Prerequisites a file can declare. `catchAll`: requests of a control type (default `message`)
+ * whose id starts with a prefix (`Item` in `Item:1234`, ended by `separator`) are resolved by a
+ * child request for the type whose preset has that prefix as its value.
+ */
+export const prerequisitesSchema = z.strictObject({
+  catchAll: z.strictObject({ type: dataTypeNameSchema.optional(), separator: z.string().min(1) }).optional(),
+});
+
 /** A declarative integration file: scopes, presets, (optionally) a receiver definition, and an `api` for reading and writing records. */
 export const integrationFileSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, ".", "_" and "-"'),
@@ -79,6 +88,8 @@ export const integrationFileSchema = z.strictObject({
   presets: z.array(presetDeclarationSchema).optional(),
   /** Without it, the standard receiver; with it, only `auth` defaults (to the bearer header). */
   receiver: receiverSchema.extend({ auth: fieldSourceSchema.optional() }).optional(),
+  /** Formulaic prerequisites (docs/integrations.md, "The catch-all"). */
+  prerequisites: prerequisitesSchema.optional(),
   /** How to read and write records over the system's JSON API (docs/integrations.md). */
   api: apiSchema.optional(),
 });

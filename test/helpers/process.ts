@@ -7,6 +7,20 @@ import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const projectRoot = resolvePath(fileURLToPath(import.meta.url), '../../..');
+
+/**
+ * examples/demo.yaml names integration files relative to itself (`./integrations/acme-erp.yaml`);
+ * a copy written to another folder names them by absolute path instead.
+ */
+export function withAbsoluteIntegrations<T extends object>(config: T): T {
+  const { connections = {} } = config as { connections?: Record<string, unknown> };
+  for (const connection of Object.values(connections) as Array<{ integration?: unknown }>) {
+    if (typeof connection.integration === 'string' && connection.integration.startsWith('.')) {
+      connection.integration = resolvePath(projectRoot, 'examples', connection.integration);
+    }
+  }
+  return config;
+}
 const BIN = resolvePath(projectRoot, 'bin/hookyard.js');
 
 /** Output kept per process (the tail), for failure messages. */

@@ -38,6 +38,17 @@ describe('problems in the api section', () => {
     ]);
   });
 
+  it("lets a poll use its cursor's fields, {cursor.<key>}, and no other operation", () => {
+    const problems = problemsOf(`
+  baseUrl: "{settings.baseUrl}"
+  types:
+    customer:
+      get: { path: "/contacts/{cursor.id}" }
+      poll: { path: /contacts, query: { since: "{cursor.since}", after: "{cursor.after}" }, records: data, cursor: "$cursor", start: '{"since": 0}' }
+`);
+    expect(problems).toEqual([expect.stringMatching(/^api\.types\.customer\.get\.path: \{cursor\.id\} is not a value this template can use/)]);
+  });
+
   it('reports schema problems (an unknown auth kind, an unknown operation) with their path', () => {
     const problems = problemsOf(`
   baseUrl: "{settings.baseUrl}"

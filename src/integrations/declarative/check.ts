@@ -20,7 +20,7 @@ export const OPERATION_VARIABLES: Record<OperationName, readonly string[]> = {
   create: [],
   update: ['externalId'],
   delete: ['externalId'],
-  poll: ['cursor'],
+  poll: ['cursor', 'cursor.<key>'],
 };
 
 /** Where an operation's answer keeps things: JSONata, checked to compile. */

@@ -108,15 +108,39 @@ export function apiMethods(integrationId: string, api: ApiSpec): ApiMethods {
   if (declared('poll')) {
     methods.poll = async (type, cursor, ctx: IntegrationContext): Promise<PollPage> => {
       const spec = operation(type, 'poll');
-      const answer = await send(api, spec, 'GET', ctx, { cursor });
+      const from = cursor ?? spec.start ?? null;
+      const answer = await send(api, spec, 'GET', ctx, { cursor: from, ...cursorFields(from) });
       const ids = await idsOf(await recordsIn(spec.records, answer.json, `poll ${type}`), spec.id, `poll ${type}`);
-      const next = await select(spec.cursor, answer.json, { cursor });
-      const page: PollPage = { ids, cursor: typeof next === 'string' || typeof next === 'number' ? String(next) : null };
-      if (spec.more && Boolean(await select(spec.more, answer.json, { cursor }))) page.more = true;
+      const next = await select(spec.cursor, answer.json, { cursor: from });
+      const page: PollPage = { ids, cursor: cursorText(next) };
+      if (spec.more && Boolean(await select(spec.more, answer.json, { cursor: from }))) page.more = true;
       return page;
     };
   }
   return methods;
+}
+
+/** `cursor.<key>` for each field of a cursor that is a JSON object (a position of several parts). */
+function cursorFields(cursor: string | null): Record<string, string | null> {
+  if (cursor === null || !cursor.startsWith('{')) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(cursor);
+  } catch {
+    return {};
+  }
+  const fields: Record<string, string | null> = {};
+  for (const [key, field] of Object.entries(value as Record<string, unknown>)) {
+    fields[`cursor.${key}`] = typeof field === 'string' || typeof field === 'number' || typeof field === 'boolean' ? String(field) : null;
+  }
+  return fields;
+}
+
+/** The cursor to keep: text as it is, an object as its JSON; nothing keeps the old one. */
+function cursorText(next: unknown): string | null {
+  if (typeof next === 'string' || typeof next === 'number') return String(next);
+  if (typeof next === 'object' && next !== null && !Array.isArray(next)) return JSON.stringify(next);
+  return null;
 }
 
 async function select(source: string, input: unknown, bindings: Record<string, unknown> = {}): Promise<unknown> {

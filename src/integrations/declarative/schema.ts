@@ -5,7 +5,8 @@
  * one HTTP request (method, path, query, body) plus where the answer keeps what hookyard needs.
  *
  * Text values that name a connection's settings or a request's values are templates:
- * `{settings.baseUrl}`, `{presets.region}`, `{externalId}`, `{cursor}`, `{field}`, `{value}`.
+ * `{settings.baseUrl}`, `{presets.region}`, `{externalId}`, `{cursor}`, `{field}`, `{value}`; a poll
+ * cursor that is a JSON object also gives its fields, `{cursor.changedSince}`.
  * Where an answer keeps something (`record`, `records`, `id`, `total`, `next`, `cursor`) is a
  * JSONata expression over the parsed answer; a dotted path such as `data.items` is one.
  */
@@ -93,7 +94,18 @@ export const operationsSchema = z.strictObject({
   create: z.strictObject({ ...request, body: selector.optional(), id: selector.optional() }).optional(),
   update: z.strictObject({ ...request, body: selector.optional() }).optional(),
   delete: z.strictObject(request).optional(),
-  poll: z.strictObject({ ...request, records: selector, id: selector.optional(), cursor: selector, more: selector.optional() }).optional(),
+  poll: z
+    .strictObject({
+      ...request,
+      records: selector,
+      id: selector.optional(),
+      /** The next cursor: JSONata over the answer (`$cursor` is the one asked with); an object is kept as its JSON. */
+      cursor: selector,
+      more: selector.optional(),
+      /** The cursor of the first poll, when the system needs one (e.g. '{"changedSince": 0}'). */
+      start: z.string().min(1).optional(),
+    })
+    .optional(),
 });
 
 export const apiSchema = z.strictObject({

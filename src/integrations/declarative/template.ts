@@ -1,7 +1,7 @@
 /**
  * Text templates in the `api` section: `{name}` is replaced by a value, everything else is kept.
  * Names are `settings.<key>`, `presets.<key>` and the request's own values (`externalId`,
- * `cursor`, `field`, `value`). Parsing and checking happen at load, so a misspelt name is a
+ * `cursor`, `cursor.<key>`, `field`, `value`). Parsing and checking happen at load, so a misspelt name is a
  * config problem, not a failed transfer.
  */
 
@@ -32,6 +32,8 @@ export function templateVariables(template: Template): string[] {
 export function unknownVariable(template: Template, allowed: readonly string[]): string | null {
   for (const name of templateVariables(template)) {
     if (name.startsWith('settings.') || name.startsWith('presets.') || allowed.includes(name)) continue;
+    // `cursor.<key>` allows every field of the cursor.
+    if (allowed.some((a) => a.endsWith('.<key>') && name.startsWith(a.slice(0, -'<key>'.length)))) continue;
     const can = ['settings.<key>', 'presets.<key>', ...allowed].map((n) => `{${n}}`).join(', ');
     return `{${name}} is not a value this template can use (it can use ${can})`;
   }
