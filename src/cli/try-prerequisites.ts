@@ -7,7 +7,8 @@ import type { ConnectionConfig } from '../config/types.js';
 import { parseScopeName, scopeFor } from '../domain/scope.js';
 import type { PlannedTransfer } from '../domain/types.js';
 import { TransferError } from '../integrations/errors.js';
-import type { ChildOutcome, ChildRequest, PrerequisiteContext, TransferInfo } from '../integrations/types.js';
+import { matchingType, transferInfoOf } from '../integrations/info.js';
+import type { ChildOutcome, ChildRequest, PrerequisiteContext } from '../integrations/types.js';
 import { collectionFor } from '../mapping/index.js';
 
 export interface PrerequisitesDryRun {
@@ -40,23 +41,12 @@ export async function dryRunPrerequisites(connection: ConnectionConfig, t: Plann
     settings: connection.settings,
     presets: connection.presets,
     log: (step, detail) => result.log.push(detail ? `${step}: ${detail}` : step),
-    findMatchingType: (value) => integration.presets.find((p) => p.type && connection.presets[p.name] === value)?.type ?? null,
+    findMatchingType: (value) => matchingType(integration, connection.presets, value),
     scopeFor,
     transfer: async (child) => notRun(child, false),
     resolveWith: async (child) => ({ resolvedBy: notRun(child, true) }),
   };
-  const info: TransferInfo = {
-    id: 0,
-    trackingId: t.trackingId,
-    connection: connection.name,
-    type: t.type,
-    action: parseScopeName(t.scope)?.action ?? 'other',
-    scope: t.scope,
-    direction: t.direction,
-    externalId: t.externalId,
-    requestType: t.requestType,
-    parentId: null,
-  };
+  const info = transferInfoOf({ ...t, id: 0, connection: connection.name, parentId: null });
   try {
     await integration.handlePrerequisites(info, ctx);
   } catch (error) {

@@ -6,6 +6,7 @@
 import { parseScopeName, scopeFor } from '../domain/scope.js';
 import type { ActivityEntry } from '../domain/types.js';
 import { asTransferError, permanentError, retryableError, TransferError } from '../integrations/errors.js';
+import { matchingType, transferInfoOf } from '../integrations/info.js';
 import type { ChildRequest, IntegrationContext, PrerequisiteContext, TransferInfo, TransferResult } from '../integrations/types.js';
 import type { ConnectionConfig } from '../config/types.js';
 import type { ClaimedTransfer, FinishEffects, TransferOutcome } from '../store/store.js';
@@ -43,18 +44,7 @@ export class TransferRun {
     private readonly runTransfer: RunTransfer,
   ) {
     this.commit = new Commit(deps, t);
-    this.info = {
-      id: t.id,
-      trackingId: t.trackingId,
-      connection: t.connection,
-      type: t.type,
-      action: parseScopeName(t.scope)?.action ?? 'other',
-      scope: t.scope,
-      direction: t.direction,
-      externalId: t.externalId,
-      requestType: t.requestType,
-      parentId: t.parentId,
-    };
+    this.info = transferInfoOf(t);
   }
 
   get isDelete(): boolean {
@@ -100,7 +90,7 @@ export class TransferRun {
     const transfer = (child: ChildRequest) => this.runChild(connection, child);
     return {
       ...this.context(connection),
-      findMatchingType: (value) => connection.integration.presets.find((p) => p.type && connection.presets[p.name] === value)?.type ?? null,
+      findMatchingType: (value) => matchingType(connection.integration, connection.presets, value),
       scopeFor,
       transfer,
       resolveWith: async (child) => ({ resolvedBy: await transfer(child) }),
