@@ -9,7 +9,7 @@ import { receiverOverrideSchema, typeDeclarationsSchema } from '../integrations/
 import { mappingsSchema } from '../mapping/index.js';
 import { headerNameSchema } from '../verify/common.js';
 import { verifySchema } from '../verify/index.js';
-import { durationSchema } from './duration.js';
+import { durationSchema } from '../domain/duration.js';
 
 export { DEFAULTS } from './defaults.js';
 

@@ -11,21 +11,8 @@
  * JSONata expression over the parsed answer; a dotted path such as `data.items` is one.
  */
 import { z } from 'zod';
+import { durationSchema } from '../../domain/duration.js';
 import { isDataTypeName } from '../../domain/scope.js';
-
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** The same duration format as the configuration file: milliseconds, or 500ms, 30s, 5m, 2h. */
-const durationSchema = z.union([
-  z.number().int().min(0),
-  z
-    .string()
-    .regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration is milliseconds, or a number with ms, s, m or h (e.g. 30s)')
-    .transform((text) => {
-      const [, amount, unit] = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text)!;
-      return Math.round(Number(amount) * UNITS[unit!]!);
-    }),
-]);
 
 const template = z.string().min(1);
 /** JSONata over the answer (or, for `body`, over the mapped record). */

@@ -1,4 +1,4 @@
-/** Durations in the config: a number of milliseconds, or text with a unit: 500ms, 30s, 5m, 2h. */
+/** Durations, in the configuration and in integration files alike: a number of milliseconds, or text with a unit: 500ms, 30s, 5m, 2h. */
 import { z } from 'zod';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
