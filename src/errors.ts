@@ -47,6 +47,7 @@ export const ERRORS = {
   HY_ERR_RECEIVER_EXPRESSION: { status: 422, retryable: false, message: 'a receiver expression failed while reading the hook' },
   HY_ERR_HOOK_NAME_MISSING: { status: 422, retryable: false, message: 'the receiver definition found no hook name' },
   HY_ERR_EXTERNAL_ID_MISSING: { status: 422, retryable: false, message: 'the receiver definition found no external id' },
+  HY_ERR_EXTERNAL_ID_INVALID: { status: 422, retryable: false, message: 'a value cannot stand in a request path ("." or ".." would name another resource)' },
   HY_ERR_TOO_MANY_NOTIFICATIONS: { status: 422, retryable: false, message: 'the hook holds more notifications than limits.notificationsPerHook; none was planned' },
   // mapping (stored on the transfer request that failed)
   HY_ERR_MAPPING_EXPRESSION: { status: 422, retryable: false, message: 'a mapping expression failed while mapping the record' },

@@ -128,7 +128,11 @@ export class Poller {
         total += committed.queued;
         if (committed.queued > 0) this.options.onQueued();
         if (!more || lease.lost) return total;
-        cursor = page.cursor ?? cursor;
+        // More to read, but from where it just read: stop rather than read that page forever.
+        if (page.cursor === null || page.cursor === undefined || page.cursor === cursor) {
+          throw new HyError('HY_ERR_INTEGRATION', `${connection.integration.id} answered a poll of ${type} with more to read but no new cursor; stopped after this page`);
+        }
+        cursor = page.cursor;
       }
     } catch (error) {
       const now = clock.now();

@@ -19,8 +19,8 @@ export interface LeaseDeps {
 /** The claims of the transfers (and their inline children) one worker runs, renewed together. */
 export class TransferLeases {
   private readonly held = new Map<number, Claim>();
-  /** Claims the store said no longer hold: taken over or ended elsewhere. */
-  private readonly lostIds = new Set<number>();
+  /** Claims the store said no longer hold (taken over or ended elsewhere): id → token. */
+  private readonly lostTokens = new Map<number, number>();
   private timer: NodeJS.Timeout | null = null;
   private renewing: Promise<void> | null = null;
 
@@ -38,17 +38,21 @@ export class TransferLeases {
   }
 
   release(claim: Claim): void {
-    this.held.delete(claim.id);
-    this.lostIds.delete(claim.id);
+    if (this.held.get(claim.id)?.token === claim.token) this.held.delete(claim.id);
+    if (this.lostTokens.get(claim.id) === claim.token) this.lostTokens.delete(claim.id);
     if (this.held.size === 0 && this.timer) {
       clearInterval(this.timer);
       this.timer = null;
     }
   }
 
-  /** Whether the store refused to renew this claim: the run's writes will be refused too. */
+  /**
+   * Whether the store refused to renew this claim, or one it runs inside: the run's writes will
+   * be refused too, so it should make no further call to other systems either.
+   */
   lost(claim: Claim): boolean {
-    return this.lostIds.has(claim.id);
+    for (let c: Claim | null | undefined = claim; c; c = c.parent) if (this.lostTokens.get(c.id) === c.token) return true;
+    return false;
   }
 
   /** Renews every held claim now (one store call); a renewal still running is not doubled. */
@@ -63,9 +67,12 @@ export class TransferLeases {
     const claims = [...this.held.values()];
     if (claims.length === 0) return;
     try {
-      for (const id of await this.store.renewTransfers(claims, this.deps.clock.now(), this.deps.leaseMs)) {
-        this.held.delete(id);
-        this.lostIds.add(id);
+      const lost = new Set(await this.store.renewTransfers(claims, this.deps.clock.now(), this.deps.leaseMs));
+      // By the claim sent: the same request may have been claimed again meanwhile under a new token.
+      for (const claim of claims) {
+        if (!lost.has(claim.id)) continue;
+        if (this.held.get(claim.id)?.token === claim.token) this.held.delete(claim.id);
+        this.lostTokens.set(claim.id, claim.token);
       }
     } catch (error) {
       this.deps.onError?.(error);
@@ -76,6 +83,7 @@ export class TransferLeases {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.held.clear();
+    this.lostTokens.clear();
   }
 }
 

@@ -16,6 +16,7 @@ import { LinkConflictError, type ClaimedTransfer, type TransferOutcome } from '.
 import { circuitOpen, failed, retiresFailedChildren } from './decide/index.js';
 import { runFromHub } from './from-hub.js';
 import type { EngineDeps, RunResult } from './deps.js';
+import type { ConnectionGuard } from './guard.js';
 import { runToHub } from './to-hub.js';
 import { LeaseLost, TransferRun, type Done } from './transfer-run.js';
 
@@ -39,7 +40,9 @@ export async function runTransfer(deps: EngineDeps, transfer: ClaimedTransfer, o
     done = await execute(run);
   } catch (thrown) {
     if (thrown instanceof LeaseLost) {
-      return { outcome: { status: 'retrying', reason: 'lease lost', reasonCode: null, errorCode: null, error: null, runAt: null, hubId: null, resolvedBy: null }, retryable: true };
+      // The breaker still hears how the calls went: a probe that ends here must not hold it half-open.
+      settleGuard(run, guard, admission.probe);
+      return LEASE_LOST;
     }
     const error = asTransferError(thrown);
     retryable = error.retryable;
@@ -55,13 +58,24 @@ export async function runTransfer(deps: EngineDeps, transfer: ClaimedTransfer, o
     if (outcome.runAt !== null) run.log('retry', `attempt ${transfer.attempts + 1} at ${new Date(outcome.runAt).toISOString()}`);
     done = { outcome, effects: {} };
   }
-  if (run.systemFailed) {
-    guard.failed(admission.probe);
-    if (guard.circuit === 'open') run.log('circuit', `${transfer.connection}'s circuit is open`);
-  } else if (run.systemAnswered) guard.succeeded();
-  else guard.settled(admission.probe);
+  settleGuard(run, guard, admission.probe);
   if (run.childrenStarted > 0 && retiresFailedChildren(done.outcome.status)) done.effects.retireFailedChildren = true;
   return finish(run, done, retryable);
+}
+
+/** The run's claim was taken over: nothing of it was written, and it is not ours to write. */
+const LEASE_LOST: RunResult = {
+  outcome: { status: 'retrying', reason: 'lease lost', reasonCode: null, errorCode: null, error: null, runAt: null, hubId: null, resolvedBy: null },
+  retryable: true,
+};
+
+/** Tells the connection's breaker how this attempt's calls went (a probe's included). */
+function settleGuard(run: TransferRun, guard: ConnectionGuard, probe: boolean): void {
+  if (run.systemFailed) {
+    guard.failed(probe);
+    if (guard.circuit === 'open') run.log('circuit', `${run.t.connection}'s circuit is open`);
+  } else if (run.systemAnswered) guard.succeeded();
+  else guard.settled(probe);
 }
 
 async function execute(run: TransferRun): Promise<Done> {
@@ -81,7 +95,7 @@ async function execute(run: TransferRun): Promise<Done> {
 async function finish(run: TransferRun, done: Done, retryable: boolean): Promise<RunResult> {
   const transfer = run.t;
   try {
-    await run.commit.finish(done.outcome, run.activity, done.effects);
+    if (!(await run.commit.finish(done.outcome, run.activity, done.effects))) return LEASE_LOST;
     return { outcome: done.outcome, retryable };
   } catch (error) {
     const conflict = error instanceof LinkConflictError;
@@ -98,7 +112,7 @@ async function finish(run: TransferRun, done: Done, retryable: boolean): Promise
       resolvedBy: null,
     };
     run.log('failed', `${outcome.errorCode}: ${outcome.error}`);
-    await run.commit.finish(outcome, run.activity, {});
+    if (!(await run.commit.finish(outcome, run.activity, {}))) return LEASE_LOST;
     return { outcome, retryable: false };
   }
 }

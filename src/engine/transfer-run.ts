@@ -57,6 +57,8 @@ export class TransferRun {
 
   /** One call to the connection's system: throttled, and watched by its circuit breaker. */
   call<T>(fn: () => Promise<T>): Promise<T> {
+    // A run whose claim was taken over calls no system again: the run that took it over does.
+    if (this.deps.leases?.lost(this.t.claim)) return Promise.reject(new LeaseLost());
     return this.guard.call(async () => {
       try {
         const result = await fn();

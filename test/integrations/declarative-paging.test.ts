@@ -130,6 +130,8 @@ describe('paging decisions', () => {
     ['page: counts from first', { kind: 'page', size: 3, first: 0 } as const, null, answer(3), '1'],
     ['cursor: the same cursor again is the last', { kind: 'cursor', next: 'n' } as const, 'c2', { ...answer(3), next: 'c2' }, null],
     ['cursor: an empty cursor is the last', { kind: 'cursor', next: 'n' } as const, 'c2', { ...answer(3), next: '' }, null],
+    ['link: a next link to the page just read is the last', { kind: 'link' } as const, 'https://a/x?page=2', { ...answer(3), link: 'https://a/x?page=2' }, null],
+    ['link: a next link elsewhere goes on', { kind: 'link' } as const, 'https://a/x?page=2', { ...answer(3), link: 'https://a/x?page=3' }, 'https://a/x?page=3'],
   ])('%s', (_name, paging, cursor, page, expected) => {
     expect(nextCursor(paging, cursor, page)).toBe(expected);
   });

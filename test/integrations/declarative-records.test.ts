@@ -96,6 +96,16 @@ describe('get', () => {
     expect(server.received[0]!.url).toBe('/api/v2/users/a%2Fb%20c');
   });
 
+  it('refuses "." and ".." as an id, sending nothing (they would name another resource)', async () => {
+    const { server, settings } = await desk();
+    for (const id of ['.', '..']) {
+      const error = await rejection(tickets.get!('customer', id, writeContext(settings)));
+      expect(error.code).toBe('HY_ERR_EXTERNAL_ID_INVALID');
+      expect(error.retryable).toBe(false);
+    }
+    expect(server.received).toEqual([]);
+  });
+
   it('fails permanently for a type the file declares no get for', async () => {
     const error = await rejection(tickets.get!('product', '1', writeContext({ baseUrl: 'http://127.0.0.1:1', token: 'x' })));
     expect(error.code).toBe('HY_ERR_INTEGRATION_UNSUPPORTED');

@@ -121,6 +121,15 @@ export const transferQueueContract: ContractSuite = (adapter, factory) => {
       expect((await store.claimTransfers('next', 10, T0 + 3, LEASE)).map((t) => t.id)).toEqual([a]);
     });
 
+    it("closes a stopping worker's running children instead of handing them back", async () => {
+      const [id] = await queue(store, [['erp', 'Item:1']]);
+      const [parent] = await store.claimTransfers('stopping', 10, T0, LEASE);
+      const child = await store.startChild(parent!.claim, childOf(id!), T0, LEASE);
+      expect(await store.releaseTransfers('stopping', T0 + 1)).toBe(1); // the parent
+      expect(await store.getTransfer(child!.id)).toMatchObject({ status: 'skipped', reasonCode: 'orphaned', leaseOwner: null });
+      expect((await store.claimTransfers('next', 10, T0 + 2, LEASE)).map((t) => t.id)).toEqual([id]);
+    });
+
     it('waits for run_at and keeps a retry on its row', async () => {
       const [id] = await queue(store, [['shop', 'A']], T0, T0 + 1000);
       expect(await store.claimTransfers('w', 10, T0 + 999, LEASE)).toEqual([]);

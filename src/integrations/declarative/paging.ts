@@ -62,7 +62,8 @@ export function nextCursor(paging: PagingSpec, cursor: string | null, answer: Pa
     case 'cursor':
       return answer.next === null || answer.next === '' || answer.next === cursor ? null : answer.next;
     case 'link':
-      return answer.link;
+      // A next link back to the page just read would read it forever.
+      return answer.link === cursor ? null : answer.link;
   }
 }
 

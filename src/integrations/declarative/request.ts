@@ -51,10 +51,20 @@ function render(source: string, lookup: (name: string) => string | null, encode?
   return renderTemplate(parseTemplate(source), lookup, encode);
 }
 
+/**
+ * A value put in a path, encoded. "." and ".." are refused: encoding leaves them as they are, and
+ * URL resolution would walk them (`/customers/../` is `/`), so an id like that would send the
+ * request — credentials and all — to another resource of the API.
+ */
+function pathSegment(value: string): string {
+  if (value === '.' || value === '..') throw permanentError('HY_ERR_EXTERNAL_ID_INVALID', `"${value}" cannot stand in a request path: it would name another resource`);
+  return encodeURIComponent(value);
+}
+
 /** The URL an operation is sent to (without credentials). */
 export function requestUrl(api: ApiSpec, request: RequestSpec, lookup: (name: string) => string | null, paging: Record<string, string> = {}): string {
   const base = render(api.baseUrl, lookup)!.replace(/\/+$/, '');
-  const path = render(request.path, lookup, encodeURIComponent);
+  const path = render(request.path, lookup, pathSegment);
   if (path === null) throw permanentError('HY_ERR_INTEGRATION', `${request.path}: a value of the path is missing`);
   const url = new URL(`${base}${path.startsWith('/') ? path : `/${path}`}`);
   for (const [key, value] of Object.entries(request.query ?? {})) {

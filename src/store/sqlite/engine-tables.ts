@@ -57,6 +57,7 @@ export class EngineTables {
   private readonly finishTx;
   private readonly applyTx;
   private readonly renewTx;
+  private readonly releaseTx;
 
   constructor(db: Database.Database, prepare: (name: string) => Statement, private readonly enqueue: Enqueue) {
     this.s = Object.fromEntries(
@@ -83,6 +84,7 @@ export class EngineTables {
         'register_echo',
         'consume_echo',
         'release_transfers',
+        'release_children',
         'abandon_orphans',
         'mark_link_deleted',
         'drop_deleted_link',
@@ -103,6 +105,11 @@ export class EngineTables {
       const started = claimedFromRow(this.s.get_transfer!.get({ id: row.id }) as Row);
       started.claim.parent = parent;
       return started;
+    });
+
+    this.releaseTx = db.transaction((worker: string, now: number) => {
+      this.s.release_children!.run({ worker, now });
+      return this.s.release_transfers!.run({ worker, now }).changes;
     });
 
     this.renewTx = db.transaction((claims: readonly Claim[], now: number, leaseMs: number) => {
@@ -214,7 +221,7 @@ export class EngineTables {
   }
 
   releaseTransfers(worker: string, now: number): number {
-    return this.s.release_transfers!.run({ worker, now }).changes;
+    return this.releaseTx.immediate(worker, now);
   }
 
   activityOf(transferId: number): ActivityEntry[] {
