@@ -58,6 +58,47 @@ describe('a transfer slower than its lease', () => {
   });
 });
 
+describe('a run whose claim was taken over while it waited', () => {
+  it('makes no further call to the destination: only the run that holds the claim creates', async () => {
+    const LEASE_MS = 600;
+    world = await startWorld((config) => {
+      config.engine = { ...config.engine, lease: `${LEASE_MS}ms` };
+    });
+    const w = world;
+    const sku = 'TAKEN-1';
+    // The ERP answers the first look-up by SKU (the item list filtered by ?sku=) late; every create is counted.
+    let answeredAt = Infinity;
+    const lookup = w.erp.failRequests({
+      method: 'GET',
+      match: (r) => r.path === '/api/items' && answeredAt === Infinity && (answeredAt = Date.now() + 4 * LEASE_MS) > 0,
+      delayMs: 4 * LEASE_MS,
+      applyFirst: true,
+      times: 1,
+    });
+    const creates = w.erp.failRequests({ method: 'POST', pathIncludes: '/api/items', delayMs: 1 });
+    w.shop.createProduct({ title: 'Borrowed time', status: 'active', variants: [{ sku, price: '5.00' }] });
+    for (let i = 0; i < 500 && lookup.hits === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(lookup.hits).toBe(1);
+
+    // Meanwhile its claim is taken over (as by a worker whose clock says the lease ran out), then
+    // handed back: the request runs again under a new claim, and the waiting run's claim is gone.
+    const future = Date.now() + 10 * LEASE_MS;
+    const taken = await w.hub.store.claimTransfers('other', 50, future, LEASE_MS);
+    expect(taken.some((t) => t.connection === 'erp' && t.direction === 'from_hub')).toBe(true);
+    await w.hub.store.releaseTransfers('other', Date.now());
+    await w.settle();
+    // The world is quiet once the request ran again; the stale run is still waiting for its late
+    // answer. Wait for that answer to have gone out, and for the hub to be quiet again after it.
+    while (Date.now() < answeredAt + LEASE_MS) await new Promise((r) => setTimeout(r, 50));
+    await w.settle();
+
+    expect([...w.erp.items.values()].filter((item) => item.sku === sku)).toHaveLength(1);
+    expect(creates.hits).toBe(1); // the stale run, told by its renewal that its claim was lost, called no more
+    const dead = await transfers(w, 'status=dead');
+    expect(dead).toEqual([]);
+  });
+});
+
 describe('an initialization page slower than its lease', () => {
   it('keeps the feed: a second run is refused while the first waits, and the first completes once', async () => {
     const LEASE_MS = 300;
