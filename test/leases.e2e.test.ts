@@ -99,6 +99,37 @@ describe('a run whose claim was taken over while it waited', () => {
   });
 });
 
+describe('a circuit probe whose claim is taken over', () => {
+  it('still tells the breaker how its call went: the circuit closes and delivery goes on', async () => {
+    const LEASE_MS = 600;
+    world = await startWorld((config) => {
+      config.engine = { ...config.engine, lease: `${LEASE_MS}ms` };
+      config.connections.erp.circuit = { failures: 1, cooldown: '100ms', probeInterval: '100ms' };
+    });
+    const w = world;
+    const sku = 'PROBE-1';
+    // The first create fails as a system that is down does: the circuit opens.
+    w.erp.failRequests({ method: 'POST', pathIncludes: '/api/items', status: 503, times: 1 });
+    // The probe after the cooldown finds the ERP up, but its look-up by SKU is answered late.
+    const lookups: number[] = [];
+    w.erp.failRequests({ method: 'GET', match: (r) => r.path === '/api/items' && lookups.push(Date.now()) === 2, delayMs: 4 * LEASE_MS, times: 1 });
+    w.shop.createProduct({ title: 'Half-open', status: 'active', variants: [{ sku, price: '7.00' }] });
+    for (let i = 0; i < 500 && lookups.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(lookups).toHaveLength(2);
+    expect(w.hub.guards.states().erp).toBe('half-open');
+
+    // The probe's claim is taken over and handed back while it waits.
+    await w.hub.store.claimTransfers('other', 50, Date.now() + 10 * LEASE_MS, LEASE_MS);
+    await w.hub.store.releaseTransfers('other', Date.now());
+    while (Date.now() < lookups[1]! + 5 * LEASE_MS) await new Promise((r) => setTimeout(r, 50));
+    await w.settle();
+
+    expect(w.hub.guards.states().erp).toBe('closed');
+    expect([...w.erp.items.values()].filter((item) => item.sku === sku)).toHaveLength(1);
+    expect(await transfers(w, 'status=dead')).toEqual([]);
+  });
+});
+
 describe('an initialization page slower than its lease', () => {
   it('keeps the feed: a second run is refused while the first waits, and the first completes once', async () => {
     const LEASE_MS = 300;
