@@ -55,6 +55,8 @@ export const ERRORS = {
   // transfers (stored on the transfer request)
   HY_ERR_DESTINATION_UNREACHABLE: { status: 424, retryable: true, message: 'the external system could not be reached or did not answer in time' },
   HY_ERR_DESTINATION_FAILED: { status: 424, retryable: true, message: 'the external system answered with a server error or asked to slow down' },
+  HY_ERR_RATE_LIMITED: { status: 424, retryable: true, message: 'the external system asked to slow down (429, or its rate-limit headers say none is left); tried again after the wait it gave' },
+  HY_ERR_CREDENTIALS_REJECTED: { status: 422, retryable: false, message: 'the external system refused the connection\'s credentials (401): the token or key is wrong, expired or revoked; set a valid one in the connection\'s settings, then replay the dead letters' },
   HY_ERR_DESTINATION_REJECTED: { status: 422, retryable: false, message: 'the external system refused the request' },
   HY_ERR_INTEGRATION: { status: 424, retryable: true, message: 'the integration failed unexpectedly' },
   HY_ERR_INTEGRATION_UNSUPPORTED: { status: 422, retryable: false, message: 'the integration cannot do this (no get, create, update, delete or find for the type, or no find by that field)' },

@@ -20,13 +20,13 @@ function problemsOf(connection: Record<string, unknown>): string[] {
 describe('configuration messages', () => {
   it('names the valid schemes for an unknown one, and the closest', () => {
     expect(problemsOf({ webhook: { verify: { scheme: 'githb', secret: 'x' } } })).toEqual([
-      'connections.c.webhook.verify.scheme: "githb" is not a verify scheme (did you mean "github"?); use one of apikey, basic, hmac, shopify, github, stripe, standard',
+      'connections.c.webhook.verify.scheme: "githb" is not a verify scheme (did you mean "github"?); use one of apikey, basic, hmac, shopify, github, stripe, standard, woocommerce',
     ]);
-    expect(problemsOf({ webhook: { verify: { secret: 'x' } } })).toEqual(['connections.c.webhook.verify.scheme: required: scheme, one of apikey, basic, hmac, shopify, github, stripe, standard']);
+    expect(problemsOf({ webhook: { verify: { secret: 'x' } } })).toEqual(['connections.c.webhook.verify.scheme: required: scheme, one of apikey, basic, hmac, shopify, github, stripe, standard, woocommerce']);
   });
 
   it('says a missing secret is required, with an example', () => {
-    for (const scheme of ['github', 'shopify', 'hmac', 'stripe', 'standard']) {
+    for (const scheme of ['github', 'shopify', 'hmac', 'stripe', 'standard', 'woocommerce']) {
       const problems = problemsOf({ webhook: { verify: { scheme, ...(scheme === 'hmac' ? { header: 'x-signature' } : {}) } } });
       expect(problems, scheme).toEqual([expect.stringMatching(/^connections\.c\.webhook\.verify\.secret: required: .+, e\.g\. "\$\{\w+\}"/)]);
     }

@@ -130,6 +130,7 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
     const headers = headersOf(request);
     const { auth } = connection;
     let deliveryId: string | null = null;
+    let ping = false;
     let redactSegment: number | null = null;
     let body: Buffer;
 
@@ -138,6 +139,7 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
       const verdict = auth.verifier({ headers, body: sent, now: clock.now() });
       if (!verdict.ok) throw new HyError(verdict.code, `connection ${connection.name}: ${verdict.message}`);
       deliveryId = verdict.deliveryId;
+      ping = verdict.ping === true;
       body = coding === null ? sent : await decodeBody(sent, coding, config.server.bodyLimitBytes);
       checkBody(body, kind);
     } else {
@@ -173,12 +175,17 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
       // Hashed only when the connection asks for the replay guard: the hot path stays free of it.
       bodyGuard: dedupe === null ? null : { hash: createHash('sha256').update(body).digest(), windowMs: dedupe.windowMs },
     };
-    return commit.append(hook);
+    return { ...(await commit.append(hook)), ping };
   };
 
-  // 202 for a hook taken; 200 with the first hook's id for a re-delivery, which creates nothing.
+  // 202 for a hook taken; 200 with the first hook's id for a re-delivery, which creates nothing;
+  // 200 for a sender's ping, kept like any hook (it names no record), since its sender wants 200.
   const handler = async (request: FastifyRequest<{ Params: HookParams }>, reply: FastifyReply) => {
-    const { id, duplicate } = await receive(request);
+    const { id, duplicate, ping } = await receive(request);
+    if (ping) {
+      reply.code(200);
+      return { hook: id, ping: true };
+    }
     reply.code(duplicate ? 200 : 202);
     return duplicate ? { hook: id, duplicate: true } : { hook: id };
   };

@@ -1,7 +1,8 @@
 /**
  * JSON over HTTP for integrations, with a timeout and the failure classification the engine
  * retries by: a network error, a timeout, 5xx and 429 are retryable (429/503 honour
- * Retry-After); other 4xx are permanent. A 404 on a read is not an error: `getJson` gives null.
+ * Retry-After); 401 (credentials refused) and other 4xx are permanent. A 404 on a read is not an
+ * error: `getJson` gives null.
  */
 import { permanentError, retryableError } from './errors.js';
 
@@ -38,6 +39,14 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
+/** How a system says "slow down" beyond 429 with Retry-After (see declarative/rate-limit.ts). */
+export interface RateLimitReading {
+  /** Whether an answer with this (non-2xx) status is the system's rate limit. */
+  limited(status: number, headers: Headers): boolean;
+  /** The wait the answer names, in ms; null when it names none. */
+  waitMs(headers: Headers): number | null;
+}
+
 /** One request as `exchange` sends it. `url` is absolute. */
 export interface Exchange {
   method: string;
@@ -50,6 +59,7 @@ export interface Exchange {
   timeoutMs?: number;
   /** Statuses handed back as answers instead of classified as failures (404 on a read, 401 for a token refresh). */
   pass?: readonly number[];
+  rateLimit?: RateLimitReading;
 }
 
 export interface ExchangeAnswer {
@@ -101,9 +111,14 @@ export async function exchange(request: Exchange): Promise<ExchangeAnswer> {
     }
   }
   const detail = `${method} ${url}: ${response.status} ${text.slice(0, 300)}`;
-  if (response.status === 429 || response.status >= 500) {
-    throw retryableError('HY_ERR_DESTINATION_FAILED', detail, parseRetryAfter(response.headers.get('retry-after')));
+  const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+  if (response.status === 429 || request.rateLimit?.limited(response.status, response.headers)) {
+    const waitMs = retryAfter ?? request.rateLimit?.waitMs(response.headers) ?? null;
+    throw retryableError('HY_ERR_RATE_LIMITED', `${detail}${waitMs === null ? '' : ` (waiting ${Math.ceil(waitMs / 1000)} s as it asks)`}`, waitMs);
   }
+  if (response.status >= 500) throw retryableError('HY_ERR_DESTINATION_FAILED', detail, retryAfter);
+  // A token or key that is wrong, expired or revoked stays so: retrying only repeats the refusal.
+  if (response.status === 401) throw permanentError('HY_ERR_CREDENTIALS_REJECTED', detail);
   throw permanentError('HY_ERR_DESTINATION_REJECTED', detail);
 }
 

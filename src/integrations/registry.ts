@@ -4,8 +4,9 @@
  * (code integrations from outside hookyard, imported beforehand by importIntegration, since
  * an import is asynchronous and this lookup is not).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { integrationFileSchema, type TypeDeclarationsSpec } from './schema.js';
 import { checkApi } from './declarative/check.js';
@@ -16,14 +17,39 @@ import { importIntegration, integrationFromModule, isModuleFile, isPackageName, 
 import * as acmeErpModule from './acme-erp/index.js';
 import * as storefrontModule from './storefront/index.js';
 
-/** The shipped code integrations, by id, taken from their modules as an outside module's would be. */
-export const BUILTIN_INTEGRATIONS: ReadonlyMap<string, Integration> = new Map(
-  [storefrontModule, acmeErpModule].map((namespace) => {
+/** Where the shipped declarative integrations are: one file per system, named by its id (shopify.yaml). */
+export const PROVIDERS_DIR = fileURLToPath(new URL('./providers/', import.meta.url));
+
+/**
+ * The shipped integrations, by id: the code ones taken from their modules as an outside module's
+ * would be, and the declarative files of PROVIDERS_DIR, each read as a user's file would be.
+ */
+export const BUILTIN_INTEGRATIONS: ReadonlyMap<string, Integration> = new Map([
+  ...[storefrontModule, acmeErpModule].map((namespace): [string, Integration] => {
     const found = integrationFromModule(namespace, 'a built-in integration');
     if (!found.integration) throw new Error(found.problems.map((p) => p.message).join('; '));
     return [found.integration.id, found.integration];
   }),
-);
+  ...shippedFiles(),
+]);
+
+function shippedFiles(): Array<[string, Integration]> {
+  let names: string[];
+  try {
+    names = readdirSync(PROVIDERS_DIR).filter((name) => name.endsWith('.yaml')).sort();
+  } catch {
+    return [];
+  }
+  return names.map((name) => {
+    const file = resolvePath(PROVIDERS_DIR, name);
+    const found = loadIntegrationFile(file);
+    if (!found.integration) {
+      throw new Error(`shipped integration ${file}: ${found.problems.map((p) => `${p.path.join('.') || '(file)'}: ${p.message}`).join('; ')}`);
+    }
+    if (`${found.integration.id}.yaml` !== name) throw new Error(`shipped integration ${file} has id "${found.integration.id}": name the file after its id`);
+    return [found.integration.id, found.integration];
+  });
+}
 
 export type IntegrationReferenceKind = 'builtin' | 'yaml' | 'module' | 'package';
 
@@ -89,6 +115,7 @@ export function loadIntegrationFile(
     presets,
     ...declaredTypes(spec.types ?? {}),
     receiver: spec.receiver ? { ...spec.receiver, auth: spec.receiver.auth ?? STANDARD_RECEIVER.auth } : STANDARD_RECEIVER,
+    ...(spec.verify ? { verifyScheme: spec.verify } : {}),
     ...(spec.api ? apiMethods(spec.id, spec.api) : {}),
     ...(spec.api?.rate ? { throttle: { calls: spec.api.rate.calls, perMs: spec.api.rate.per } } : {}),
     ...(catchAll

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { DataType, ScopeName } from '../domain/types.js';
 import { isDataTypeName, parseScopeName } from '../domain/scope.js';
 import { apiSchema } from './declarative/schema.js';
+import { VERIFY_SCHEMES_OF_SYSTEMS } from './types.js';
 
 const optionalExtras = { prefix: z.string().optional(), expression: z.string().min(1).optional() };
 
@@ -86,6 +87,11 @@ export const integrationFileSchema = z.strictObject({
   types: typeDeclarationsSchema.optional(),
   scopes: z.array(scopeDeclarationSchema).min(1),
   presets: z.array(presetDeclarationSchema).optional(),
+  /**
+   * How the system signs its hooks (`shopify`, `github`, `stripe`, `standard`, `woocommerce`): a
+   * connection then gives only `webhook.secret`.
+   */
+  verify: z.enum(VERIFY_SCHEMES_OF_SYSTEMS).optional(),
   /** Without it, the standard receiver; with it, only `auth` defaults (to the bearer header). */
   receiver: receiverSchema.extend({ auth: fieldSourceSchema.optional() }).optional(),
   /** Formulaic prerequisites (docs/integrations.md, "The catch-all"). */

@@ -165,6 +165,10 @@ export interface TransferResult {
   externalId: string | null;
 }
 
+/** The signature schemes that are one system's fixed recipe, so that a secret is all a connection gives. */
+export const VERIFY_SCHEMES_OF_SYSTEMS = ['shopify', 'github', 'stripe', 'standard', 'woocommerce'] as const;
+export type SystemVerifyScheme = (typeof VERIFY_SCHEMES_OF_SYSTEMS)[number];
+
 export interface Integration {
   id: string;
   title: string;
@@ -177,7 +181,7 @@ export interface Integration {
    */
   types?: readonly DataType[];
   /** How the system signs its hooks: a connection's `webhook.secret` is verified this way. */
-  verifyScheme?: 'shopify' | 'github' | 'stripe' | 'standard';
+  verifyScheme?: SystemVerifyScheme;
   parents?: ParentDeclaration[];
   /**
    * The rate of calls the system allows (e.g. 10 per second), kept by the engine for every

@@ -13,15 +13,16 @@ import { compileHmac, hmacSchema } from './hmac.js';
 import { compileShopify, shopifySchema } from './shopify.js';
 import { compileStandard, standardSchema } from './standard.js';
 import { compileStripe, stripeSchema } from './stripe.js';
+import { compileWoocommerce, woocommerceSchema } from './woocommerce.js';
 import type { Verifier } from './types.js';
 
 export type { Verifier, VerifyErrorCode, VerifyInput, VerifyResult } from './types.js';
 export { VERIFY_DEFAULTS } from './common.js';
 
-const SCHEMES = ['apikey', 'basic', 'hmac', 'shopify', 'github', 'stripe', 'standard'];
+const SCHEMES = ['apikey', 'basic', 'hmac', 'shopify', 'github', 'stripe', 'standard', 'woocommerce'];
 
 /** A connection's `verify` configuration: strict (unknown keys rejected), chosen by `scheme`. */
-export const verifySchema = z.discriminatedUnion('scheme', [apikeySchema, basicSchema, hmacSchema, shopifySchema, githubSchema, stripeSchema, standardSchema], {
+export const verifySchema = z.discriminatedUnion('scheme', [apikeySchema, basicSchema, hmacSchema, shopifySchema, githubSchema, stripeSchema, standardSchema, woocommerceSchema], {
   error: (issue) => {
     const scheme = (issue.input as { scheme?: unknown } | undefined)?.scheme;
     if (scheme === undefined) return `required: scheme, one of ${SCHEMES.join(', ')}`;
@@ -59,6 +60,8 @@ export function compileVerifier(spec: VerifySpec): Verifier {
       return compileStripe(valid);
     case 'standard':
       return compileStandard(valid);
+    case 'woocommerce':
+      return compileWoocommerce(valid);
     default: {
       const unknown: never = valid;
       throw new TypeError(`unknown verify scheme ${String((unknown as { scheme: unknown }).scheme)}`);

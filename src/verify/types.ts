@@ -38,7 +38,8 @@ export interface VerifyInput {
 }
 
 export type VerifyResult =
-  | { ok: true; deliveryId: string | null }
+  /** `ping`: a sender's unsigned test request its scheme lets in (WooCommerce's), answered 200. */
+  | { ok: true; deliveryId: string | null; ping?: true }
   | {
       ok: false;
       code: VerifyErrorCode;

@@ -137,7 +137,7 @@ describe('OAuth2 client credentials', () => {
   it('fails permanently when the system refuses a fresh token too, after one refetch only', async () => {
     const { crm, settings, tokenRequests } = await oauthApi({ rejectAll: true });
     const error = await rejection(crm.get!('customer', 'c1', writeContext(settings)));
-    expect(error.code).toBe('HY_ERR_DESTINATION_REJECTED');
+    expect(error.code).toBe('HY_ERR_CREDENTIALS_REJECTED');
     expect(error.retryable).toBe(false);
     expect(tokenRequests()).toBe(2);
   });
@@ -145,7 +145,7 @@ describe('OAuth2 client credentials', () => {
   it('fails permanently when the token endpoint refuses the client', async () => {
     const { crm, settings } = await oauthApi();
     const error = await rejection(crm.get!('customer', 'c1', writeContext({ ...settings, clientSecret: 'wrong' })));
-    expect(error.code).toBe('HY_ERR_DESTINATION_REJECTED');
+    expect(error.code).toBe('HY_ERR_CREDENTIALS_REJECTED');
     expect(error.message).toContain('/oauth/token');
   });
 });

@@ -127,7 +127,7 @@ describe('failures', () => {
   it('a 429 is retryable after the Retry-After it names', async () => {
     const { settings } = await desk({ failWith: { status: 429, headers: { 'retry-after': '17' } } });
     const error = await rejection(tickets.get!('customer', '7', writeContext(settings)));
-    expect(error.code).toBe('HY_ERR_DESTINATION_FAILED');
+    expect(error.code).toBe('HY_ERR_RATE_LIMITED');
     expect(error.retryable).toBe(true);
     expect(error.retryAfterMs).toBe(17_000);
   });

@@ -299,7 +299,7 @@ describe('failures', () => {
     shop.failRequests({ method: 'GET', status: 429, times: 1 });
     // The demo shop sends no Retry-After, so there is no wait to pass on.
     expect(await rejection(integration.get('product', '1001', writeContext(settings)))).toMatchObject({
-      code: 'HY_ERR_DESTINATION_FAILED',
+      code: 'HY_ERR_RATE_LIMITED',
       retryable: true,
       retryAfterMs: null,
     });
@@ -313,7 +313,7 @@ describe('failures', () => {
   it('makes a wrong access token permanent', async () => {
     const { settings } = await setup();
     const ctx = writeContext({ ...settings, accessToken: 'wrong' });
-    expect(await rejection(integration.get('product', '1001', ctx))).toMatchObject({ code: 'HY_ERR_DESTINATION_REJECTED', retryable: false });
+    expect(await rejection(integration.get('product', '1001', ctx))).toMatchObject({ code: 'HY_ERR_CREDENTIALS_REJECTED', retryable: false });
   });
 
   it('fails permanently, naming the setting, when a setting is missing or wrong', async () => {

@@ -35,6 +35,14 @@ export function signShopify(secret: string, body: Buffer): string {
   return createHmac('sha256', secret).update(body).digest('base64');
 }
 
+/**
+ * WooCommerce, as WC_Webhook::generate_signature computes it: base64 of HMAC-SHA256 of the
+ * delivered body with the webhook's secret.
+ */
+export function signWoocommerce(secret: string, body: Buffer): string {
+  return createHmac('sha256', secret).update(body).digest('base64');
+}
+
 /** Stripe, by the stripe library: "t=<s>,v1=<hex>". */
 export function signStripe(secret: string, payload: string, timestampSeconds: number): string {
   return Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp: timestampSeconds });

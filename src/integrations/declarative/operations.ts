@@ -10,6 +10,7 @@ import { permanentError } from '../errors.js';
 import type { ExternalRecord, Integration, IntegrationContext, ListPage, PollPage, WriteContext } from '../types.js';
 import { linkNext, nextCursor, pageRequest, validCursor } from './paging.js';
 import { send } from './request.js';
+import type { ExchangeAnswer } from '../http.js';
 import type { ApiSpec, OperationName, OperationsSpec } from './schema.js';
 
 export type ApiMethods = Pick<Integration, 'get' | 'list' | 'find' | 'create' | 'update' | 'delete' | 'poll'>;
@@ -32,7 +33,7 @@ export function apiMethods(integrationId: string, api: ApiSpec): ApiMethods {
       const spec = operation(type, 'get');
       const answer = await send(api, spec, 'GET', ctx, { externalId }, { pass: [404] });
       if (answer.status === 404) return null;
-      return recordIn(await select(spec.record ?? '$', answer.json), `get ${type} ${externalId}`, spec.record ?? 'the answer');
+      return recordIn(await select(spec.record ?? '$', answer.json, seen(answer)), `get ${type} ${externalId}`, spec.record ?? 'the answer');
     };
   }
   if (declared('list')) {
@@ -43,18 +44,22 @@ export function apiMethods(integrationId: string, api: ApiSpec): ApiMethods {
       }
       const page = spec.paging ? pageRequest(spec.paging, cursor) : { query: {}, url: null };
       const answer = await send(api, spec, 'GET', ctx, {}, { query: page.query, url: page.url });
-      const records = await recordsIn(spec.records, answer.json, `list ${type}`);
+      const bindings = seen(answer);
+      // An empty answer (204, as BigCommerce's v2 gives past the last page) has no records.
+      const records = answer.json === null ? [] : await recordsIn(spec.records, answer.json, `list ${type}`, bindings);
       const ids = await idsOf(records, spec.id, `list ${type}`);
-      const total = spec.total ? await select(spec.total, answer.json) : undefined;
+      const total = spec.total && answer.json !== null ? await select(spec.total, answer.json, bindings) : undefined;
       const result: ListPage = { ids, cursor: null };
       if (typeof total === 'number') result.total = total;
       if (spec.paging) {
-        const next = spec.paging.kind === 'cursor' ? await select(spec.paging.next, answer.json) : null;
+        const next = spec.paging.kind === 'cursor' ? await select(spec.paging.next, answer.json, bindings) : null;
+        const pages = spec.paging.kind === 'page' && spec.paging.pages ? await select(spec.paging.pages, answer.json, bindings) : null;
         result.cursor = nextCursor(spec.paging, cursor, {
           count: records.length,
           total: typeof total === 'number' ? total : null,
           next: typeof next === 'string' || typeof next === 'number' ? String(next) : null,
           link: linkNext(answer.headers.get('link')),
+          pages: typeof pages === 'number' ? pages : null,
         });
       }
       return result;
@@ -70,7 +75,8 @@ export function apiMethods(integrationId: string, api: ApiSpec): ApiMethods {
         throw permanentError('HY_ERR_INTEGRATION', `cannot find ${type} by ${field} = ${JSON.stringify(value)}: not a string, number or boolean`);
       }
       const answer = await send(api, spec, 'GET', ctx, { field, value: String(value) });
-      const ids = await idsOf(await recordsIn(spec.records, answer.json, `find ${type}`), spec.id, `find ${type}`);
+      const records = answer.json === null ? [] : await recordsIn(spec.records, answer.json, `find ${type}`, seen(answer));
+      const ids = await idsOf(records, spec.id, `find ${type}`);
       if (ids.length > 1) {
         throw permanentError('HY_ERR_COLLISION', `the system has several ${type} records with ${field} = ${JSON.stringify(value)} (${ids.slice(0, 5).join(', ')}); merge them or link one by hand`);
       }
@@ -81,8 +87,8 @@ export function apiMethods(integrationId: string, api: ApiSpec): ApiMethods {
     methods.create = async (type, record, ctx: WriteContext) => {
       const spec = operation(type, 'create');
       const headers = api.idempotencyHeader ? { [api.idempotencyHeader]: ctx.idempotencyKey } : {};
-      const answer = await send(api, spec, 'POST', ctx, {}, { body: await bodyOf(spec.body, record, {}), headers });
-      const id = await select(spec.id ?? 'id', answer.json);
+      const answer = await send(api, spec, 'POST', ctx, {}, { body: await bodyOf(spec.body, record, {}), headers, encoding: spec.encoding ?? api.encoding });
+      const id = await select(spec.id ?? 'id', answer.json, seen(answer));
       if (typeof id !== 'string' && typeof id !== 'number') {
         throw permanentError('HY_ERR_DESTINATION_REJECTED', `create ${type}: the answer has no id at ${spec.id ?? 'id'}`);
       }
@@ -94,7 +100,7 @@ export function apiMethods(integrationId: string, api: ApiSpec): ApiMethods {
   if (declared('update')) {
     methods.update = async (type, externalId, record, ctx) => {
       const spec = operation(type, 'update');
-      await send(api, spec, 'PUT', ctx, { externalId }, { body: await bodyOf(spec.body, record, { externalId }) });
+      await send(api, spec, 'PUT', ctx, { externalId }, { body: await bodyOf(spec.body, record, { externalId }), encoding: spec.encoding ?? api.encoding });
     };
   }
   if (declared('delete')) {
@@ -110,10 +116,12 @@ export function apiMethods(integrationId: string, api: ApiSpec): ApiMethods {
       const spec = operation(type, 'poll');
       const from = cursor ?? spec.start ?? null;
       const answer = await send(api, spec, 'GET', ctx, { cursor: from, ...cursorFields(from) });
-      const ids = await idsOf(await recordsIn(spec.records, answer.json, `poll ${type}`), spec.id, `poll ${type}`);
-      const next = await select(spec.cursor, answer.json, { cursor: from });
+      const bindings = { ...seen(answer), cursor: from };
+      const records = answer.json === null ? [] : await recordsIn(spec.records, answer.json, `poll ${type}`, bindings);
+      const ids = await idsOf(records, spec.id, `poll ${type}`);
+      const next = await select(spec.cursor, answer.json, bindings);
       const page: PollPage = { ids, cursor: cursorText(next) };
-      if (spec.more && Boolean(await select(spec.more, answer.json, { cursor: from }))) page.more = true;
+      if (spec.more && Boolean(await select(spec.more, answer.json, bindings))) page.more = true;
       return page;
     };
   }
@@ -164,8 +172,13 @@ function recordIn(value: unknown, what: string, where: string): ExternalRecord {
   return value as ExternalRecord;
 }
 
-async function recordsIn(source: string, answer: unknown, what: string): Promise<unknown[]> {
-  const value = await select(source, answer);
+/** What selectors over an answer see besides its body: `$headers`, by lower-case name. */
+function seen(answer: ExchangeAnswer): Record<string, unknown> {
+  return { headers: Object.fromEntries(answer.headers) };
+}
+
+async function recordsIn(source: string, answer: unknown, what: string, bindings: Record<string, unknown> = {}): Promise<unknown[]> {
+  const value = await select(source, answer, bindings);
   if (Array.isArray(value)) return value;
   // JSONata gives a one-element result as the element itself.
   if (typeof value === 'object' && value !== null) return [value];

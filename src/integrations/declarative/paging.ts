@@ -20,6 +20,8 @@ export interface PageAnswer {
   next: string | null;
   /** The `link` strategy's next URL, as found in the Link header. */
   link: string | null;
+  /** How many pages there are, when the answer says (`page` paging's `pages`). */
+  pages?: number | null;
 }
 
 /** What asks for the page named by `cursor`: query parameters, or (link paging) a whole URL. */
@@ -57,6 +59,7 @@ export function nextCursor(paging: PagingSpec, cursor: string | null, answer: Pa
       const first = paging.first ?? 1;
       const page = Number(cursor ?? first);
       if (answer.count < paging.size || (answer.total !== null && (page - first + 1) * paging.size >= answer.total)) return null;
+      if (typeof answer.pages === 'number' && page - first + 1 >= answer.pages) return null;
       return String(page + 1);
     }
     case 'cursor':

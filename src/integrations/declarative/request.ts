@@ -1,14 +1,17 @@
 /**
  * Building and sending one declared request for one connection: the base URL, default headers
  * and credentials from the connection's settings, the operation's path, query and headers from
- * its templates, answers classified by `exchange` (src/integrations/http.ts). With OAuth2, a 401
- * drops the token, a new one is fetched and the request is sent once more; a second 401 is
- * permanent (the credentials are wrong, not stale).
+ * its templates, answers classified by `exchange` (src/integrations/http.ts), the system's rate
+ * limit kept as its answers announce it (rate-limit.ts). With OAuth2, a 401 drops the token, a new
+ * one is fetched and the request is sent once more; a second 401 is permanent
+ * (HY_ERR_CREDENTIALS_REJECTED: the credentials are wrong, not stale).
  */
 import { permanentError, TransferError } from '../errors.js';
 import { exchange, type ExchangeAnswer } from '../http.js';
 import type { IntegrationContext } from '../types.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { credentials, dropToken, newTokenState, type TokenState } from './auth.js';
+import { newRateState, noteAnswer, noteRefusal, rateLimitReading, waitBeforeCall, type RateState } from './rate-limit.js';
 import type { ApiSpec, RequestSpec } from './schema.js';
 import { parseTemplate, renderTemplate } from './template.js';
 
@@ -27,10 +30,14 @@ export interface Outgoing {
   url?: string | null;
   /** Statuses answered as they are (404 on get and delete). */
   pass?: number[];
+  /** How `body` travels: JSON (default) or a form with nested keys. */
+  encoding?: 'json' | 'form';
 }
 
 /** OAuth2 tokens per connection's settings object (the engine hands the same one to every call). */
 const tokenStates = new WeakMap<object, TokenState>();
+/** Rate-limit pauses, likewise per connection. */
+const rateStates = new WeakMap<object, RateState>();
 
 /** Reads `{settings.x}`, `{presets.x}` and request values; a missing setting fails permanently. */
 export function lookupIn(ctx: IntegrationContext, values: RequestValues): (name: string) => string | null {
@@ -100,20 +107,54 @@ export async function send(api: ApiSpec, request: RequestSpec, defaultMethod: st
   const setting = (template: string) => render(template, lookup)!;
   const method = request.method ?? defaultMethod;
 
+  let rate = rateStates.get(ctx.settings);
+  if (!rate) rateStates.set(ctx.settings, (rate = newRateState()));
+  const rateLimit = rateLimitReading(api, Date.now);
+
   for (let attempt = 1; ; attempt += 1) {
+    const wait = waitBeforeCall(rate, Date.now(), `${method} ${target.origin}${target.pathname}`);
+    if (wait > 0) {
+      ctx.log('rate limit', `none left of the system's rate limit: waiting ${wait} ms before ${method} ${target.pathname}`);
+      await sleep(wait);
+    }
     const signed = await credentials(api.auth, setting, tokens, timeoutMs);
     const url = new URL(target);
     for (const [key, value] of Object.entries(signed.query)) url.searchParams.set(key, value);
     const pass = [...(outgoing.pass ?? []), ...(oauth && attempt === 1 ? [401] : [])];
-    const answer = await exchange({ method, url: url.toString(), headers: { ...headers, ...signed.headers }, body: outgoing.body, timeoutMs, pass }).catch(
+    const state = rate;
+    const payload = outgoing.encoding === 'form' && outgoing.body !== undefined ? { form: formOf(outgoing.body) } : { body: outgoing.body };
+    const answer = await exchange({ method, url: url.toString(), headers: { ...headers, ...signed.headers }, ...payload, timeoutMs, pass, rateLimit }).catch(
       (error: unknown) => {
+        noteRefusal(state, error, Date.now());
         throw redacted(error, Object.values(signed.query));
       },
     );
+    noteAnswer(rate, api, answer.headers, Date.now());
     if (answer.status !== 401 || !oauth || attempt > 1) return answer;
     dropToken(tokens, signed.headers.authorization!.slice('Bearer '.length));
     ctx.log('auth', `${method} ${target.origin}${target.pathname}: 401 with the OAuth2 token; fetching a new one and sending once more`);
   }
+}
+
+/**
+ * A record as a form with nested keys, the way Stripe's API and PHP read them:
+ * `{"metadata": {"plan": "pro"}, "tags": ["a"]}` is `metadata[plan]=pro&tags[0]=a`; null is sent
+ * empty (Stripe: unset the field), and a value that is not an object is refused.
+ */
+export function formOf(body: unknown): URLSearchParams {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw permanentError('HY_ERR_INTEGRATION', `a form body is an object of fields, not ${JSON.stringify(body)?.slice(0, 60)}`);
+  }
+  const form = new URLSearchParams();
+  const add = (key: string, value: unknown): void => {
+    if (value === undefined) return;
+    if (value === null) form.append(key, '');
+    else if (Array.isArray(value)) value.forEach((item, index) => add(`${key}[${index}]`, item));
+    else if (typeof value === 'object') for (const [name, item] of Object.entries(value)) add(`${key}[${name}]`, item);
+    else form.append(key, String(value));
+  };
+  for (const [name, value] of Object.entries(body)) add(name, value);
+  return form;
 }
 
 /** The failure without the secrets an API key in the query put into its URL. */

@@ -7,8 +7,9 @@
  * Text values that name a connection's settings or a request's values are templates:
  * `{settings.baseUrl}`, `{presets.region}`, `{externalId}`, `{cursor}`, `{field}`, `{value}`; a poll
  * cursor that is a JSON object also gives its fields, `{cursor.changedSince}`.
- * Where an answer keeps something (`record`, `records`, `id`, `total`, `next`, `cursor`) is a
- * JSONata expression over the parsed answer; a dotted path such as `data.items` is one.
+ * Where an answer keeps something (`record`, `records`, `id`, `total`, `next`, `cursor`, `pages`)
+ * is a JSONata expression over the parsed answer; a dotted path such as `data.items` is one.
+ * `$headers` holds the answer's headers by lower-case name (`$headers."x-wp-totalpages"`).
  */
 import { z } from 'zod';
 import { durationSchema } from '../../domain/duration.js';
@@ -35,6 +36,22 @@ export const authSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
+/** A header that says how long to wait: seconds or ms from now, or the epoch second it ends at. */
+const waitHeaderSchema = z.strictObject({ header: z.string().min(1), unit: z.enum(['seconds', 'ms', 'epoch']).optional() });
+
+/**
+ * How the system tells its rate limit, beyond 429 with Retry-After (always honoured):
+ * `remaining` is what is left (a count, or "used/limit" as Shopify's call limit); when none is
+ * left the next call waits until `reset` says (or one interval of `rate`, or 1 s). `reset` also
+ * gives the wait of a 429 without Retry-After. `statuses` are other answers that are a rate limit
+ * when `remaining` says none is left (GitHub answers 403).
+ */
+export const rateLimitSchema = z.strictObject({
+  remaining: z.strictObject({ header: z.string().min(1) }).optional(),
+  reset: waitHeaderSchema.optional(),
+  statuses: z.array(z.number().int().min(400).max(499)).optional(),
+});
+
 export const pagingSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('offset'),
@@ -49,6 +66,8 @@ export const pagingSchema = z.discriminatedUnion('kind', [
     sizeParam: z.string().min(1).optional(),
     /** The number of the first page; default 1. */
     first: z.number().int().min(0).optional(),
+    /** How many pages there are, where the answer says: JSONata over it, e.g. `meta.pagination.total_pages` or `$number($headers."x-wp-totalpages")`. */
+    pages: selector.optional(),
   }),
   z.strictObject({
     kind: z.literal('cursor'),
@@ -72,14 +91,17 @@ const request = {
   headers: stringMap.optional(),
 };
 
+/** How a create or update sends the record: JSON (default), or a form with nested keys (`metadata[plan]=pro`, Stripe). */
+const encoding = z.enum(['json', 'form']);
+
 export const operationsSchema = z.strictObject({
   get: z.strictObject({ ...request, record: selector.optional() }).optional(),
   list: z
     .strictObject({ ...request, records: selector, id: selector.optional(), total: selector.optional(), paging: pagingSchema.optional() })
     .optional(),
   find: z.strictObject({ ...request, fields: z.array(z.string().min(1)).min(1), records: selector, id: selector.optional() }).optional(),
-  create: z.strictObject({ ...request, body: selector.optional(), id: selector.optional() }).optional(),
-  update: z.strictObject({ ...request, body: selector.optional() }).optional(),
+  create: z.strictObject({ ...request, body: selector.optional(), id: selector.optional(), encoding: encoding.optional() }).optional(),
+  update: z.strictObject({ ...request, body: selector.optional(), encoding: encoding.optional() }).optional(),
   delete: z.strictObject(request).optional(),
   poll: z
     .strictObject({
@@ -103,6 +125,10 @@ export const apiSchema = z.strictObject({
   timeout: durationSchema.optional(),
   /** The rate the system allows; a connection's own `throttle.calls`/`per` replaces it. */
   rate: z.strictObject({ calls: z.number().int().min(1), per: durationSchema }).optional(),
+  /** How creates and updates send the record, unless the operation says: json (default) or form. */
+  encoding: encoding.optional(),
+  /** How the system announces its rate limit in headers (see rateLimitSchema). */
+  rateLimit: rateLimitSchema.optional(),
   /** The header that carries the idempotency key on creates, e.g. Idempotency-Key. */
   idempotencyHeader: z.string().min(1).optional(),
   types: z.record(z.string().refine(isDataTypeName, { message: 'a data type is lower snake case (e.g. product, issue_comment)' }), operationsSchema),
@@ -110,6 +136,7 @@ export const apiSchema = z.strictObject({
 
 export type ApiSpec = z.infer<typeof apiSchema>;
 export type AuthSpec = z.infer<typeof authSchema>;
+export type RateLimitSpec = z.infer<typeof rateLimitSchema>;
 export type PagingSpec = z.infer<typeof pagingSchema>;
 export type OperationsSpec = z.infer<typeof operationsSchema>;
 export type OperationName = keyof OperationsSpec;
