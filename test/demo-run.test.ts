@@ -131,7 +131,7 @@ describe('npm start (hookyard demo)', () => {
     const shopAuth = { 'x-shopify-access-token': DEMO_KEYS.shop.accessToken };
     const erpAuth = { authorization: `Bearer ${DEMO_KEYS.erp.apiToken}` };
     const suffix = Date.now().toString(36).toUpperCase();
-    await send('POST', `${urls.shop}/admin/products`, shopAuth, {
+    await send('POST', `${urls.shop}/admin/api/2025-10/products.json`, shopAuth, {
       product: { title: 'Test Lamp', status: 'active', variants: [{ sku: `LAMP-${suffix}`, price: '31.50' }] },
     });
     await send('POST', `${urls.erp}/api/items`, erpAuth, { name: 'Test Kettle', sku: `KETTLE-${suffix}`, price: 27.5, status: 'ACTIVE' });
@@ -141,7 +141,7 @@ describe('npm start (hookyard demo)', () => {
       return items.some((item) => item.sku === `LAMP-${suffix}` && item.name === 'Test Lamp');
     });
     await waitFor(demo, 'the ERP item in the shop', async () => {
-      const { products } = (await send('GET', `${urls.shop}/admin/products?limit=250`, shopAuth)) as { products: Array<{ title: string; variants: Array<{ sku: string }> }> };
+      const { products } = (await send('GET', `${urls.shop}/admin/api/2025-10/products.json?limit=250`, shopAuth)) as { products: Array<{ title: string; variants: Array<{ sku: string }> }> };
       return products.some((product) => product.variants[0]?.sku === `KETTLE-${suffix}` && product.title === 'Test Kettle');
     });
     // And the hub's own account of it: from_hub transfers to both systems that succeeded.

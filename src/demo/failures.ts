@@ -22,6 +22,8 @@ export interface FailureRule {
   status?: number;
   /** Default: the system's usual error body. */
   body?: unknown;
+  /** Headers of the failed answer, e.g. `Retry-After` with a 429. */
+  headers?: Record<string, string>;
   /** Wait this long: before processing, or with `applyFirst` only before answering. */
   delayMs?: number;
   /**
@@ -37,6 +39,7 @@ export interface FailureAction {
   /** Answer with this status instead of the real one; undefined keeps the real answer. */
   status?: number;
   body?: unknown;
+  headers?: Record<string, string>;
   delayMs: number;
   applyFirst: boolean;
 }
@@ -81,10 +84,10 @@ export class FailureInjector {
     if (entry.rule.times !== undefined && entry.hits >= entry.rule.times) {
       this.entries = this.entries.filter((e) => e !== entry);
     }
-    const { status, body, delayMs, applyFirst } = entry.rule;
+    const { status, body, headers, delayMs, applyFirst } = entry.rule;
     // A rule that only delays keeps the real status; any other rule is an error, 500 by default.
     const answer = status ?? (delayMs === undefined ? 500 : undefined);
-    return { ...(answer === undefined ? {} : { status: answer, body }), delayMs: delayMs ?? 0, applyFirst: applyFirst === true };
+    return { ...(answer === undefined ? {} : { status: answer, body, headers }), delayMs: delayMs ?? 0, applyFirst: applyFirst === true };
   }
 }
 

@@ -9,7 +9,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DemoError } from './demo-error.js';
-import type { FailureInjector } from './failures.js';
+import type { FailureAction, FailureInjector } from './failures.js';
 import { safeDecode, type Router } from './router.js';
 
 export interface JsonRequest {
@@ -43,6 +43,13 @@ export interface JsonServerOptions {
   authorize(headers: IncomingHttpHeaders): JsonReply | null;
   /** The system's error body, e.g. `{errors: …}` for the shop, `{error: …}` for the ERP. */
   errorBody(error: ErrorInfo): unknown;
+  /**
+   * After authentication: an answer (429) when the system's rate limit refuses the call, else
+   * null. Counts the call against the limit.
+   */
+  admit?(): JsonReply | null;
+  /** Headers every answer carries, computed as it is sent (the shop's call-limit header). */
+  replyHeaders?(): Record<string, string>;
   port: number;
   host: string;
 }
@@ -61,7 +68,7 @@ export async function startJsonServer(options: JsonServerOptions): Promise<Runni
   const server = createServer((req, res) => {
     handle(options, req, closing.signal)
       .catch((error: unknown) => (closing.signal.aborted ? null : errorReply(options, error)))
-      .then((reply) => (reply === null ? res.destroy() : send(res, reply)));
+      .then((reply) => (reply === null ? res.destroy() : send(res, { ...reply, headers: { ...options.replyHeaders?.(), ...reply.headers } })));
   });
   await listen(server, options.port, options.host);
   const { port } = server.address() as AddressInfo;
@@ -80,17 +87,19 @@ async function handle(options: JsonServerOptions, req: IncomingMessage, closing:
   const url = new URL(req.url ?? '/', 'http://demo.invalid');
   const denied = options.authorize(req.headers);
   if (denied) return denied;
+  const limited = options.admit?.() ?? null;
+  if (limited) return limited;
   // Injected failures come after authentication: they stand for the system failing on a valid call.
   const failure = options.failures.take({ method, path: url.pathname, decodedPath: safeDecode(url.pathname) ?? url.pathname });
   if (failure && !failure.applyFirst) {
     if (failure.delayMs > 0) await sleep(failure.delayMs, undefined, { signal: closing });
-    if (failure.status !== undefined) return injected(options, failure.status, failure.body);
+    if (failure.status !== undefined) return injected(options, failure);
   }
   // Errors become the reply here, so that with applyFirst a refused request is delayed too.
   const reply = await route(options, req, method, url).catch((error: unknown) => errorReply(options, error));
   if (failure?.applyFirst) {
     if (failure.delayMs > 0) await sleep(failure.delayMs, undefined, { signal: closing });
-    if (failure.status !== undefined) return injected(options, failure.status, failure.body);
+    if (failure.status !== undefined) return injected(options, failure);
   }
   return reply;
 }
@@ -103,8 +112,9 @@ async function route(options: JsonServerOptions, req: IncomingMessage, method: s
   return match.handler({ method, params: match.params, query: url.searchParams, headers: req.headers, body });
 }
 
-function injected(options: JsonServerOptions, status: number, body: unknown): JsonReply {
-  return { status, body: body ?? options.errorBody({ status, message: 'injected failure' }) };
+function injected(options: JsonServerOptions, failure: FailureAction): JsonReply {
+  const status = failure.status!;
+  return { status, body: failure.body ?? options.errorBody({ status, message: 'injected failure' }), ...(failure.headers ? { headers: failure.headers } : {}) };
 }
 
 function errorReply(options: JsonServerOptions, error: unknown): JsonReply {

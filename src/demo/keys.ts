@@ -7,8 +7,6 @@ export const DEMO_KEYS = {
   shop: {
     /** The shop signs each hook with it (`X-Shopify-Hmac-Sha256`); the hub's `connections.shop.webhook.secret`. */
     signingSecret: 'demo-shop-secret',
-    /** Sent by the shop as `X-Shop-Webhook-Key` too (the demo shop always sends one); the demo config does not check it. */
-    webhookKey: 'demo-shop-key',
     /** Required by the shop's API as `X-Shopify-Access-Token`; the hub's `settings.accessToken`. */
     accessToken: 'demo-shop-token',
   },

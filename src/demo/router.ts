@@ -1,6 +1,7 @@
 /**
  * A tiny method + path router for the demo servers: patterns like `/admin/products/:id`, where a
- * `:name` segment matches one URL-decoded path segment. Small on purpose — the demo systems have
+ * `:name` segment matches one URL-decoded path segment, and `:name.json` one that ends in `.json`
+ * (the `.json` is not part of the value: Shopify's `/products/:id.json`). Small on purpose — the demo systems have
  * a dozen routes each and pulling in a framework would hide how little they do.
  */
 export interface RouteMatch<H> {
@@ -49,7 +50,14 @@ function matchSegments(pattern: string[], actual: string[]): Record<string, stri
       // Ids such as `Item:1234` arrive URL-encoded (`Item%3A1234`) or raw; both mean the same.
       const decoded = safeDecode(value);
       if (decoded === null) return null;
-      params[part.slice(1)] = decoded;
+      const dot = part.indexOf('.');
+      if (dot === -1) {
+        params[part.slice(1)] = decoded;
+        continue;
+      }
+      const suffix = part.slice(dot);
+      if (!decoded.endsWith(suffix) || decoded.length === suffix.length) return null;
+      params[part.slice(1, dot)] = decoded.slice(0, -suffix.length);
     } else if (part !== value) {
       return null;
     }

@@ -19,8 +19,8 @@ export interface DemoSystems {
 
 /** Starts the shop and the ERP on ports the OS picks, so two demos can run side by side. */
 export async function startDemoSystems(hubUrl: string): Promise<DemoSystems> {
-  const { signingSecret, webhookKey, accessToken } = DEMO_KEYS.shop;
-  const shop = await startDemoShop({ hubUrl, signingSecret, webhookKey, accessToken });
+  const { signingSecret, accessToken } = DEMO_KEYS.shop;
+  const shop = await startDemoShop({ hubUrl, signingSecret, accessToken });
   let erp: DemoErp;
   try {
     erp = await startDemoErp({ hubUrl, webhookKey: DEMO_KEYS.erp.webhookKey, apiToken: DEMO_KEYS.erp.apiToken });
@@ -47,8 +47,8 @@ export function demoGuide(hubUrl: string, systems: DemoSystems): string {
     `        ${hubUrl}/api/transfers    the transfer requests they became, and how each ended`,
     `        ${hubUrl}/api/connections  each connection's scopes`,
     `        ${hubUrl}/readyz           counts by status`,
-    `shop  ${shop.url}   a Shopify-style web shop (products, customers, orders)`,
-    `        curl -s ${shop.url}/admin/products -H 'X-Shopify-Access-Token: ${DEMO_KEYS.shop.accessToken}'`,
+    `shop  ${shop.url}   a Shopify shop's Admin REST API and webhooks (products, customers, orders)`,
+    `        curl -si ${shop.url}/admin/api/2025-10/products.json?limit=3 -H 'X-Shopify-Access-Token: ${DEMO_KEYS.shop.accessToken}'`,
     `erp   ${erp.url}   Acme ERP (items, customers)`,
     `        curl -s ${erp.url}/api/items -H 'Authorization: Bearer ${DEMO_KEYS.erp.apiToken}'`,
     '',

@@ -45,6 +45,9 @@ export function seedDemoData(shop: DemoShop, erp: DemoErp): SeededData {
   const products = PRODUCTS.map((p) =>
     shop.createProduct({
       title: p.title,
+      // The handle is the SKU, lower-cased: what the hub finds a shop product by (Shopify's REST
+      // API cannot search by SKU), so an ERP item with this SKU meets this product.
+      handle: p.sku.toLowerCase(),
       vendor: p.vendor,
       tags: p.tags,
       body_html: `<p>${p.title} from ${p.vendor}.</p>`,
@@ -63,7 +66,7 @@ export function seedDemoData(shop: DemoShop, erp: DemoErp): SeededData {
     }),
   );
   const order = shop.createOrder({
-    customer_id: customers[0]!.id,
+    customer: { id: customers[0]!.id },
     financial_status: 'paid',
     line_items: [
       { sku: PRODUCTS[0]!.sku, title: PRODUCTS[0]!.title, quantity: 1, price: PRODUCTS[0]!.price },

@@ -1,11 +1,13 @@
 /**
- * How the demo shop signs and labels a webhook. All headers of a delivery are built here from
- * the raw body, so authentication can change (key header, HMAC, both) in this one place.
+ * How the demo shop signs and labels a webhook, as Shopify does: all headers of a delivery are
+ * built here from the raw body. `X-Shopify-Hmac-Sha256` is base64(HMAC-SHA256(secret, raw body));
+ * `X-Shopify-Webhook-Id` stays the same on every retry of one delivery; `X-Shopify-Event-Id`
+ * names the change (here one delivery per change, so the two agree).
  */
 import { createHmac } from 'node:crypto';
 import type { ShopTopic } from './shop-types.js';
 
-export const SHOP_DOMAIN = 'demo-shop.local';
+export const SHOP_DOMAIN = 'demo-shop.myshopify.com';
 
 export interface ShopHookMeta {
   topic: ShopTopic;
@@ -18,22 +20,23 @@ export interface ShopHookHeaderInput {
   body: string;
   webhookId: string;
   triggeredAt: Date;
-  webhookKey: string;
-  /** When set, adds Shopify's `X-Shopify-Hmac-Sha256`. */
-  signingSecret?: string;
+  /** The app's client secret. */
+  signingSecret: string;
+  /** The API version the subscription was made with: the bodies' shape. */
+  apiVersion: string;
 }
 
 export function shopWebhookHeaders(input: ShopHookHeaderInput): Record<string, string> {
-  const headers: Record<string, string> = {
+  return {
     'Content-Type': 'application/json',
     'X-Shopify-Topic': input.topic,
-    'X-Shopify-Webhook-Id': input.webhookId,
+    'X-Shopify-Hmac-Sha256': shopHmac(input.body, input.signingSecret),
     'X-Shopify-Shop-Domain': SHOP_DOMAIN,
+    'X-Shopify-Webhook-Id': input.webhookId,
+    'X-Shopify-Event-Id': input.webhookId,
+    'X-Shopify-API-Version': input.apiVersion,
     'X-Shopify-Triggered-At': input.triggeredAt.toISOString(),
-    'X-Shop-Webhook-Key': input.webhookKey,
   };
-  if (input.signingSecret !== undefined) headers['X-Shopify-Hmac-Sha256'] = shopHmac(input.body, input.signingSecret);
-  return headers;
 }
 
 /** Base64 HMAC-SHA256 of the raw body, as Shopify computes it. */

@@ -31,7 +31,7 @@ type Action = (shop: DemoShop, erp: DemoErp, random: Random) => string | null;
 const ADJECTIVES = ['Classic', 'Organic', 'Everyday', 'Limited', 'Recycled', 'Heritage'];
 const NOUNS = ['Hoodie', 'Water Bottle', 'Notebook', 'Scarf', 'Candle', 'Backpack', 'Apron'];
 const NOTES = ['Gift wrap, please', 'Leave at the back door', 'Call before delivery', ''];
-const MESSAGES = ['Customer asked about delivery time', 'Packed and ready', 'Address confirmed by phone'];
+const APARTMENTS = ['Flat 1', 'Flat 2', 'Apt 3B', 'Suite 4', null];
 
 /** Money as a string after a change of -10 % … +15 %, never below 1.00. */
 function nudge(price: string | number, random: Random): string {
@@ -41,10 +41,12 @@ function nudge(price: string | number, random: Random): string {
 
 const createProduct: Action = (shop, _erp, random) => {
   const title = `${random.pick(ADJECTIVES)} ${random.pick(NOUNS)}`;
+  const sku = `DEMO-${shop.products.size + 1}`;
   const product = shop.createProduct({
     title,
+    handle: sku.toLowerCase(),
     vendor: 'Demo Shop',
-    variants: [{ sku: `DEMO-${shop.products.size + 1}`, price: nudge(20, random), inventory_quantity: random.int(50) }],
+    variants: [{ sku, price: nudge(20, random), inventory_quantity: random.int(50) }],
   });
   return `shop: created product ${product.id} "${title}"`;
 };
@@ -81,9 +83,9 @@ const ACTIONS: Array<[weight: number, action: Action]> = [
   [12, (shop, _erp, random) => {
     const order = [...shop.orders.values()][random.int(shop.orders.size)];
     if (!order) return null;
-    if (random.chance(0.5)) {
-      shop.addOrderMessage(order.id, random.pick(MESSAGES));
-      return `shop: order ${order.name} message added`;
+    if (order.fulfillment_status === null && random.chance(0.5)) {
+      shop.fulfillOrder(order.id);
+      return `shop: order ${order.name} fulfilled`;
     }
     const note = random.pick(NOTES);
     shop.updateOrder(order.id, { note });
@@ -93,8 +95,10 @@ const ACTIONS: Array<[weight: number, action: Action]> = [
     const customer = [...shop.customers.values()][random.int(shop.customers.size)];
     const address = customer && customer.addresses.length > 0 ? random.pick(customer.addresses) : undefined;
     if (!customer || !address) return null;
-    shop.useAddress(customer.id, address.id);
-    return `shop: customer ${customer.id} used address ${address.id} at checkout`;
+    // Shopify has no address topic: the change arrives as customers/update.
+    const address2 = random.pick(APARTMENTS);
+    shop.updateAddress(customer.id, address.id, { address2 });
+    return `shop: customer ${customer.id} address ${address.id} line 2 → ${address2 ?? '(none)'}`;
   }],
   [5, (_shop, erp, random) => {
     const codes = [...erp.items.keys(), ...erp.customers.keys()].filter(() => random.chance(0.4)).slice(0, 3);

@@ -15,7 +15,6 @@ import { catchAllPrerequisites } from './declarative/catch-all.js';
 import { STANDARD_RECEIVER, defaultParentId, type Integration, type ParentDeclaration } from './types.js';
 import { importIntegration, integrationFromModule, isModuleFile, isPackageName, type FoundIntegration } from './modules.js';
 import * as acmeErpModule from './acme-erp/index.js';
-import * as storefrontModule from './storefront/index.js';
 
 /** Where the shipped declarative integrations are: one file per system, named by its id (shopify.yaml). */
 export const PROVIDERS_DIR = fileURLToPath(new URL('./providers/', import.meta.url));
@@ -25,7 +24,7 @@ export const PROVIDERS_DIR = fileURLToPath(new URL('./providers/', import.meta.u
  * would be, and the declarative files of PROVIDERS_DIR, each read as a user's file would be.
  */
 export const BUILTIN_INTEGRATIONS: ReadonlyMap<string, Integration> = new Map([
-  ...[storefrontModule, acmeErpModule].map((namespace): [string, Integration] => {
+  ...[acmeErpModule].map((namespace): [string, Integration] => {
     const found = integrationFromModule(namespace, 'a built-in integration');
     if (!found.integration) throw new Error(found.problems.map((p) => p.message).join('; '));
     return [found.integration.id, found.integration];
