@@ -81,28 +81,26 @@ function defaultOf(value: unknown): string {
 }
 
 /**
- * examples/demo.yaml as data, and how its shop connection authenticates hooks: a key header, or
- * Shopify's HMAC signature with a secret (then the shop must sign, and the hub dedupes re-deliveries
- * by X-Shopify-Webhook-Id).
+ * examples/demo.yaml as data, and the secret its shop connection verifies Shopify's HMAC signature
+ * with (the hub dedupes re-deliveries by X-Shopify-Webhook-Id).
  */
-function readDemoConfig(): { config: DemoYaml; shopSecret: string | null } {
+function readDemoConfig(): { config: DemoYaml; shopSecret: string } {
   const config = parseYaml(readFileSync(resolvePath(projectRoot, 'examples/demo.yaml'), 'utf8')) as DemoYaml;
   const { shop, erp } = config.connections;
   if (!shop || !erp) throw new Error('examples/demo.yaml has no shop or erp connection');
   if (erp.webhook.apiKey === undefined) throw new Error(`the demo ERP sends a key header only; examples/demo.yaml has ${JSON.stringify(erp.webhook)}`);
   if (typeof shop.webhook.secret === 'string') return { config, shopSecret: defaultOf(shop.webhook.secret) };
-  if (shop.webhook.apiKey !== undefined) return { config, shopSecret: null };
-  throw new Error(`the demo shop sends a key header or a Shopify signature; examples/demo.yaml has ${JSON.stringify(shop.webhook)}`);
+  throw new Error(`the demo shop signs its hooks as Shopify does; examples/demo.yaml has ${JSON.stringify(shop.webhook)}`);
 }
 
 /** The demo config pointed at these systems: literal credentials, a short lease, quick transfer retries. */
-function writeConfig(dir: string, config: DemoYaml, shopSecret: string | null, shop: DemoShop, erp: DemoErp): string {
+function writeConfig(dir: string, config: DemoYaml, shopSecret: string, shop: DemoShop, erp: DemoErp): string {
   delete config.server; // the port comes from --port
   config.engine = { ...config.engine, lease: LEASE };
   const shopConnection = config.connections.shop!;
   const erpConnection = config.connections.erp!;
   // Literal values, not ${…:-default}: a key left in the environment must not break the test.
-  shopConnection.webhook = shopSecret === null ? { ...shopConnection.webhook, apiKey: DEMO_KEYS.shop.webhookKey } : { ...shopConnection.webhook, secret: shopSecret };
+  shopConnection.webhook = { ...shopConnection.webhook, secret: shopSecret };
   shopConnection.settings = { ...shopConnection.settings, baseUrl: shop.url, accessToken: DEMO_KEYS.shop.accessToken };
   erpConnection.webhook = { ...erpConnection.webhook, apiKey: DEMO_KEYS.erp.webhookKey };
   erpConnection.settings = { ...erpConnection.settings, baseUrl: erp.url, apiToken: DEMO_KEYS.erp.apiToken };
@@ -287,11 +285,10 @@ describe('crash under load: SIGKILL the hub while the shop and ERP keep changing
       const port = await freePort();
       const hubUrl = `http://127.0.0.1:${port}`;
       const demo = readDemoConfig();
-      log.push(`shop hooks ${demo.shopSecret === null ? 'carry a key' : 'are signed (Shopify HMAC; re-deliveries deduplicated by webhook id)'}`);
+      log.push('shop hooks are signed (Shopify HMAC; re-deliveries deduplicated by webhook id)');
       const shop = await startDemoShop({
         hubUrl,
-        webhookKey: DEMO_KEYS.shop.webhookKey,
-        ...(demo.shopSecret === null ? {} : { signingSecret: demo.shopSecret }),
+        signingSecret: demo.shopSecret,
         accessToken: DEMO_KEYS.shop.accessToken,
         retryDelaysMs: SENDER_RETRY_DELAYS_MS,
       });
@@ -508,7 +505,7 @@ describe('crash under load: SIGKILL the hub while the shop and ERP keep changing
           const copies = stored.get(`${name}/${id}`)?.length ?? 0;
           // A copy per attempt at most: one whose answer was lost to the kill may be stored too,
           // unless the connection has delivery ids (signed shop hooks): then a re-delivery is not stored again.
-          const dedupes = name === 'shop' && demo.shopSecret !== null;
+          const dedupes = name === 'shop';
           if (copies > (dedupes ? 1 : attempts.length)) problems.push(`${name} delivery ${id}: ${copies} stored copies (hooks ${stored.get(`${name}/${id}`)}) for ${attempts.length} attempts`);
           if (copies > 1) storedTwice += 1;
         }

@@ -16,7 +16,7 @@ import { freePort, until } from './helpers/wait.js';
 
 /** Longer than any test here runs: a request held this long is in flight until the process dies. */
 const HOLD_MS = 600_000;
-const KEYS = { shopSecret: 'demo-shop-secret', shopHook: 'demo-shop-key', shopToken: 'demo-shop-token', erpHook: 'demo-erp-key', erpToken: 'demo-erp-token' };
+const KEYS = { shopSecret: 'demo-shop-secret', shopToken: 'demo-shop-token', erpHook: 'demo-erp-key', erpToken: 'demo-erp-token' };
 const dirs: string[] = [];
 const systems: Array<DemoShop | DemoErp> = [];
 afterEach(async () => {
@@ -46,7 +46,7 @@ describe('a poll killed before its page was committed', () => {
     dirs.push(dir);
     const port = await freePort();
     const hubUrl = `http://127.0.0.1:${port}`;
-    const shop = await startDemoShop({ hubUrl, webhookKey: KEYS.shopHook, signingSecret: KEYS.shopSecret, accessToken: KEYS.shopToken });
+    const shop = await startDemoShop({ hubUrl, signingSecret: KEYS.shopSecret, accessToken: KEYS.shopToken });
     const erp = await startDemoErp({ hubUrl, webhookKey: KEYS.erpHook, apiToken: KEYS.erpToken });
     systems.push(shop, erp);
     for (const name of ['Kitchen', 'Garden', 'Office']) erp.upsertCategory({ name });

@@ -29,7 +29,7 @@ describe('a destination that is down for a minute, then answers again', () => {
     const hubPort = await freePort();
     const erpPort = await freePort(); // nothing listens here until the ERP comes back
     const hubUrl = `http://127.0.0.1:${hubPort}`;
-    const shop: DemoShop = await startDemoShop({ hubUrl, webhookKey: KEYS.shopHook, signingSecret: KEYS.shopSecret, accessToken: KEYS.shopToken, retryDelaysMs: [20, 50, 100] });
+    const shop: DemoShop = await startDemoShop({ hubUrl, signingSecret: KEYS.shopSecret, accessToken: KEYS.shopToken, retryDelaysMs: [20, 50, 100] });
     cleanup.push(() => shop.close());
 
     const data = parseYaml(readFileSync(resolve(ROOT, 'examples/demo.yaml'), 'utf8'));

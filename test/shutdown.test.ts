@@ -29,7 +29,7 @@ describe('SIGTERM with a transfer in flight', () => {
     dirs.push(dir);
     const port = await freePort();
     const hubUrl = `http://127.0.0.1:${port}`;
-    const shop = await startDemoShop({ hubUrl, webhookKey: 'demo-shop-key', signingSecret: 'demo-shop-secret', accessToken: 'demo-shop-token' });
+    const shop = await startDemoShop({ hubUrl, signingSecret: 'demo-shop-secret', accessToken: 'demo-shop-token' });
     const erp = await startDemoErp({ hubUrl, webhookKey: 'demo-erp-key', apiToken: 'demo-erp-token' });
     systems.push(shop, erp);
     const config = parseYaml(readFileSync(resolve(projectRoot, 'examples/demo.yaml'), 'utf8'));

@@ -106,8 +106,8 @@ it('a worker killed mid-transfer: claimed again after its lease, the record ends
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const port = await freePort();
   const hubUrl = `http://127.0.0.1:${port}`;
-  const { signingSecret, webhookKey, accessToken } = DEMO_KEYS.shop;
-  const shop = await startDemoShop({ hubUrl, signingSecret, webhookKey, accessToken });
+  const { signingSecret, accessToken } = DEMO_KEYS.shop;
+  const shop = await startDemoShop({ hubUrl, signingSecret, accessToken });
   cleanups.push(() => shop.close());
   const erp = await startDemoErp({ hubUrl, webhookKey: DEMO_KEYS.erp.webhookKey, apiToken: DEMO_KEYS.erp.apiToken });
   cleanups.push(() => erp.close());

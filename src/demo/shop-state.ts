@@ -327,16 +327,19 @@ export class ShopState {
     const data = v.object(input, 'custom_collection');
     const title = v.nonBlank(data.title, 'title');
     const handle = uniqueHandle(data.handle === undefined || data.handle === null ? title : v.nonBlank(data.handle, 'handle'), this.collections, null);
+    const bodyHtml = nullableText(data.body_html, 'body_html', null);
+    const published = v.boolean(data.published, 'published', true);
+    const sortOrder = v.oneOf(data.sort_order, SORT_ORDERS, 'sort_order', 'best-selling');
     const at = this.stamp();
     const id = this.nextId('collection');
     const collection: CustomCollection = {
       id,
       title,
       handle,
-      body_html: nullableText(data.body_html, 'body_html', null),
-      published_at: v.boolean(data.published, 'published', true) ? at : null,
+      body_html: bodyHtml,
+      published_at: published ? at : null,
       published_scope: 'web',
-      sort_order: v.oneOf(data.sort_order, SORT_ORDERS, 'sort_order', 'best-selling'),
+      sort_order: sortOrder,
       template_suffix: null,
       updated_at: at,
       admin_graphql_api_id: gid('Collection', id),

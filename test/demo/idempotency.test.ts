@@ -1,6 +1,7 @@
 /**
- * Idempotent creates in both demo systems: a repeated Idempotency-Key answers 200 with the record
- * the first request made (as it is now), creates nothing and counts no write.
+ * Idempotent creates in the demo ERP: a repeated Idempotency-Key answers 200 with the record the
+ * first request made (as it is now), creates nothing and counts no write. The demo shop, like
+ * Shopify, has no such key.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDemoErp, type DemoErp } from '../../src/demo/erp.js';
@@ -15,7 +16,7 @@ afterEach(async () => {
 async function shop(): Promise<DemoShop> {
   const receiver = await startReceiver();
   closers.push(() => receiver.close());
-  const started = await startDemoShop({ hubUrl: receiver.url, webhookKey: 'k', accessToken: 't', retryDelaysMs: [1] });
+  const started = await startDemoShop({ hubUrl: receiver.url, signingSecret: 's', accessToken: 't', retryDelaysMs: [1] });
   closers.push(() => started.close());
   return started;
 }
@@ -34,62 +35,15 @@ const erpCall = (e: DemoErp, method: string, path: string, body?: unknown, key?:
   call(e.url, method, path, { headers: { Authorization: 'Bearer t', ...(key ? { 'Idempotency-Key': key } : {}) }, body });
 
 describe('shop', () => {
-  it('creates a product once per key and answers a repeat with its current state', async () => {
+  it("has no idempotency key, as Shopify's REST API has none: a repeated create makes a second record", async () => {
     const s = await shop();
-    const first = await shopCall(s, 'POST', '/admin/products', { product: { title: 'Mug' } }, 'key-1');
-    expect(first.status).toBe(201);
-    await shopCall(s, 'PUT', '/admin/products/1001', { product: { title: 'Big Mug' } });
-
-    // A different body does not matter: the key alone decides.
-    const again = await shopCall(s, 'POST', '/admin/products', { product: { title: 'Other' } }, 'key-1');
-    expect(again.status).toBe(200);
-    expect(again.body.product).toMatchObject({ id: 1001, title: 'Big Mug' });
-    expect(s.products.size).toBe(1);
-    expect(s.writes.count('products', 'create')).toBe(1);
-    await s.settle();
-    expect(s.hooksSent.map((h) => h.topic)).toEqual(['products/create', 'products/update']);
-
-    expect((await shopCall(s, 'POST', '/admin/products', { product: { title: 'Two' } }, 'key-2')).body.product.id).toBe(1002);
-    expect((await shopCall(s, 'POST', '/admin/products', { product: { title: 'Three' } })).body.product.id).toBe(1003);
-    expect((await shopCall(s, 'POST', '/admin/products', { product: { title: 'Four' } })).body.product.id).toBe(1004);
-    expect(s.writes.count('products', 'create')).toBe(4);
-  });
-
-  it('keeps keys per resource kind, frees a key whose create was refused, and refuses a key of a deleted record', async () => {
-    const s = await shop();
-    expect((await shopCall(s, 'POST', '/admin/products', { product: { title: 'Mug' } }, 'same')).status).toBe(201);
-    const customer = await shopCall(s, 'POST', '/admin/customers', { customer: { email: 'a@example.com' } }, 'same');
-    expect(customer).toMatchObject({ status: 201, body: { customer: { id: 2001 } } });
-    const repeat = await shopCall(s, 'POST', '/admin/customers', { customer: { email: 'b@example.com' } }, 'same');
-    expect(repeat).toMatchObject({ status: 200, body: { customer: { id: 2001, email: 'a@example.com' } } });
-    expect(s.writes.count('customers', 'create')).toBe(1);
-
-    expect((await shopCall(s, 'POST', '/admin/customers', { customer: {} }, 'fix-me')).status).toBe(422);
-    expect((await shopCall(s, 'POST', '/admin/customers', { customer: { email: 'c@example.com' } }, 'fix-me')).status).toBe(201);
-
-    await shopCall(s, 'DELETE', '/admin/products/1001');
-    const gone = await shopCall(s, 'POST', '/admin/products', { product: { title: 'Mug' } }, 'same');
-    expect(gone).toMatchObject({ status: 422, body: { errors: { 'Idempotency-Key': [expect.stringMatching(/deleted/)] } } });
-    expect(s.products.size).toBe(0);
-  });
-});
-
-describe('shop custom collections', () => {
-  it('creates a collection once per key, answering a repeat with its current state', async () => {
-    const s = await shop();
-    const first = await shopCall(s, 'POST', '/admin/custom_collections', { custom_collection: { title: 'Kitchen' } }, 'coll-1');
-    expect(first).toMatchObject({ status: 201, body: { custom_collection: { id: 5001, title: 'Kitchen' } } });
-    await shopCall(s, 'PUT', '/admin/custom_collections/5001', { custom_collection: { title: 'Kitchen & Dining' } });
-    const again = await shopCall(s, 'POST', '/admin/custom_collections', { custom_collection: { title: 'Other' } }, 'coll-1');
-    expect(again).toMatchObject({ status: 200, body: { custom_collection: { id: 5001, title: 'Kitchen & Dining' } } });
-    expect(s.collections.size).toBe(1);
-    expect(s.writes.count('custom_collections', 'create')).toBe(1);
-    await s.settle();
-    expect(s.hooksSent.map((h) => h.topic)).toEqual(['collections/create', 'collections/update']);
-
-    // Keys are per kind: the same key still creates a product.
-    expect((await shopCall(s, 'POST', '/admin/products', { product: { title: 'Mug' } }, 'coll-1')).status).toBe(201);
-    expect((await shopCall(s, 'POST', '/admin/custom_collections', { custom_collection: { title: 'Two' } }, 'coll-2')).body.custom_collection.id).toBe(5002);
+    const first = await shopCall(s, 'POST', '/admin/api/2025-10/products.json', { product: { title: 'Mug' } }, 'key-1');
+    const again = await shopCall(s, 'POST', '/admin/api/2025-10/products.json', { product: { title: 'Mug' } }, 'key-1');
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect([first.body.product.id, again.body.product.id]).toEqual([1001, 1002]);
+    // A hub finds the first one instead, by its handle (taken, so the second got "-1").
+    expect([first.body.product.handle, again.body.product.handle]).toEqual(['mug', 'mug-1']);
+    expect(s.writes.count('products', 'create')).toBe(2);
   });
 });
 

@@ -13,7 +13,7 @@ afterEach(async () => {
 async function world() {
   const receiver = await startReceiver();
   closers.push(() => receiver.close());
-  const shop = await startDemoShop({ hubUrl: receiver.url, webhookKey: 'k', accessToken: 't' });
+  const shop = await startDemoShop({ hubUrl: receiver.url, signingSecret: 's', accessToken: 't' });
   closers.push(() => shop.close());
   const erp = await startDemoErp({ hubUrl: receiver.url, webhookKey: 'k', apiToken: 't' });
   closers.push(() => erp.close());
@@ -31,8 +31,10 @@ describe('demo traffic', () => {
     expect(seeded.categories).toEqual(['Cat:1000', 'Cat:1001', 'Cat:1002']);
     expect(shop.customers.get(seeded.customers[0]!)!.addresses).toHaveLength(2);
     await Promise.all([shop.settle(), erp.settle()]);
-    // 5 products + 3 customers + 1 order from the shop, 4 items + 2 customers from the ERP.
-    expect(receiver.hooks).toHaveLength(15);
+    // From the shop: 5 products, 3 customers, the order (orders/create, orders/paid) and its
+    // customer's new order count (customers/update); from the ERP: 4 items and 2 customers.
+    expect(receiver.hooks).toHaveLength(17);
+    expect(shop.products.get(seeded.products[0]!)!.handle).toBe('shirt-lin');
   });
 
   it('makes the same changes for the same seed', async () => {

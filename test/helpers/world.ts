@@ -14,7 +14,7 @@ import { tempDir } from './hub.js';
 import { freePort } from './wait.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-export const KEYS = { shopHook: 'demo-shop-key', shopSecret: 'demo-shop-secret', shopToken: 'demo-shop-token', erpHook: 'demo-erp-key', erpToken: 'demo-erp-token' };
+export const KEYS = { shopSecret: 'demo-shop-secret', shopToken: 'demo-shop-token', erpHook: 'demo-erp-key', erpToken: 'demo-erp-token' };
 
 export interface World {
   hub: Hub;
@@ -41,7 +41,7 @@ export async function startWorld(adjust: (config: DemoConfig) => void = () => {}
   const dir = tempDir('hookyard-world-');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const shop = await startDemoShop({ hubUrl: url, webhookKey: KEYS.shopHook, signingSecret: KEYS.shopSecret, accessToken: KEYS.shopToken, retryDelaysMs: [20, 50, 100, 200, 400] });
+  const shop = await startDemoShop({ hubUrl: url, signingSecret: KEYS.shopSecret, accessToken: KEYS.shopToken, retryDelaysMs: [20, 50, 100, 200, 400] });
   const erp = await startDemoErp({ hubUrl: url, webhookKey: KEYS.erpHook, apiToken: KEYS.erpToken, retryDelaysMs: [20, 50, 100, 200, 400] });
   const data = parseYaml(readFileSync(resolve(ROOT, 'examples/demo.yaml'), 'utf8')) as DemoConfig;
   // Retries within a test's time: a few quick attempts instead of minutes.
