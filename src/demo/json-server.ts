@@ -48,6 +48,8 @@ export interface JsonServerOptions {
    * null. Counts the call against the limit.
    */
   admit?(): JsonReply | null;
+  /** Told of every request as it arrives (method, path with query, headers), before anything else. */
+  onRequest?(request: { method: string; url: string; headers: IncomingHttpHeaders }): void;
   /** Headers every answer carries, computed as it is sent (the shop's call-limit header). */
   replyHeaders?(): Record<string, string>;
   port: number;
@@ -85,6 +87,7 @@ export async function startJsonServer(options: JsonServerOptions): Promise<Runni
 async function handle(options: JsonServerOptions, req: IncomingMessage, closing: AbortSignal): Promise<JsonReply> {
   const method = req.method ?? 'GET';
   const url = new URL(req.url ?? '/', 'http://demo.invalid');
+  options.onRequest?.({ method, url: req.url ?? '/', headers: req.headers });
   const denied = options.authorize(req.headers);
   if (denied) return denied;
   const limited = options.admit?.() ?? null;

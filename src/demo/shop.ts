@@ -66,7 +66,19 @@ export interface DemoShopOptions {
   now?: () => number;
 }
 
+/** One request the shop received, as sent: method, path with query, headers. */
+export interface ShopRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** How many received requests the shop remembers (the oldest are dropped). */
+const REQUESTS_KEPT = 1000;
+
 export interface DemoShop extends DemoSystem<number, ShopHookMeta> {
+  /** The last requests received, oldest first (at most 1,000). */
+  readonly requests: readonly ShopRequest[];
   readonly products: ReadonlyMap<number, Product>;
   readonly customers: ReadonlyMap<number, Customer>;
   readonly orders: ReadonlyMap<number, Order>;
@@ -110,7 +122,12 @@ export async function startDemoShop(options: DemoShopOptions): Promise<DemoShop>
   const failures = new FailureInjector();
   const limit = options.callLimit ?? PLUS_CALL_LIMIT;
   const bucket = new LeakyBucket(limit, now);
+  const requests: ShopRequest[] = [];
   const server = await startJsonServer({
+    onRequest: (request) => {
+      requests.push({ method: request.method, url: request.url, headers: { ...request.headers } });
+      if (requests.length > REQUESTS_KEPT) requests.shift();
+    },
     router: shopRouter(state, writes),
     failures,
     port: options.port ?? 0,
@@ -125,6 +142,7 @@ export async function startDemoShop(options: DemoShopOptions): Promise<DemoShop>
 
   return {
     url: server.url,
+    requests,
     products: state.products,
     customers: state.customers,
     orders: state.orders,
