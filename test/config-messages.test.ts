@@ -9,7 +9,7 @@ import { closest } from '../src/domain/closest.js';
 
 function problemsOf(connection: Record<string, unknown>): string[] {
   try {
-    buildConfig({ connections: { c: { integration: 'storefront', ...connection } } }, { file: resolve('hookyard.yaml'), env: {} });
+    buildConfig({ connections: { c: { integration: 'shopify', ...connection } } }, { file: resolve('hookyard.yaml'), env: {} });
   } catch (error) {
     if (error instanceof ConfigError) return error.problems.map((p) => `${p.path}: ${p.message}`);
     throw error;
@@ -46,11 +46,11 @@ describe('configuration messages', () => {
 
   it('says a misspelt scope is not declared by the integration, and suggests the closest declared one', () => {
     expect(problemsOf({ webhook: { apiKey: 'k' }, scopes: ['product/updatd'] })).toEqual([
-      expect.stringMatching(/^connections\.c\.scopes\[0\]: product\/updatd is not a scope declared by integration storefront \(did you mean "product\/updated"\?\); declared: .*product\/created, product\/updated/),
+      expect.stringMatching(/^connections\.c\.scopes\[0\]: product\/updatd is not a scope declared by integration shopify \(did you mean "product\/updated"\?\); declared: .*product\/created, product\/updated/),
     ]);
     // A scope of a known type that is nothing like a declared one gets the list, no guess.
     expect(problemsOf({ webhook: { apiKey: 'k' }, scopes: ['gift_card/updated'] })).toEqual([
-      expect.stringMatching(/^connections\.c\.scopes\[0\]: gift_card\/updated is not a scope declared by integration storefront; declared: /),
+      expect.stringMatching(/^connections\.c\.scopes\[0\]: gift_card\/updated is not a scope declared by integration shopify; declared: /),
     ]);
   });
 });

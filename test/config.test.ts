@@ -28,7 +28,7 @@ describe('configuration', () => {
 server: { port: 99999, colour: blue }
 connections:
   shop:
-    integration: storefront
+    integration: shopify
     webhook: { apiKey: "\${MISSING_KEY}" }
     scopes: [product/updated, product, Widget/created]
     extra: 1
@@ -53,7 +53,7 @@ connections:
     integration: nothing-like-this
     webhook: { apiKey: k }
   b:
-    integration: storefront
+    integration: shopify
     webhook: { apiKey: k }
     scopes: [gift_card/updated]
     presets: { flavour: x }
@@ -65,8 +65,8 @@ connections:
 `);
     const text = problems.join('\n');
     expect(text).toMatch(/connections\.a\.integration: no integration with id "nothing-like-this"/);
-    expect(text).toMatch(/connections\.b\.scopes\[0\]: gift_card\/updated is not a scope declared by integration storefront/);
-    expect(text).toMatch(/connections\.b\.presets\.flavour: integration storefront has no preset "flavour"/);
+    expect(text).toMatch(/connections\.b\.scopes\[0\]: gift_card\/updated is not a scope declared by integration shopify/);
+    expect(text).toMatch(/connections\.b\.presets\.flavour: integration shopify has no preset "flavour"/);
     expect(text).toMatch(/connections\.c\.receiver\.hook\.expression: /);
     expect(problems).toHaveLength(4);
   });
@@ -150,7 +150,7 @@ presets:
 
   it('substitutes environment variables, with defaults', () => {
     const config = fixtureConfig(
-      `connections:\n  s:\n    integration: storefront\n    webhook: { apiKey: "\${KEY}-\${SUFFIX:-x}" }\n`,
+      `connections:\n  s:\n    integration: shopify\n    webhook: { apiKey: "\${KEY}-\${SUFFIX:-x}" }\n`,
       { KEY: 'abc' },
     );
     const auth = config.connections.get('s')!.auth;
@@ -158,7 +158,7 @@ presets:
   });
 
   it('warns when a delete scope is enabled', () => {
-    const config = fixtureConfig(`connections:\n  s:\n    integration: storefront\n    webhook: { apiKey: k }\n    scopes: [product/deleted]\n`);
+    const config = fixtureConfig(`connections:\n  s:\n    integration: shopify\n    webhook: { apiKey: k }\n    scopes: [product/deleted]\n`);
     expect(config.warnings).toEqual([expect.stringContaining('delete scope product/deleted is enabled')]);
   });
 });
@@ -170,11 +170,12 @@ describe('hookyard check', () => {
     const output = capture();
     expect(await checkCommand(example, output, {})).toBe(0);
     const text = output.stdout.join('\n');
-    expect(text).toMatch(/connection shop — integration storefront/);
+    expect(text).toMatch(/connection shop — integration shopify/);
     expect(text).toMatch(/SCOPE\s+ENABLED\s+EXTERNAL HOOKS\s+DESCRIPTION/);
-    expect(text).toMatch(/transaction\/updated\s+yes\s+orders\/updated, orders\/edited/);
+    expect(text).toMatch(/transaction\/updated\s+yes\s+orders\/updated, orders\/paid, orders\/fulfilled/);
     expect(text).toMatch(/product\/deleted\s+no \(delete\)\s+products\/delete/);
-    expect(text).toMatch(/customer_address\/created\s+no\s+customer_addresses\/create/);
+    expect(text).toMatch(/inventory_level\/updated\s+no\s+inventory_levels\/update/);
+    expect(text).not.toMatch(/customer_address/); // Shopify has no address topic
     expect(text).toMatch(/connection erp — integration acme-erp \(Acme ERP/);
     expect(text).toMatch(/message\/created\s+yes\s+item\.changed, customer\.changed/);
     expect(text).toMatch(/ok, 2 connections/);
@@ -184,7 +185,7 @@ describe('hookyard check', () => {
     const dir = tempDir();
     mkdirSync(dir.path, { recursive: true });
     const file = join(dir.path, 'broken.yaml');
-    writeFileSync(file, `connections:\n  shop:\n    integration: storefront\n    webhook: {}\n    scopes: [nope]\n  erp:\n    integration: missing.yaml\n    webhook: { apiKey: k }\n`);
+    writeFileSync(file, `connections:\n  shop:\n    integration: shopify\n    webhook: {}\n    scopes: [nope]\n  erp:\n    integration: missing.yaml\n    webhook: { apiKey: k }\n`);
     const output = capture();
     expect(await checkCommand(file, output, {})).toBe(1);
     const text = output.stderr.join('\n');

@@ -27,7 +27,7 @@ describe('the webhook examples in docs/configuration.md', () => {
   it.each(blocks.map((block, i) => [i, block] as const))('example %i is a valid webhook section', (_, block) => {
     const env = Object.fromEntries([...block.matchAll(/\$\{(\w+)\}/g)].map((m) => [m[1]!, TEST_SECRET]));
     const webhook = (parseYaml(block) as { webhook: unknown }).webhook;
-    const config = buildConfig({ connections: { c: { integration: 'storefront', webhook } } }, { file: resolve(ROOT, 'hookyard.yaml'), env });
+    const config = buildConfig({ connections: { c: { integration: 'shopify', webhook } } }, { file: resolve(ROOT, 'hookyard.yaml'), env });
     expect(config.connections.get('c')).toBeDefined();
   });
 });

@@ -51,7 +51,7 @@ connections:
     integration: ./integrations/standard.yaml
     webhook: { verify: { scheme: standard, secret: "${STD_SECRET}" } }
   shop:
-    integration: storefront
+    integration: shopify
     webhook: { secret: ${SHOP_SECRET} }
   slack:
     integration: ./integrations/standard.yaml

@@ -16,8 +16,9 @@ connections:
     integration: ./integrations/standard.yaml
     webhook: { apiKey: std-key }
   shop:
-    integration: storefront
+    integration: shopify
     webhook: { apiKey: "\${SHOP_KEY}" }
+    receiver: { auth: { from: header, name: x-shop-webhook-key } }   # a key header instead of Shopify's signature
     scopes: "*"
   urls:
     integration: ./integrations/url-named.yaml
@@ -94,7 +95,8 @@ describe('the standard notifications body', () => {
 describe('where the hook name comes from', () => {
   it('reads it from a header, and two external names resolve to one scope', async () => {
     const updated = await deliver('/hooks/shop', { id: 7001 }, { 'x-shop-webhook-key': 'shop-secret', 'x-shopify-topic': 'orders/updated' });
-    const edited = await deliver('/hooks/shop', { id: 7001 }, { 'x-shop-webhook-key': 'shop-secret', 'x-shopify-topic': 'orders/edited' });
+    // orders/edited carries the order edit, which names its order.
+    const edited = await deliver('/hooks/shop', { order_edit: { id: 5, order_id: 7001 } }, { 'x-shop-webhook-key': 'shop-secret', 'x-shopify-topic': 'orders/edited' });
     expect(updated.transfers.map((t) => [t.scope, t.externalId, t.status])).toEqual([['transaction/updated', '7001', 'queued']]);
     expect(updated.notifications.map((n) => [n.hookName, n.scope])).toEqual([['orders/updated', 'transaction/updated']]);
     expect(edited.notifications.map((n) => [n.hookName, n.scope])).toEqual([['orders/edited', 'transaction/updated']]);
@@ -123,7 +125,7 @@ describe('hooks that do not become transfers', () => {
     const shown = await deliver('/hooks/shop', { id: 1 }, { 'x-shop-webhook-key': 'shop-secret', 'x-shopify-topic': 'carts/update' });
     expect(shown.hook.status).toBe('unmatched');
     expect(shown.notifications).toMatchObject([{ hookName: 'carts/update', scope: null, status: 'unmatched' }]);
-    expect(shown.notifications[0]!.reason).toMatch(/matches no scope of integration storefront/);
+    expect(shown.notifications[0]!.reason).toMatch(/matches no scope of integration shopify/);
     expect(shown.transfers).toEqual([]);
     const listed = await hub.app.inject({ method: 'GET', url: '/api/hooks?status=unmatched' });
     expect((listed.json() as { items: Array<{ id: number }> }).items.map((h) => h.id)).toContain(shown.hook.id);

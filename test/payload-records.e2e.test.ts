@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fixtureConfig, startTestHub, type TestHub } from './helpers/hub.js';
 
-/** The shop's Admin API for one product: `GET /admin/products/:id` → `{"product": {...}}`. */
+/** Shopify's Admin API for one product: `GET /admin/api/2025-10/products/:id.json` → `{"product": {...}}`. */
 let server: Server;
 let shopUrl: string;
 let gets: string[];
@@ -21,7 +21,7 @@ beforeEach(async () => {
   shopProduct = { id: 7, title: 'From the API', updated_at: '2026-03-01T00:00:00Z' };
   server = createServer((request, response) => {
     gets.push(`${request.method} ${request.url}`);
-    if (request.url === '/admin/products/7') {
+    if (request.url === '/admin/api/2025-10/products/7.json') {
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ product: shopProduct }));
     } else {
       response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: 'Not Found' }));
@@ -34,11 +34,12 @@ beforeEach(async () => {
     fixtureConfig(`
 connections:
   shop:
-    integration: storefront
+    integration: shopify
     webhook: { apiKey: shop-key }
     settings: { baseUrl: "${shopUrl}", accessToken: shop-token }
     scopes: [product/created, product/updated]
     receiver:
+      auth: { from: header, name: x-shop-webhook-key }
       record: { path: product, version: updated_at }
     mappings:
       product:
@@ -93,7 +94,7 @@ describe('payload records', () => {
     await runAll();
     expect(await transfers()).toEqual([expect.objectContaining({ status: 'succeeded' })]);
     expect(await hubTitle()).toBe('From the API');
-    expect(gets).toEqual(['GET /admin/products/7']);
+    expect(gets).toEqual(['GET /admin/api/2025-10/products/7.json']);
   });
 
   it('skips an older payload arriving after a newer one as stale, and keeps the newer hub record', async () => {
@@ -142,7 +143,7 @@ describe('payload records', () => {
     expect(await transfers()).toHaveLength(1);
     await runAll();
     expect(await hubTitle()).toBe('From the API');
-    expect(gets).toEqual(['GET /admin/products/7']);
+    expect(gets).toEqual(['GET /admin/api/2025-10/products/7.json']);
   });
 });
 

@@ -27,7 +27,7 @@ connections:
     integration: ./integrations/standard.yaml
     webhook: { verify: { scheme: standard, secret: [${STANDARD_OLD}, ${STANDARD_NEW}] } }
   shop:
-    integration: storefront
+    integration: shopify
     webhook: { secret: shop-signing-secret }
 `),
   );
@@ -98,7 +98,7 @@ describe('Standard Webhooks (signed by standardwebhooks)', () => {
   });
 });
 
-describe('Shopify (the storefront integration signs this way)', () => {
+describe('Shopify (the shipped shopify integration signs this way)', () => {
   it('verifies the base64 HMAC of the raw body with the connection secret', async () => {
     const product = Buffer.from(JSON.stringify({ id: 1001, title: 'Mug' }));
     const headers = { 'x-shopify-topic': 'products/update', 'x-shopify-webhook-id': 'shp-1', 'x-shopify-hmac-sha256': signShopify('shop-signing-secret', product) };
