@@ -6,6 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkCommand } from '../../src/cli/commands.js';
 import { loadConfig } from '../../src/config/load.js';
 import { interpretHook } from '../../src/resolve/interpret.js';
 import { BUILTIN_INTEGRATIONS } from '../../src/integrations/registry.js';
@@ -123,5 +124,14 @@ describe('the BigCommerce api section against the simulated store', () => {
     const product = await bigcommerce.create!('product', { name: 'Rake', type: 'physical', weight: 0, price: 12, sku: 'RK-1' }, ctx);
     expect(store.products.get(Number(product.externalId))).toMatchObject({ sku: 'RK-1' });
     expect(await bigcommerce.find!('product', 'sku', 'RK-1', ctx)).toBe(product.externalId);
+  });
+});
+
+describe('examples/providers/bigcommerce.yaml', () => {
+  it('passes check, which prints the scope table', async () => {
+    const stdout: string[] = [];
+    const code = await checkCommand(resolve(ROOT, 'examples/providers/bigcommerce.yaml'), { out: (t) => stdout.push(t), err: () => {} }, {});
+    expect(code).toBe(0);
+    expect(stdout.join('\n')).toMatch(/product\/updated\s+yes\s+store\/product\/updated, store\/product\/inventory\/updated/);
   });
 });

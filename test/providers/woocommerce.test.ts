@@ -6,6 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkCommand } from '../../src/cli/commands.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { ConnectionConfig } from '../../src/config/load.js';
 import { interpretHook } from '../../src/resolve/interpret.js';
@@ -138,5 +139,14 @@ describe('the WooCommerce api section against the simulated shop', () => {
     shop.revokeKey();
     const refused = await rejection(woocommerce.get!('product', '1', writeContext({ url: shop.url, consumerKey: 'ck_test', consumerSecret: 'cs_test' })));
     expect([refused.code, refused.retryable]).toEqual(['HY_ERR_CREDENTIALS_REJECTED', false]);
+  });
+});
+
+describe('examples/providers/woocommerce.yaml', () => {
+  it('passes check, which prints the scope table', async () => {
+    const stdout: string[] = [];
+    const code = await checkCommand(resolve(ROOT, 'examples/providers/woocommerce.yaml'), { out: (t) => stdout.push(t), err: () => {} }, {});
+    expect(code).toBe(0);
+    expect(stdout.join('\n')).toMatch(/product\/updated\s+yes\s+product\.updated, product\.restored/);
   });
 });
