@@ -163,6 +163,9 @@ function writeConfig(dir: string, shop: DemoShop, erp: DemoErp, lease: string): 
   const { shop: shopConnection, erp: erpConnection } = config.connections;
   shopConnection.webhook = { secret: DEMO_KEYS.shop.signingSecret };
   shopConnection.settings = { ...shopConnection.settings, baseUrl: shop.url, accessToken: DEMO_KEYS.shop.accessToken };
+  // Shopify's topic bodies carry the product; here the hub reads it from the shop's API instead (a
+  // record path the body does not have falls back to get), so that a run can stall mid-read.
+  shopConnection.receiver = { record: { path: 'not_in_the_body' } };
   erpConnection.webhook = { apiKey: DEMO_KEYS.erp.webhookKey };
   erpConnection.settings = { ...erpConnection.settings, baseUrl: erp.url, apiToken: DEMO_KEYS.erp.apiToken };
   const file = join(dir, 'hookyard.yaml');
@@ -201,7 +204,7 @@ describe('a run that stalls past its lease', () => {
 
     const stalled = await startHub({ config, data, port });
     // The shop answers the hub's first read of the product late: the run is mid-read when its process stops.
-    const read = shop.failRequests({ method: 'GET', match: (r) => /\/admin\/products\/\d+/.test(r.path), delayMs: 2_500, times: 1 });
+    const read = shop.failRequests({ method: 'GET', match: (r) => /\/admin\/api\/[^/]+\/products\/\d+\.json$/.test(r.path), delayMs: 2_500, times: 1 });
     const sku = `STALL-${Date.now().toString(36).toUpperCase()}`;
     const product = shop.createProduct({ title: 'Frozen clock', status: 'active', variants: [{ sku, price: '9.00' }] });
     await until('the stalled hub to read the product', () => (read.hits === 1 ? true : undefined), 15_000, stalled.output);
