@@ -195,7 +195,7 @@ export async function startStripe(options: { secretKey?: string } = {}): Promise
       }
       const record = records.get(id);
       if (!record || record.object !== object) return missing();
-      const updated = { ...record, ...fields, metadata: { ...(record.metadata as object), ...(fields.metadata as object) }, ...(fields.active === undefined ? {} : { active: fields.active === 'true' }) };
+      const updated: StripeObject = { ...record, ...fields, metadata: { ...(record.metadata as object), ...(fields.metadata as object) }, ...(fields.active === undefined ? {} : { active: fields.active === 'true' }) };
       if (object === 'product') updated.updated = now();
       records.set(id, updated);
       return { status: 200, json: updated };
@@ -223,7 +223,7 @@ export async function startStripe(options: { secretKey?: string } = {}): Promise
         'request-id': `req_${randomBytes(7).toString('hex')}`,
         'stripe-version': version,
         ...(replay ? { 'idempotent-replayed': 'true' } : {}),
-        ...('headers' in result ? result.headers : {}),
+        ...('headers' in result ? (result.headers as Record<string, string> | undefined) : {}),
       });
       res.end(JSON.stringify(result.json));
     });
