@@ -36,6 +36,8 @@ export interface SeenRequest {
   headers: IncomingMessage['headers'];
   body: string;
   status: number;
+  /** When it was answered (epoch ms). */
+  at: number;
 }
 
 export interface Refusal {
@@ -216,7 +218,7 @@ export async function startStripe(options: { secretKey?: string } = {}): Promise
       const replay = typeof key === 'string' ? idempotent.get(key) : undefined;
       const result = replay ?? answer(req, body);
       if (typeof key === 'string' && !replay && result.status < 500 && result.status !== 429 && result.status !== 401) idempotent.set(key, { status: result.status, json: result.json });
-      received.push({ method: req.method!, url: req.url!, headers: req.headers, body, status: result.status });
+      received.push({ method: req.method!, url: req.url!, headers: req.headers, body, status: result.status, at: Date.now() });
       const version = typeof req.headers['stripe-version'] === 'string' ? req.headers['stripe-version'] : STRIPE_API_VERSION;
       res.writeHead(result.status, {
         'content-type': 'application/json',
