@@ -68,6 +68,19 @@ describe('rate limits', () => {
     expect([error.code, error.retryable]).toEqual(['HY_ERR_DESTINATION_REJECTED', false]);
   });
 
+  it("a 403 with Retry-After (GitHub's secondary limit) is a rate limit though some are left", async () => {
+    const server = await api(() => ({
+      status: 403,
+      headers: { 'retry-after': '60', 'x-ratelimit-remaining': '4990' },
+      json: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' },
+    }));
+    const github = integrationFromYaml(
+      file('  rateLimit: { remaining: { header: x-ratelimit-remaining }, statuses: [403] }', '      get: { path: "/users/{externalId}" }'),
+    );
+    const error = await rejection(github.get!('customer', '1', writeContext({ baseUrl: server.url, token: 't' })));
+    expect([error.code, error.retryable, error.retryAfterMs]).toEqual(['HY_ERR_RATE_LIMITED', true, 60_000]);
+  });
+
   it('a 429 without Retry-After waits as the reset header says (BigCommerce: ms)', async () => {
     const server = await api(() => ({ status: 429, headers: { 'x-rate-limit-time-reset-ms': '7500' }, json: { status: 429, title: 'Too many requests' } }));
     const big = integrationFromYaml(file('  rateLimit: { reset: { header: X-Rate-Limit-Time-Reset-Ms, unit: ms } }', '      get: { path: "/users/{externalId}" }'));

@@ -44,7 +44,8 @@ const waitHeaderSchema = z.strictObject({ header: z.string().min(1), unit: z.enu
  * `remaining` is what is left (a count, or "used/limit" as Shopify's call limit); when none is
  * left the next call waits until `reset` says (or one interval of `rate`, or 1 s). `reset` also
  * gives the wait of a 429 without Retry-After. `statuses` are other answers that are a rate limit
- * when `remaining` says none is left (GitHub answers 403).
+ * when `remaining` says none is left, or when they carry Retry-After (GitHub answers 403 to both
+ * its primary and its secondary limits).
  */
 export const rateLimitSchema = z.strictObject({
   remaining: z.strictObject({ header: z.string().min(1) }).optional(),
