@@ -37,6 +37,8 @@ export interface SeenRequest {
   headers: IncomingMessage['headers'];
   body: string;
   status: number;
+  /** The rate-limit and other headers it was answered with. */
+  answered: Record<string, string>;
   at: number;
 }
 
@@ -214,7 +216,7 @@ export async function startGithub(options: { owner?: string; name?: string; toke
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const result = answer(req, body);
-      received.push({ method: req.method!, url: req.url!, headers: req.headers, body, status: result.status, at: Date.now() });
+      received.push({ method: req.method!, url: req.url!, headers: req.headers, body, status: result.status, answered: result.headers, at: Date.now() });
       res.writeHead(result.status, {
         'content-type': 'application/json; charset=utf-8',
         'x-github-api-version-selected': '2022-11-28',
