@@ -20,7 +20,7 @@ const TEST_SECRET = `whsec_${Buffer.from('a test key of some length').toString('
 describe('the webhook examples in docs/configuration.md', () => {
   it('has one for every verify scheme', () => {
     const schemes = blocks.map((block) => /scheme: (\w+)/.exec(block)?.[1]).filter(Boolean);
-    expect(new Set(schemes)).toEqual(new Set(['apikey', 'basic', 'hmac', 'shopify', 'github', 'stripe', 'standard']));
+    expect(new Set(schemes)).toEqual(new Set(['apikey', 'basic', 'hmac', 'shopify', 'github', 'stripe', 'standard', 'woocommerce']));
     expect(blocks.length).toBe(schemes.length + 2); // and webhook.apiKey, webhook.secret
   });
 
