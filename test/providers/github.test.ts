@@ -8,6 +8,7 @@
  */
 import { resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { checkCommand } from '../../src/cli/commands.js';
 import { loadConfig, type HubConfig } from '../../src/config/load.js';
 import { BUILTIN_INTEGRATIONS } from '../../src/integrations/registry.js';
 import type { Integration } from '../../src/integrations/types.js';
@@ -54,6 +55,14 @@ function expectedScope(event: string, action: string): string {
 }
 
 describe('the shipped github integration', () => {
+  it('its example configuration passes check, which prints the scope table', async () => {
+    const stdout: string[] = [];
+    const code = await checkCommand(resolve(ROOT, 'examples/providers/github.yaml'), { out: (t) => stdout.push(t), err: () => {} }, {});
+    expect(code).toBe(0);
+    expect(stdout.join('\n')).toMatch(/issue\/created\s+yes\s+issues\.opened/);
+  });
+
+
   it('is found by id, verifies as GitHub signs, and declares its three types', () => {
     expect(github.verifyScheme).toBe('github');
     expect(github.types).toEqual(['issue', 'pull_request', 'repository']);

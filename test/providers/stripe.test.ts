@@ -7,6 +7,7 @@
  */
 import { resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { checkCommand } from '../../src/cli/commands.js';
 import { loadConfig, type HubConfig } from '../../src/config/load.js';
 import { BUILTIN_INTEGRATIONS } from '../../src/integrations/registry.js';
 import type { Integration } from '../../src/integrations/types.js';
@@ -47,6 +48,14 @@ async function interpret(event: Record<string, unknown>) {
 }
 
 describe('the shipped stripe integration', () => {
+  it('its example configuration passes check, which prints the scope table', async () => {
+    const stdout: string[] = [];
+    const code = await checkCommand(resolve(ROOT, 'examples/providers/stripe.yaml'), { out: (t) => stdout.push(t), err: () => {} }, {});
+    expect(code).toBe(0);
+    expect(stdout.join('\n')).toMatch(/customer\/updated\s+yes\s+customer\.updated/);
+  });
+
+
   it('is found by id and verifies hooks as Stripe signs them', () => {
     expect(stripe.verifyScheme).toBe('stripe');
     expect(stripe.types).toEqual(['price']);
