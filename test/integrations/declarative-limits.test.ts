@@ -157,3 +157,27 @@ describe('forms, page counts, empty pages', () => {
     expect(await v2.list!('customer', '3', ctx)).toEqual({ ids: [], cursor: null });
   });
 });
+
+describe('gone', () => {
+  it('a 200 answer for which `gone` is true is a record not found; a `record` finding nothing without it is an error', async () => {
+    const server = await api((r) => ({ json: { data: r.query.get('id:in') === '1' ? [{ id: 1, email: 'a@example.com' }] : [], meta: {} } }));
+    const file = (gone: string) =>
+      integrationFromYaml(
+        `
+id: filtered
+scopes: [{ scope: customer/updated, description: "Filtered customer → customer" }]
+api:
+  baseUrl: "{settings.baseUrl}"
+  types:
+    customer:
+      get: { path: /v3/customers, query: { "id:in": "{externalId}" }, record: "data[0]"${gone} }
+`,
+      );
+    const ctx = writeContext({ baseUrl: server.url });
+    const withGone = file(', gone: "$count(data) = 0"');
+    expect(await withGone.get!('customer', '1', ctx)).toEqual({ id: 1, email: 'a@example.com' });
+    expect(await withGone.get!('customer', '2', ctx)).toBeNull();
+    const error = await rejection(file('').get!('customer', '2', ctx));
+    expect([error.code, error.retryable]).toEqual(['HY_ERR_DESTINATION_REJECTED', false]);
+  });
+});

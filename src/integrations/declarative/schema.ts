@@ -96,7 +96,14 @@ const request = {
 const encoding = z.enum(['json', 'form']);
 
 export const operationsSchema = z.strictObject({
-  get: z.strictObject({ ...request, record: selector.optional() }).optional(),
+  get: z
+    .strictObject({
+      ...request,
+      record: selector.optional(),
+      /** True over a 200 answer that says the record does not exist (a read by filter answering an empty list). */
+      gone: selector.optional(),
+    })
+    .optional(),
   list: z
     .strictObject({ ...request, records: selector, id: selector.optional(), total: selector.optional(), paging: pagingSchema.optional() })
     .optional(),
