@@ -78,16 +78,16 @@ export interface ExchangeAnswer {
 export async function exchange(request: Exchange): Promise<ExchangeAnswer> {
   const { method, url } = request;
   const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // Header names are case-insensitive: a declared `Accept` replaces the default, not joins it.
+  const headers = new Headers({ accept: 'application/json' });
+  if (request.body !== undefined) headers.set('content-type', 'application/json');
+  if (request.form) headers.set('content-type', 'application/x-www-form-urlencoded');
+  for (const [name, value] of Object.entries(request.headers ?? {})) headers.set(name, value);
   let response: Response;
   try {
     response = await fetch(url, {
       method,
-      headers: {
-        accept: 'application/json',
-        ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(request.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-        ...request.headers,
-      },
+      headers,
       body: request.form ? request.form.toString() : request.body === undefined ? undefined : JSON.stringify(request.body),
       signal: AbortSignal.timeout(timeoutMs),
     });

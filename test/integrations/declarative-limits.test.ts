@@ -68,6 +68,19 @@ describe('rate limits', () => {
     expect([error.code, error.retryable]).toEqual(['HY_ERR_DESTINATION_REJECTED', false]);
   });
 
+  it("a 403 with Retry-After (GitHub's secondary limit) is a rate limit though some are left", async () => {
+    const server = await api(() => ({
+      status: 403,
+      headers: { 'retry-after': '60', 'x-ratelimit-remaining': '4990' },
+      json: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' },
+    }));
+    const github = integrationFromYaml(
+      file('  rateLimit: { remaining: { header: x-ratelimit-remaining }, statuses: [403] }', '      get: { path: "/users/{externalId}" }'),
+    );
+    const error = await rejection(github.get!('customer', '1', writeContext({ baseUrl: server.url, token: 't' })));
+    expect([error.code, error.retryable, error.retryAfterMs]).toEqual(['HY_ERR_RATE_LIMITED', true, 60_000]);
+  });
+
   it('a 429 without Retry-After waits as the reset header says (BigCommerce: ms)', async () => {
     const server = await api(() => ({ status: 429, headers: { 'x-rate-limit-time-reset-ms': '7500' }, json: { status: 429, title: 'Too many requests' } }));
     const big = integrationFromYaml(file('  rateLimit: { reset: { header: X-Rate-Limit-Time-Reset-Ms, unit: ms } }', '      get: { path: "/users/{externalId}" }'));
@@ -142,5 +155,29 @@ describe('forms, page counts, empty pages', () => {
     expect(await shop.list!('customer', '2', ctx)).toEqual({ ids: ['20', '21'], cursor: null, total: 4 });
     const v2 = integrationFromYaml(file('', '      list: { path: /v2, records: "$", paging: { kind: page, size: 2, sizeParam: limit } }'));
     expect(await v2.list!('customer', '3', ctx)).toEqual({ ids: [], cursor: null });
+  });
+});
+
+describe('gone', () => {
+  it('a 200 answer for which `gone` is true is a record not found; a `record` finding nothing without it is an error', async () => {
+    const server = await api((r) => ({ json: { data: r.query.get('id:in') === '1' ? [{ id: 1, email: 'a@example.com' }] : [], meta: {} } }));
+    const file = (gone: string) =>
+      integrationFromYaml(
+        `
+id: filtered
+scopes: [{ scope: customer/updated, description: "Filtered customer → customer" }]
+api:
+  baseUrl: "{settings.baseUrl}"
+  types:
+    customer:
+      get: { path: /v3/customers, query: { "id:in": "{externalId}" }, record: "data[0]"${gone} }
+`,
+      );
+    const ctx = writeContext({ baseUrl: server.url });
+    const withGone = file(', gone: "$count(data) = 0"');
+    expect(await withGone.get!('customer', '1', ctx)).toEqual({ id: 1, email: 'a@example.com' });
+    expect(await withGone.get!('customer', '2', ctx)).toBeNull();
+    const error = await rejection(file('').get!('customer', '2', ctx));
+    expect([error.code, error.retryable]).toEqual(['HY_ERR_DESTINATION_REJECTED', false]);
   });
 });

@@ -33,10 +33,11 @@ export function apiMethods(integrationId: string, api: ApiSpec): ApiMethods {
       const spec = operation(type, 'get');
       const answer = await send(api, spec, 'GET', ctx, { externalId }, { pass: [404] });
       if (answer.status === 404) return null;
-      const record = await select(spec.record ?? '$', answer.json, seen(answer));
       // A read by filter (BigCommerce's v3 customers: ?id:in=<id>) answers 200 with an empty
-      // list when the record is gone: a declared `record` that finds nothing is not found.
-      if (record === undefined && spec.record !== undefined && answer.json !== null) return null;
+      // list when the record is gone: the file says so with `gone`, so that a `record` that
+      // finds nothing anywhere else stays an error rather than a record silently not found.
+      if (spec.gone && Boolean(await select(spec.gone, answer.json, seen(answer)))) return null;
+      const record = await select(spec.record ?? '$', answer.json, seen(answer));
       return recordIn(record, `get ${type} ${externalId}`, spec.record ?? 'the answer');
     };
   }

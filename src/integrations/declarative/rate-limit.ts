@@ -55,8 +55,11 @@ export function rateLimitReading(api: ApiSpec, now: () => number): RateLimitRead
   const spec = api.rateLimit;
   if (!spec) return undefined;
   return {
+    // A listed status is the limit when none is left, or when it says when to come back: GitHub's
+    // secondary limits answer 403 with Retry-After while its primary allowance still has some left.
     limited: (status, headers) =>
-      (spec.statuses ?? []).includes(status) && spec.remaining !== undefined && (remainingOf(headers.get(spec.remaining.header)) ?? 1) <= 0,
+      (spec.statuses ?? []).includes(status) &&
+      (headers.has('retry-after') || (spec.remaining !== undefined && (remainingOf(headers.get(spec.remaining.header)) ?? 1) <= 0)),
     waitMs: (headers) => resetWaitMs(spec.reset, headers, now()),
   };
 }

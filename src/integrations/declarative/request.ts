@@ -54,8 +54,8 @@ export function lookupIn(ctx: IntegrationContext, values: RequestValues): (name:
   };
 }
 
-function render(source: string, lookup: (name: string) => string | null, encode?: (value: string) => string): string | null {
-  return renderTemplate(parseTemplate(source), lookup, encode);
+function render(source: string, lookup: (name: string) => string | null, encode?: (value: string) => string, encodePath?: (value: string) => string): string | null {
+  return renderTemplate(parseTemplate(source), lookup, encode, encodePath);
 }
 
 /**
@@ -68,10 +68,25 @@ function pathSegment(value: string): string {
   return encodeURIComponent(value);
 }
 
+/**
+ * A `{+name}` value in a path: its `/` kept, each segment encoded and checked like a value of its
+ * own. An empty segment (`a//b`, a leading or trailing `/`) is refused with `.` and `..`: none
+ * names a resource, and the value is meant to be one.
+ */
+export function pathSegments(value: string): string {
+  return value
+    .split('/')
+    .map((segment) => {
+      if (segment === '') throw permanentError('HY_ERR_EXTERNAL_ID_INVALID', `"${value}" cannot stand in a request path: it has an empty segment`);
+      return pathSegment(segment);
+    })
+    .join('/');
+}
+
 /** The URL an operation is sent to (without credentials). */
 export function requestUrl(api: ApiSpec, request: RequestSpec, lookup: (name: string) => string | null, paging: Record<string, string> = {}): string {
   const base = render(api.baseUrl, lookup)!.replace(/\/+$/, '');
-  const path = render(request.path, lookup, pathSegment);
+  const path = render(request.path, lookup, pathSegment, pathSegments);
   if (path === null) throw permanentError('HY_ERR_INTEGRATION', `${request.path}: a value of the path is missing`);
   const url = new URL(`${base}${path.startsWith('/') ? path : `/${path}`}`);
   for (const [key, value] of Object.entries(request.query ?? {})) {

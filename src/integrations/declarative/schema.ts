@@ -44,7 +44,8 @@ const waitHeaderSchema = z.strictObject({ header: z.string().min(1), unit: z.enu
  * `remaining` is what is left (a count, or "used/limit" as Shopify's call limit); when none is
  * left the next call waits until `reset` says (or one interval of `rate`, or 1 s). `reset` also
  * gives the wait of a 429 without Retry-After. `statuses` are other answers that are a rate limit
- * when `remaining` says none is left (GitHub answers 403).
+ * when `remaining` says none is left, or when they carry Retry-After (GitHub answers 403 to both
+ * its primary and its secondary limits).
  */
 export const rateLimitSchema = z.strictObject({
   remaining: z.strictObject({ header: z.string().min(1) }).optional(),
@@ -95,7 +96,14 @@ const request = {
 const encoding = z.enum(['json', 'form']);
 
 export const operationsSchema = z.strictObject({
-  get: z.strictObject({ ...request, record: selector.optional() }).optional(),
+  get: z
+    .strictObject({
+      ...request,
+      record: selector.optional(),
+      /** True over a 200 answer that says the record does not exist (a read by filter answering an empty list). */
+      gone: selector.optional(),
+    })
+    .optional(),
   list: z
     .strictObject({ ...request, records: selector, id: selector.optional(), total: selector.optional(), paging: pagingSchema.optional() })
     .optional(),

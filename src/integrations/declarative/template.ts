@@ -3,25 +3,34 @@
  * Names are `settings.<key>`, `presets.<key>` and the request's own values (`externalId`,
  * `cursor`, `cursor.<key>`, `field`, `value`). Parsing and checking happen at load, so a misspelt name is a
  * config problem, not a failed transfer.
+ *
+ * `{+name}` (RFC 6570's "reserved" mark) is a value that is itself a path: in a request path its
+ * `/` are kept and each segment is encoded on its own (`octo-org/hello/issues/7`), where `{name}`
+ * would encode the `/` as `%2F`. Elsewhere it is an ordinary value.
  */
 
 export interface Template {
   source: string;
   /** Literal text and variable names, alternating: text at even indexes. */
   parts: string[];
+  /** The indexes in `parts` of names written `{+name}`: values whose `/` a path keeps. */
+  paths: ReadonlySet<number>;
 }
 
-const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)?)\}/g;
+const PLACEHOLDER = /\{(\+?)([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)?)\}/g;
 
 export function parseTemplate(source: string): Template {
   const parts: string[] = [];
+  const paths = new Set<number>();
   let last = 0;
   for (const match of source.matchAll(PLACEHOLDER)) {
-    parts.push(source.slice(last, match.index), match[1]!);
+    parts.push(source.slice(last, match.index));
+    if (match[1] === '+') paths.add(parts.length);
+    parts.push(match[2]!);
     last = match.index + match[0].length;
   }
   parts.push(source.slice(last));
-  return { source, parts };
+  return { source, parts, paths };
 }
 
 export function templateVariables(template: Template): string[] {
@@ -41,11 +50,16 @@ export function unknownVariable(template: Template, allowed: readonly string[]):
 }
 
 /**
- * The text with every name replaced by `lookup(name)`, each passed through `encode`. A name whose
- * value is null makes the whole result null (a query parameter left out, e.g. `{cursor}` on the
- * first poll).
+ * The text with every name replaced by `lookup(name)`, each passed through `encode` (a `{+name}`
+ * through `encodePath`, when given). A name whose value is null makes the whole result null (a
+ * query parameter left out, e.g. `{cursor}` on the first poll).
  */
-export function renderTemplate(template: Template, lookup: (name: string) => string | null, encode: (value: string) => string = (v) => v): string | null {
+export function renderTemplate(
+  template: Template,
+  lookup: (name: string) => string | null,
+  encode: (value: string) => string = (v) => v,
+  encodePath: (value: string) => string = encode,
+): string | null {
   let out = '';
   for (let i = 0; i < template.parts.length; i += 1) {
     if (i % 2 === 0) {
@@ -54,7 +68,7 @@ export function renderTemplate(template: Template, lookup: (name: string) => str
     }
     const value = lookup(template.parts[i]!);
     if (value === null) return null;
-    out += encode(value);
+    out += template.paths.has(i) ? encodePath(value) : encode(value);
   }
   return out;
 }
