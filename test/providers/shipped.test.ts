@@ -40,6 +40,12 @@ describe('the shipped integrations', () => {
     const file = resolve(ROOT, 'examples/providers.yaml');
     const spec = parseYaml(readFileSync(file, 'utf8')) as { connections: Record<string, { integration: string }> };
     expect(Object.values(spec.connections).map((c) => c.integration).sort()).toEqual(SHIPPED);
+    // Made from examples/providers/<id>.yaml by scripts/providers-example.mjs: each is in it whole.
+    const combined = readFileSync(file, 'utf8');
+    for (const id of SHIPPED) {
+      const own = readFileSync(resolve(ROOT, 'examples/providers', `${id}.yaml`), 'utf8');
+      expect(combined, `examples/providers.yaml is current with examples/providers/${id}.yaml: run node scripts/providers-example.mjs`).toContain(own.slice(own.indexOf('\nconnections:\n') + 14).trimEnd());
+    }
     const out: string[] = [];
     const err: string[] = [];
     const code = await checkCommand(file, { out: (line) => out.push(line), err: (line) => err.push(line) }, {});
