@@ -293,7 +293,9 @@ function buildConnection(
         });
       }
       listed.add(scopeName);
-      if (scopeName.endsWith('/deleted')) {
+      // A child type's delete is a reason to transfer its parent again (price → product), not a delete.
+      const parent = integration.parents?.find((p) => p.type === type)?.parent ?? types.catalog.parents.get(type);
+      if (scopeName.endsWith('/deleted') && parent === undefined) {
         warnings.push(
           `connections.${name}: delete scope ${scopeName} is enabled: deletes in ${integration.id} will be transferred`,
         );

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { checkCommand } from '../../src/cli/commands.js';
+import { buildConfig } from '../../src/config/load.js';
 import { BUILTIN_INTEGRATIONS, PROVIDERS_DIR } from '../../src/integrations/registry.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -27,10 +28,11 @@ describe('the shipped integrations', () => {
     expect(typeof integration.list).toBe('function');
     // A signature scheme of its own, or a key in a header the webhook is created with.
     expect(integration.verifyScheme !== undefined || integration.receiver.auth.from === 'header').toBe(true);
-    expect(integration.throttle, `${id} declares the rate its system allows`).toBeDefined();
     const page = resolve(ROOT, 'docs/providers', `${id}.md`);
     expect(existsSync(page)).toBe(true);
     const text = readFileSync(page, 'utf8');
+    expect(text).toMatch(/^## Rate limits?$/m);
+    expect(text).toMatch(/^## Settings$/m);
     for (const scope of integration.scopes) expect(text, `docs/providers/${id}.md names ${scope.scope}`).toContain(scope.scope);
   });
 
@@ -38,6 +40,12 @@ describe('the shipped integrations', () => {
     const file = resolve(ROOT, 'examples/providers.yaml');
     const spec = parseYaml(readFileSync(file, 'utf8')) as { connections: Record<string, { integration: string }> };
     expect(Object.values(spec.connections).map((c) => c.integration).sort()).toEqual(SHIPPED);
+    // Made from examples/providers/<id>.yaml by scripts/providers-example.mjs: each is in it whole.
+    const combined = readFileSync(file, 'utf8');
+    for (const id of SHIPPED) {
+      const own = readFileSync(resolve(ROOT, 'examples/providers', `${id}.yaml`), 'utf8');
+      expect(combined, `examples/providers.yaml is current with examples/providers/${id}.yaml: run node scripts/providers-example.mjs`).toContain(own.slice(own.indexOf('\nconnections:\n') + 14).trimEnd());
+    }
     const out: string[] = [];
     const err: string[] = [];
     const code = await checkCommand(file, { out: (line) => out.push(line), err: (line) => err.push(line) }, {});
@@ -49,5 +57,13 @@ describe('the shipped integrations', () => {
       expect(printed).toContain(`connection ${name} — integration ${integration.id}`);
       for (const scope of integration.scopes) expect(printed).toMatch(new RegExp(`^  ${scope.scope.replace('/', '\\/')}\\s`, 'm'));
     }
+  });
+
+  it("warns about an enabled delete scope, but not a child type's, which transfers its parent again (Stripe's price/deleted)", () => {
+    const config = buildConfig(
+      { connections: { stripe: { integration: 'stripe', webhook: { secret: 'whsec_x' }, settings: { secretKey: 'sk_test_x' }, scopes: ['price/deleted', 'customer/deleted'] } } },
+      { file: resolve(ROOT, 'hookyard.yaml'), env: {} },
+    );
+    expect(config.warnings).toEqual([expect.stringContaining('delete scope customer/deleted is enabled')]);
   });
 });
