@@ -1,18 +1,24 @@
--- Claims runnable transfer requests: due (or whose worker's lease expired), and first in line for
--- their record, so that one record's requests never run at once and run in arrival order.
--- The inner status term is transfers_active_by_record's own, so the look-up uses that index.
+-- Claims runnable transfer requests: first in line for their record (head, see migration 012), and
+-- due, or running under a lease that expired — so that one record's requests never run at once and
+-- run in arrival order. The walk goes along transfers_claimable in (run_at, id) order and stops
+-- after @limit: it reads the heads claimed plus the live running ones it passes (a few dozen),
+-- however many requests wait. Its WHERE repeats the index's own terms so that SQLite can use it.
+-- A head can still be blocked by a later request of its record that runs (one a replay queued
+-- behind, or a child started under a parent): the NOT EXISTS looks at the record's active requests.
+-- A running request's run_at is before its lease's end, so an expired one is within run_at ≤ @now.
 -- Each claim gets a new token (claim + 1): the run presents it on every write, and a run whose
 -- lease expired and was claimed again can write nothing more.
 -- Params: @worker, @now (ms), @leaseUntil (ms), @limit
 UPDATE transfers
 SET status = 'running', claim = claim + 1, lease_owner = @worker, lease_until = @leaseUntil, attempts = attempts + 1, updated_at = @now
 WHERE id IN (
-  SELECT t.id FROM transfers t
-  WHERE ((t.status IN ('queued', 'retrying') AND t.run_at <= @now) OR (t.status = 'running' AND t.lease_until < @now))
+  SELECT t.id FROM transfers t INDEXED BY transfers_claimable
+  WHERE t.head = 1 AND t.status IN ('queued', 'retrying', 'running') AND t.run_at <= @now
+    AND (t.status <> 'running' OR t.lease_until < @now)
     AND NOT EXISTS (
       SELECT 1 FROM transfers e
       WHERE e.record_key = t.record_key AND e.status IN ('queued', 'retrying', 'running') AND e.id <> t.id
-        AND (e.id < t.id OR (e.status = 'running' AND e.lease_until >= @now))
+        AND e.status = 'running' AND e.lease_until >= @now
     )
   ORDER BY t.run_at, t.id
   LIMIT @limit
