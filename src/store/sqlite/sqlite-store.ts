@@ -161,9 +161,7 @@ export class SqliteStore implements Store {
       transfersOf: prepare('transfers_of_hook'),
       getTransfer: prepare('get_transfer'),
       listTransfers: prepare('list_transfers'),
-      countHooks: prepare('count_hooks'),
-      countTransfers: prepare('count_transfers'),
-      countReasons: prepare('count_reasons'),
+      countStatuses: prepare('count_statuses'),
       countReceived: prepare('count_received'),
       noteCoalesced: prepare('note_coalesced'),
     };
@@ -178,8 +176,9 @@ export class SqliteStore implements Store {
 
     this.claimTx = db.transaction((worker: string, limit: number, now: number, leaseMs: number) => {
       const leaseUntil = now + leaseMs;
-      this.statements.claimHooks.run({ worker, leaseUntil, now, limit });
-      return (this.statements.claimedHooks.all({ worker, leaseUntil }) as Row[]).map(hookFromRow);
+      const ids = (this.statements.claimHooks.all({ worker, leaseUntil, now, limit }) as Row[]).map((row) => Number(row.id));
+      if (ids.length === 0) return [];
+      return (this.statements.claimedHooks.all({ ids: JSON.stringify(ids) }) as Row[]).map(hookFromRow);
     });
 
     this.saveTx = db.transaction((worker: string, resolutions: readonly HookResolution[], now: number) => {
@@ -309,10 +308,15 @@ export class SqliteStore implements Store {
   async counts(): Promise<StoreCounts> {
     const hooks = Object.fromEntries(HOOK_STATUSES.map((s) => [s, 0])) as StoreCounts['hooks'];
     const transfers = Object.fromEntries(TRANSFER_STATUSES.map((s) => [s, 0])) as StoreCounts['transfers'];
-    for (const row of this.statements.countHooks.all() as Row[]) hooks[row.status as keyof typeof hooks] = Number(row.n);
-    for (const row of this.statements.countTransfers.all() as Row[]) transfers[row.status as keyof typeof transfers] = Number(row.n);
     const reasons: Record<string, number> = {};
-    for (const row of this.statements.countReasons.all() as Row[]) reasons[String(row.reason_code)] = Number(row.n);
+    // Counters kept with the rows (migration 012): one row per status and reason code.
+    for (const row of this.statements.countStatuses.all() as Row[]) {
+      const key = String(row.key);
+      const n = Number(row.n);
+      if (row.kind === 'hooks') hooks[key as keyof typeof hooks] = n;
+      else if (row.kind === 'transfers') transfers[key as keyof typeof transfers] = n;
+      else reasons[key] = n;
+    }
     return { hooks, transfers, reasons };
   }
 

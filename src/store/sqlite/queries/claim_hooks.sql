@@ -1,4 +1,6 @@
--- Claims the oldest received hooks that no live lease holds; claimed_hooks then reads them.
+-- Claims the oldest received hooks that no live lease holds; claimed_hooks then reads them by id.
+-- The walk goes along hooks_received in id order and stops after @limit: it passes only the
+-- hooks other resolvers hold right now, however many wait.
 -- Params: @worker, @leaseUntil (ms), @now (ms), @limit
 UPDATE hooks
 SET lease_owner = @worker, lease_until = @leaseUntil
@@ -8,3 +10,4 @@ WHERE id IN (
   ORDER BY id
   LIMIT @limit
 )
+RETURNING id

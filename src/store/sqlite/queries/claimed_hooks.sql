@@ -1,6 +1,6 @@
--- The hooks one claim took: a worker's lease with one expiry time is one claim.
--- Params: @worker, @leaseUntil (ms)
+-- The hooks one claim took, by id (a JSON array), with their payloads.
+-- Params: @ids
 SELECT h.*, p.headers, p.segments, p.body
 FROM hooks h JOIN hook_payloads p ON p.hook_id = h.id
-WHERE h.status = 'received' AND h.lease_owner = @worker AND h.lease_until = @leaseUntil
+WHERE h.id IN (SELECT value FROM json_each(@ids))
 ORDER BY h.id

@@ -1,3 +1,3 @@
--- The inbox backlog: hooks stored but not read yet (the partial index hooks_received answers it).
+-- The inbox backlog: hooks stored but not read yet, from the counters of migration 012.
 -- Params: none
-SELECT count(*) AS n FROM hooks WHERE status = 'received'
+SELECT coalesce((SELECT n FROM status_counts WHERE kind = 'hooks' AND key = 'received'), 0) AS n

@@ -1,2 +1,0 @@
--- Params: none
-SELECT status, count(*) AS n FROM hooks GROUP BY status
