@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { tempDir } from '../helpers/hub.js';
 import { adminContract } from './admin.contract.js';
+import { backlogContract } from './backlog.contract.js';
 import { appendIds, type StoreFactory } from './contract.js';
 import { projectRoot } from '../helpers/process.js';
 import { feedsContract } from './feeds.contract.js';
@@ -66,7 +67,7 @@ function sqliteFactory(): StoreFactory {
   };
 }
 
-for (const contract of [inboxContract, transferQueueContract, hubRecordsContract, feedsContract, replaysContract, adminContract]) contract('sqlite', sqliteFactory);
+for (const contract of [inboxContract, transferQueueContract, hubRecordsContract, feedsContract, replaysContract, adminContract, backlogContract]) contract('sqlite', sqliteFactory);
 
 describe('SQLite store', () => {
   it('creates the data directory and keeps hooks across a reopen', async () => {
