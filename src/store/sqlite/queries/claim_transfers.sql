@@ -3,8 +3,9 @@
 -- run in arrival order. The walk goes along transfers_claimable in (run_at, id) order and stops
 -- after @limit: it reads the heads claimed plus the live running ones it passes (a few dozen),
 -- however many requests wait. Its WHERE repeats the index's own terms so that SQLite can use it.
--- A head can still be blocked by a later request of its record that runs (one a replay queued
--- behind, or a child started under a parent): the NOT EXISTS looks at the record's active requests.
+-- A head can still be held back by a later request of its record that runs (a replay queued an
+-- older one again behind it, or a child runs under its parent): the NOT EXISTS asks the small index
+-- of running requests, transfers_running_by_record, repeating its WHERE term.
 -- A running request's run_at is before its lease's end, so an expired one is within run_at ≤ @now.
 -- Each claim gets a new token (claim + 1): the run presents it on every write, and a run whose
 -- lease expired and was claimed again can write nothing more.
@@ -17,8 +18,7 @@ WHERE id IN (
     AND (t.status <> 'running' OR t.lease_until < @now)
     AND NOT EXISTS (
       SELECT 1 FROM transfers e
-      WHERE e.record_key = t.record_key AND e.status IN ('queued', 'retrying', 'running') AND e.id <> t.id
-        AND e.status = 'running' AND e.lease_until >= @now
+      WHERE e.record_key = t.record_key AND e.status = 'running' AND e.lease_until >= @now AND e.id <> t.id
     )
   ORDER BY t.run_at, t.id
   LIMIT @limit
