@@ -50,6 +50,7 @@ import type {
   WaitingWork,
 } from '../store.js';
 import { Enqueue, type Waiting } from './enqueue.js';
+import { WriteBatch } from './write-batch.js';
 import { EngineTables } from './engine-tables.js';
 import { ReplayTables } from './replay-tables.js';
 import { CancelTables } from './cancel-tables.js';
@@ -130,6 +131,8 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly statements;
   private readonly engine: EngineTables;
+  /** The engine's and the resolver's writes of one event-loop turn, committed together. */
+  private readonly writes: WriteBatch;
   private readonly replays: ReplayTables;
   private readonly cancels: CancelTables;
   private readonly feeds: FeedTables;
@@ -169,6 +172,7 @@ export class SqliteStore implements Store {
     };
     const enqueue = new Enqueue(prepare);
     this.engine = new EngineTables(db, prepare, enqueue);
+    this.writes = new WriteBatch(db);
     this.replays = new ReplayTables(db, prepare, enqueue);
     this.feeds = new FeedTables(db, prepare, enqueue);
     this.cancels = new CancelTables(db, prepare);
@@ -258,11 +262,11 @@ export class SqliteStore implements Store {
   }
 
   async claimHooks(worker: string, limit: number, now: number, leaseMs: number): Promise<StoredHook[]> {
-    return this.claimTx.immediate(worker, limit, now, leaseMs);
+    return this.writes.run(() => this.claimTx.immediate(worker, limit, now, leaseMs));
   }
 
   async saveResolutions(worker: string, resolutions: readonly HookResolution[], now: number): Promise<number> {
-    return this.saveTx.immediate(worker, resolutions, now);
+    return this.writes.run(() => this.saveTx.immediate(worker, resolutions, now));
   }
 
   async getHook(id: number): Promise<StoredHook | null> {
@@ -317,19 +321,19 @@ export class SqliteStore implements Store {
   }
 
   async claimTransfers(worker: string, limit: number, now: number, leaseMs: number): Promise<ClaimedTransfer[]> {
-    return this.engine.claimTransfers(worker, limit, now, leaseMs);
+    return this.writes.run(() => this.engine.claimTransfers(worker, limit, now, leaseMs));
   }
 
   async renewTransfers(claims: readonly Claim[], now: number, leaseMs: number): Promise<number[]> {
-    return this.engine.renewTransfers(claims, now, leaseMs);
+    return this.writes.run(() => this.engine.renewTransfers(claims, now, leaseMs));
   }
 
   async startChild(parent: Claim, child: NewTransfer, now: number, leaseMs: number): Promise<ClaimedTransfer | null> {
-    return this.engine.startChild(parent, child, now, leaseMs);
+    return this.writes.run(() => this.engine.startChild(parent, child, now, leaseMs));
   }
 
   async finishTransfer(claim: Claim, outcome: TransferOutcome, activity: readonly ActivityEntry[], effects: FinishEffects, now: number): Promise<boolean> {
-    return this.engine.finishTransfer(claim, outcome, activity, effects, now);
+    return this.writes.run(() => this.engine.finishTransfer(claim, outcome, activity, effects, now));
   }
 
   async releaseTransfers(worker: string, now: number): Promise<number> {
@@ -365,7 +369,7 @@ export class SqliteStore implements Store {
   }
 
   async applyHubChange(claim: Claim, change: HubChange, now: number): Promise<{ hubId: number; fanOut: number[] } | null> {
-    return this.engine.applyHubChange(claim, change, now);
+    return this.writes.run(() => this.engine.applyHubChange(claim, change, now));
   }
 
   async retryTransfer(id: number, actor: string, now: number): Promise<TransferRequest | null> {
@@ -445,11 +449,11 @@ export class SqliteStore implements Store {
   }
 
   async registerEcho(connection: string, type: DataType, externalId: string, expiresAt: number, now: number): Promise<void> {
-    this.engine.registerEcho(connection, type, externalId, expiresAt, now);
+    await this.writes.run(() => this.engine.registerEcho(connection, type, externalId, expiresAt, now));
   }
 
   async consumeEcho(connection: string, type: DataType, externalId: string, now: number): Promise<boolean> {
-    return this.engine.consumeEcho(connection, type, externalId, now);
+    return this.writes.run(() => this.engine.consumeEcho(connection, type, externalId, now));
   }
 
   async backlog(): Promise<number> {
@@ -461,6 +465,9 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (this.db.open) {
+      this.writes.flushNow();
+      this.db.close();
+    }
   }
 }
