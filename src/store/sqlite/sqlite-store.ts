@@ -88,7 +88,13 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   db.pragma('busy_timeout = 5000'); // 5 s: another process migrating or writing holds the lock briefly
   migrate(db, options.file);
   const retentionMs = options.dedupRetentionMs ?? DEDUP_RETENTION_MS;
-  return new SqliteStore(db, retentionMs, options.durability !== 'normal');
+  const syncHooks = options.durability !== 'normal';
+  // Hooks are appended on a connection of their own, synced as the durability says, so that
+  // neither has to switch `synchronous` back and forth around every group commit.
+  const appendDb = new Database(options.file);
+  appendDb.pragma(`synchronous = ${syncHooks ? 'FULL' : 'NORMAL'}`);
+  appendDb.pragma('busy_timeout = 5000');
+  return new SqliteStore(db, retentionMs, syncHooks, appendDb);
 }
 
 /**
@@ -146,6 +152,8 @@ export class SqliteStore implements Store {
     private readonly retentionMs = DEDUP_RETENTION_MS,
     /** Sync each group commit of hooks to disk (see SqliteStoreOptions.durability). */
     private readonly syncHooks = true,
+    /** A connection for appending hooks only, set up with the durability; without it, `db` switches. */
+    private readonly appendDb: Database.Database | null = null,
   ) {
     const prepare = (name: string) => {
       const sql = QUERIES[name];
@@ -178,7 +186,7 @@ export class SqliteStore implements Store {
     this.cancels = new CancelTables(db, prepare);
     this.work = new WorkTables(prepare);
 
-    this.appendMany = prepareAppend(db, QUERIES);
+    this.appendMany = prepareAppend(appendDb ?? db, QUERIES);
 
     this.claimTx = db.transaction((worker: string, limit: number, now: number, leaseMs: number) => {
       const leaseUntil = now + leaseMs;
@@ -251,7 +259,7 @@ export class SqliteStore implements Store {
   }
 
   async appendHooks(hooks: readonly IncomingHook[], now: number): Promise<Appended[]> {
-    if (!this.syncHooks) return this.appendMany(hooks, now, this.retentionMs);
+    if (!this.syncHooks || this.appendDb) return this.appendMany(hooks, now, this.retentionMs);
     // Acknowledged means on disk: this commit is synced, and with it everything written before.
     this.db.pragma('synchronous = FULL');
     try {
@@ -469,5 +477,6 @@ export class SqliteStore implements Store {
       this.writes.flushNow();
       this.db.close();
     }
+    if (this.appendDb?.open) this.appendDb.close();
   }
 }
