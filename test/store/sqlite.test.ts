@@ -8,6 +8,7 @@ import { adminContract } from './admin.contract.js';
 import { appendIds, type StoreFactory } from './contract.js';
 import { projectRoot } from '../helpers/process.js';
 import { feedsContract } from './feeds.contract.js';
+import { followUpContract } from './follow-up.contract.js';
 import { hubRecordsContract } from './hub-records.contract.js';
 import { inboxContract } from './inbox.contract.js';
 import { replaysContract } from './replays.contract.js';
@@ -66,7 +67,7 @@ function sqliteFactory(): StoreFactory {
   };
 }
 
-for (const contract of [inboxContract, transferQueueContract, hubRecordsContract, feedsContract, replaysContract, adminContract]) contract('sqlite', sqliteFactory);
+for (const contract of [inboxContract, transferQueueContract, followUpContract, hubRecordsContract, feedsContract, replaysContract, adminContract]) contract('sqlite', sqliteFactory);
 
 describe('SQLite store', () => {
   it('creates the data directory and keeps hooks across a reopen', async () => {
