@@ -68,7 +68,8 @@ const CPU_PROF_DIR = process.env.BENCH_CPU_PROF ? resolvePath(process.env.BENCH_
 const RESOLVE_LIMIT_S = envNumber('BENCH_RESOLVE_LIMIT', 120, 1);
 const ENGINE_TRANSFERS = 2 * Math.ceil(envNumber('BENCH_ENGINE_TRANSFERS', 20_000, 2) / 2);
 const ENGINE_CONCURRENCY = Math.floor(envNumber('BENCH_ENGINE_CONCURRENCY', 8, 1));
-const GRAPHILE_MODES = envList<'batched' | 'plain'>('BENCH_GRAPHILE', ['batched', 'plain'], ['batched', 'plain']);
+const GRAPHILE_MODES =
+  process.env.BENCH_GRAPHILE === 'none' ? [] : envList<'batched' | 'plain'>('BENCH_GRAPHILE', ['batched', 'plain'], ['batched', 'plain']);
 const POSTGRES_URL = process.env.BENCH_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** Per-request timeout, s. */
