@@ -70,7 +70,7 @@ const hub = await createHub({ config, store, logger: false, workers: false });
 let closing = false;
 process.once('SIGTERM', () => {
   closing = true;
-  void hub.close().finally(() => process.exit(0));
+  void hub.close().finally(() => process.exit(143)); // stopped from outside: no result
 });
 
 const address = await hub.listen(0, '127.0.0.1');
@@ -101,7 +101,7 @@ const progress = setInterval(() => say({ phase: 'progress', done: calls.read + c
 let counts = queued;
 for (;;) {
   await new Promise((resolve) => setTimeout(resolve, calls.created < records ? 100 : 20));
-  if (closing) break;
+  if (closing) await new Promise(() => {}); // the SIGTERM handler exits
   if (calls.created < records) continue;
   counts = await store.counts();
   const settled = Object.entries(counts.transfers).reduce((sum, [status, n]) => (status === 'queued' || status === 'running' || status === 'retrying' ? sum : sum + n), 0);

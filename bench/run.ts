@@ -198,6 +198,8 @@ async function subBench(name: 'claims' | 'coalescing', keys: string[], problems:
 // Main
 
 let tmp: string | null = null;
+/** Ctrl-C or SIGTERM: what the parts still report is not printed. */
+let interrupted = false;
 let cleaning: Promise<void> | null = null;
 
 function cleanup(): Promise<void> {
@@ -212,6 +214,7 @@ function cleanup(): Promise<void> {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
+    interrupted = true;
     console.error(`\n${signal}: stopping the children, removing the temp directory and the bench database`);
     void cleanup().finally(() => process.exit(130));
   });
@@ -322,6 +325,7 @@ async function main(): Promise<number> {
         'so rates and their ratios are noisy; CPU per hook is the steadier figure',
     );
   }
+  if (interrupted) return 130;
   for (const problem of problems) console.log(`PROBLEM: ${problem}`);
   console.log(formatSummary(summary));
   return problems.length > 0 ? 1 : 0;
@@ -338,7 +342,7 @@ try {
   exitCode = await main();
 } catch (error) {
   endProgress();
-  console.error(`\nbench failed: ${(error as Error).stack ?? String(error)}`);
+  if (!interrupted) console.error(`\nbench failed: ${(error as Error).stack ?? String(error)}`);
   exitCode = 1;
 } finally {
   await cleanup();
