@@ -31,15 +31,9 @@ async function start(): Promise<void> {
 
   const data = exampleConfig('github');
   Object.assign(data.connections.github, { presets: { apiUrl: github.url }, retry: { maxAttempts: 5, delays: ['200ms'] } });
-  data.connections.desk = {
-    integration: './desk.yaml',
-    webhook: { apiKey: 'desk-hook-key' },
-    settings: { baseUrl: desk.url, token: 'desk-token' },
-    scopes: [],
-    mappings: { issue: { from_hub: { sync: 'add_and_update', fields: { subject: 'title', status: 'state', link: 'url' } } } },
-  };
+  data.connections.desk = desk.connection({ subject: 'title', status: 'state', link: 'url' });
   const env = { GITHUB_WEBHOOK_SECRET: SECRET, GITHUB_TOKEN: github.token, GITHUB_REPOSITORY: 'octo-org/hello-world' };
-  hub = await startHub({ files: { 'desk.yaml': desk.file }, config: { data }, env });
+  hub = await startHub({ destinations: [desk], config: { data }, env });
   cleanups.push(() => hub.dispose());
 }
 

@@ -43,10 +43,17 @@ export interface DestinationSpec {
 }
 
 export interface Destination extends ApiServer {
+  spec: DestinationSpec;
   /** What it holds, by the id it gave. */
   records: Map<string, Record<string, unknown>>;
   /** The integration file (YAML) that connects it: the hook scope, bearer auth, create/update/delete. */
   file: string;
+  /**
+   * Its connection, named by its id, through `./<id>.yaml` (startHub writes the file): hub records
+   * of its type go to it with these `fields` (and deletes follow when it deletes). As data, and as
+   * JSON is YAML, as text too.
+   */
+  connection(fields: Record<string, string>): Record<string, any>;
 }
 
 /** The file describing `spec`'s API, as a test would write it by hand. */
@@ -94,7 +101,14 @@ export async function startDestination(spec: DestinationSpec): Promise<Destinati
     }
     return undefined;
   });
-  return Object.assign(api, { records, file: destinationFile(spec) });
+  const connection = (fields: Record<string, string>) => ({
+    integration: `./${spec.id}.yaml`,
+    webhook: { apiKey: `${spec.id}-hook-key` },
+    settings: { baseUrl: api.url, token: spec.token },
+    scopes: [],
+    mappings: { [spec.type]: { from_hub: { sync: 'add_and_update', fields, ...(spec.deletes ? { delete: { sync: 'delete' } } : {}) } } },
+  });
+  return Object.assign(api, { records, file: destinationFile(spec), spec, connection });
 }
 
 /** examples/providers/<id>.yaml as data, for a test to point at its simulator before the hub starts. */
@@ -105,8 +119,8 @@ export function exampleConfig(id: string): Record<string, any> {
 export interface HubOptions {
   /** hookyard.yaml: its text (with `${NAME}` read from `env`), data (such as exampleConfig's), or a file to load as it is. */
   config: { text: string } | { data: Record<string, unknown> } | { file: string };
-  /** Files written beside hookyard.yaml, by name: a destination's file, e.g. { 'erp.yaml': erp.file }. */
-  files?: Record<string, string>;
+  /** Destinations whose files are written beside hookyard.yaml, as `<id>.yaml`. */
+  destinations?: Destination[];
   env?: Record<string, string>;
   /** Whether workers run (default: yes). */
   workers?: boolean;
@@ -136,7 +150,7 @@ export async function startHub(options: HubOptions): Promise<HubUnderTest> {
   const dir = tempDir('hookyard-provider-');
   let listening: ListeningHub;
   try {
-    for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(join(dir.path, name), text);
+    for (const destination of options.destinations ?? []) writeFileSync(join(dir.path, `${destination.spec.id}.yaml`), destination.file);
     const env = options.env ?? {};
     const file = join(dir.path, 'hookyard.yaml');
     let config: HubConfig;

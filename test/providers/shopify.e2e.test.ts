@@ -26,7 +26,7 @@ const api = (path: string) => hub.api(path);
 const transfers = (filter: string) => hub.transfers(filter);
 
 beforeEach(async () => {
-  erp = await startDestination({ id: 'small-erp', type: 'product', path: '/items', idField: 'code', idPrefix: 'I-', token: 'erp-token' });
+  erp = await startDestination({ id: 'erp', type: 'product', path: '/items', idField: 'code', idPrefix: 'I-', token: 'erp-token' });
   // The hub's address is known only once it listens: the shop is told where to send afterwards.
   const config = `connections:
   shop:
@@ -44,22 +44,13 @@ beforeEach(async () => {
         to_hub:
           sync: add_and_update
           fields: { number: name, total: { formula: "$number(total_price)" } }
-  erp:
-    integration: ./erp.yaml
-    webhook: { apiKey: erp-hook-key }
-    settings: { baseUrl: "${erp.url}", token: erp-token }
-    scopes: []
-    mappings:
-      product:
-        from_hub:
-          sync: add_and_update
-          fields: { sku: sku, name: name, price: price }
+  erp: ${JSON.stringify(erp.connection({ sku: 'sku', name: 'name', price: 'price' }))}
 `;
   // A port for the shop first (the hub's config names it), then the hub, then the shop's hooks go to it.
   const placeholder = await startShopifySimulator({ hubUrl: 'http://127.0.0.1:9', accessToken: TOKEN, signingSecret: SECRET });
   const shopUrl = placeholder.url;
   await placeholder.close();
-  hub = await startHub({ files: { 'erp.yaml': erp.file }, config: { text: config }, env: { SHOP_URL: shopUrl } });
+  hub = await startHub({ destinations: [erp], config: { text: config }, env: { SHOP_URL: shopUrl } });
   shop = await startShopifySimulator({ hubUrl: hub.url, accessToken: TOKEN, signingSecret: SECRET, port: Number(new URL(shopUrl).port), retryDelaysMs: [50] });
 });
 

@@ -35,15 +35,9 @@ async function start(): Promise<void> {
     retry: { maxAttempts: 5, delays: ['1s'] },
     throttle: { calls: 1000, per: '1s' },
   });
-  data.connections.crm = {
-    integration: './crm.yaml',
-    webhook: { apiKey: 'crm-hook-key' },
-    settings: { baseUrl: crm.url, token: 'crm-token' },
-    scopes: [],
-    mappings: { customer: { from_hub: { sync: 'add_and_update', fields: { email: 'email', fullName: 'name' } } } },
-  };
+  data.connections.crm = crm.connection({ email: 'email', fullName: 'name' });
   const env = { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_SECRET_KEY: stripe.secretKey };
-  hub = await startHub({ files: { 'crm.yaml': crm.file }, config: { data }, env });
+  hub = await startHub({ destinations: [crm], config: { data }, env });
   cleanups.push(() => hub.dispose());
 }
 

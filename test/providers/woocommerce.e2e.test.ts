@@ -33,17 +33,7 @@ connections:
         to_hub:
           sync: add_and_update
           fields: { email: email }
-  erp:
-    integration: ./erp.yaml
-    webhook: { apiKey: erp-hook-key }
-    settings: { baseUrl: "${erp.url}", token: erp-token }
-    scopes: []
-    mappings:
-      product:
-        from_hub:
-          sync: add_and_update
-          fields: { code: sku, title: name, price: price }
-          delete: { sync: delete }
+  erp: ${JSON.stringify(erp.connection({ code: 'sku', title: 'name', price: 'price' }))}
 `;
 }
 
@@ -52,7 +42,7 @@ let erp: Destination;
 let hub: HubUnderTest | null;
 
 async function startHub(options: { workers?: boolean } = {}): Promise<HubUnderTest> {
-  hub = await startHubWith({ files: { 'erp.yaml': erp.file }, config: { text: configText(shop, erp) }, workers: options.workers });
+  hub = await startHubWith({ destinations: [erp], config: { text: configText(shop, erp) }, workers: options.workers });
   return hub;
 }
 
