@@ -2,9 +2,11 @@
  * The plumbing under every provider simulator: a real node:http server on 127.0.0.1 (port 0
  * unless told), each request read whole, logged, and answered by the simulator's own function
  * with a status, a JSON body and headers. What a provider answers — paths, wrappers, paging,
- * rate-limit headers, error bodies — stays in the simulator; this file only carries it.
+ * rate-limit headers, error bodies — stays in the simulator; this file only carries it. And
+ * closeAfterEach, so that no test leaves a server (or a hub) behind.
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { afterEach } from 'vitest';
 
 export interface SimulatorRequest {
   method: string;
@@ -81,5 +83,22 @@ export async function startSimulator(answer: (request: SimulatorRequest) => Repl
     port,
     received,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+type Closable = { close(): Promise<void> | void } | { dispose(): Promise<void> | void };
+
+/**
+ * For a test file that starts servers and hubs inside its tests: call once at the top level; the
+ * function it gives keeps what a test started and closes it after that test, last started first.
+ */
+export function closeAfterEach(): <T extends Closable>(started: T) => T {
+  const open: Closable[] = [];
+  afterEach(async () => {
+    for (const started of open.splice(0).reverse()) await ('close' in started ? started.close() : started.dispose());
+  });
+  return (started) => {
+    open.push(started);
+    return started;
   };
 }

@@ -7,7 +7,8 @@
  * wrong signature is refused. The configuration is examples/providers/github.yaml with the
  * double's address and a desk added.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { closeAfterEach } from '../helpers/simulator.js';
 import { until } from '../helpers/wait.js';
 import { example, startGithub, type GithubDouble } from './github-server.js';
 import { exampleConfig, startDestination, startHub, type Destination, type HubUnderTest } from './harness.js';
@@ -17,24 +18,17 @@ const SECRET = 'github-webhook-secret';
 let github: GithubDouble;
 let desk: Destination;
 let hub: HubUnderTest;
-const cleanups: Array<() => Promise<void> | void> = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const closed = closeAfterEach();
 
 async function start(): Promise<void> {
-  github = await startGithub();
-  cleanups.push(() => github.close());
-  desk = await startDestination({ id: 'desk', type: 'issue', basePath: '/api', path: '/tickets', wrapper: 'ticket', idPrefix: 'T-', update: 'PATCH', token: 'desk-token' });
-  cleanups.push(() => desk.close());
+  github = closed(await startGithub());
+  desk = closed(await startDestination({ id: 'desk', type: 'issue', basePath: '/api', path: '/tickets', wrapper: 'ticket', idPrefix: 'T-', update: 'PATCH', token: 'desk-token' }));
 
   const data = exampleConfig('github');
   Object.assign(data.connections.github, { presets: { apiUrl: github.url }, retry: { maxAttempts: 5, delays: ['200ms'] } });
   data.connections.desk = desk.connection({ subject: 'title', status: 'state', link: 'url' });
   const env = { GITHUB_WEBHOOK_SECRET: SECRET, GITHUB_TOKEN: github.token, GITHUB_REPOSITORY: 'octo-org/hello-world' };
-  hub = await startHub({ destinations: [desk], config: { data }, env });
-  cleanups.push(() => hub.dispose());
+  hub = closed(await startHub({ destinations: [desk], config: { data }, env }));
 }
 
 const api = (path: string) => hub.api(path);

@@ -7,7 +7,8 @@
  * wrong signature is refused. The configuration is examples/providers/stripe.yaml with the
  * double's address and a CRM added.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { closeAfterEach } from '../helpers/simulator.js';
 import { until } from '../helpers/wait.js';
 import { exampleConfig, startDestination, startHub, type Destination, type HubUnderTest } from './harness.js';
 import { startStripe, type StripeDouble } from './stripe-server.js';
@@ -17,17 +18,11 @@ const WEBHOOK_SECRET = 'whsec_test_5c3a8e2f0d9b4a7c';
 let stripe: StripeDouble;
 let crm: Destination;
 let hub: HubUnderTest;
-const cleanups: Array<() => Promise<void> | void> = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const closed = closeAfterEach();
 
 async function start(): Promise<void> {
-  stripe = await startStripe();
-  cleanups.push(() => stripe.close());
-  crm = await startDestination({ id: 'crm', type: 'customer', path: '/contacts', wrapper: 'contact', idPrefix: 'C-', update: 'PATCH', token: 'crm-token' });
-  cleanups.push(() => crm.close());
+  stripe = closed(await startStripe());
+  crm = closed(await startDestination({ id: 'crm', type: 'customer', path: '/contacts', wrapper: 'contact', idPrefix: 'C-', update: 'PATCH', token: 'crm-token' }));
 
   const data = exampleConfig('stripe');
   Object.assign(data.connections.stripe, {
@@ -37,8 +32,7 @@ async function start(): Promise<void> {
   });
   data.connections.crm = crm.connection({ email: 'email', fullName: 'name' });
   const env = { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_SECRET_KEY: stripe.secretKey };
-  hub = await startHub({ destinations: [crm], config: { data }, env });
-  cleanups.push(() => hub.dispose());
+  hub = closed(await startHub({ destinations: [crm], config: { data }, env }));
 }
 
 const api = (path: string) => hub.api(path);
