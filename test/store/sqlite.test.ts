@@ -146,20 +146,27 @@ describe('SQLite store', () => {
 
 
 describe('SQLite durability', () => {
-  it('syncs the commits of hooks (durability full) and writes the rest at NORMAL', async () => {
-    const dir = tempDir();
-    const store = openSqliteStore({ file: join(dir.path, 'hookyard.db'), durability: 'full' });
-    const db = (store as unknown as { db: { pragma(s: string, o?: object): unknown } }).db;
-    const levels: unknown[] = [];
-    const pragma = db.pragma.bind(db);
-    db.pragma = (source: string, options?: object) => {
-      if (source.startsWith('synchronous =')) levels.push(source);
-      return pragma(source, options);
-    };
-    await store.appendHooks([{ connection: 'c', headers: {}, segments: [], contentType: null, body: Buffer.from('{}') }], 1);
-    expect(levels).toEqual(['synchronous = FULL', 'synchronous = NORMAL']);
-    expect(pragma('synchronous', { simple: true })).toBe(1); // NORMAL between appends
-    await store.close();
-    dir.remove();
+  it('syncs the commits of hooks (durability full) on a connection of their own, and writes the rest at NORMAL', async () => {
+    type Db = { pragma(s: string, o?: object): unknown };
+    for (const [durability, appendLevel] of [['full', 2], ['normal', 1]] as const) {
+      const dir = tempDir();
+      const store = openSqliteStore({ file: join(dir.path, 'hookyard.db'), durability });
+      const { db, appendDb } = store as unknown as { db: Db; appendDb: Db };
+      const switches: string[] = [];
+      for (const connection of [db, appendDb]) {
+        const pragma = connection.pragma.bind(connection);
+        connection.pragma = (source: string, options?: object) => {
+          if (source.startsWith('synchronous =')) switches.push(source);
+          return pragma(source, options);
+        };
+      }
+      const [appended] = await store.appendHooks([{ connection: 'c', headers: {}, segments: [], contentType: null, body: Buffer.from('{}') }], 1);
+      expect((await store.getHook(appended!.id))?.body.toString()).toBe('{}');
+      expect(switches).toEqual([]); // no switching around a group commit
+      expect(appendDb.pragma('synchronous', { simple: true })).toBe(appendLevel); // FULL = 2, NORMAL = 1
+      expect(db.pragma('synchronous', { simple: true })).toBe(1);
+      await store.close();
+      dir.remove();
+    }
   });
 });

@@ -50,6 +50,7 @@ import type {
   WaitingWork,
 } from '../store.js';
 import { Enqueue, type Waiting } from './enqueue.js';
+import { WriteBatch } from './write-batch.js';
 import { EngineTables } from './engine-tables.js';
 import { ReplayTables } from './replay-tables.js';
 import { CancelTables } from './cancel-tables.js';
@@ -87,7 +88,13 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   db.pragma('busy_timeout = 5000'); // 5 s: another process migrating or writing holds the lock briefly
   migrate(db, options.file);
   const retentionMs = options.dedupRetentionMs ?? DEDUP_RETENTION_MS;
-  return new SqliteStore(db, retentionMs, options.durability !== 'normal');
+  const syncHooks = options.durability !== 'normal';
+  // Hooks are appended on a connection of their own, synced as the durability says, so that
+  // neither has to switch `synchronous` back and forth around every group commit.
+  const appendDb = new Database(options.file);
+  appendDb.pragma(`synchronous = ${syncHooks ? 'FULL' : 'NORMAL'}`);
+  appendDb.pragma('busy_timeout = 5000');
+  return new SqliteStore(db, retentionMs, syncHooks, appendDb);
 }
 
 /**
@@ -130,6 +137,8 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly statements;
   private readonly engine: EngineTables;
+  /** The engine's and the resolver's writes of one event-loop turn, committed together. */
+  private readonly writes: WriteBatch;
   private readonly replays: ReplayTables;
   private readonly cancels: CancelTables;
   private readonly feeds: FeedTables;
@@ -143,6 +152,8 @@ export class SqliteStore implements Store {
     private readonly retentionMs = DEDUP_RETENTION_MS,
     /** Sync each group commit of hooks to disk (see SqliteStoreOptions.durability). */
     private readonly syncHooks = true,
+    /** A connection for appending hooks only, set up with the durability; without it, `db` switches. */
+    private readonly appendDb: Database.Database | null = null,
   ) {
     const prepare = (name: string) => {
       const sql = QUERIES[name];
@@ -169,12 +180,13 @@ export class SqliteStore implements Store {
     };
     const enqueue = new Enqueue(prepare);
     this.engine = new EngineTables(db, prepare, enqueue);
+    this.writes = new WriteBatch(db);
     this.replays = new ReplayTables(db, prepare, enqueue);
     this.feeds = new FeedTables(db, prepare, enqueue);
     this.cancels = new CancelTables(db, prepare);
     this.work = new WorkTables(prepare);
 
-    this.appendMany = prepareAppend(db, QUERIES);
+    this.appendMany = prepareAppend(appendDb ?? db, QUERIES);
 
     this.claimTx = db.transaction((worker: string, limit: number, now: number, leaseMs: number) => {
       const leaseUntil = now + leaseMs;
@@ -247,7 +259,7 @@ export class SqliteStore implements Store {
   }
 
   async appendHooks(hooks: readonly IncomingHook[], now: number): Promise<Appended[]> {
-    if (!this.syncHooks) return this.appendMany(hooks, now, this.retentionMs);
+    if (!this.syncHooks || this.appendDb) return this.appendMany(hooks, now, this.retentionMs);
     // Acknowledged means on disk: this commit is synced, and with it everything written before.
     this.db.pragma('synchronous = FULL');
     try {
@@ -258,11 +270,11 @@ export class SqliteStore implements Store {
   }
 
   async claimHooks(worker: string, limit: number, now: number, leaseMs: number): Promise<StoredHook[]> {
-    return this.claimTx.immediate(worker, limit, now, leaseMs);
+    return this.writes.run(() => this.claimTx.immediate(worker, limit, now, leaseMs));
   }
 
   async saveResolutions(worker: string, resolutions: readonly HookResolution[], now: number): Promise<number> {
-    return this.saveTx.immediate(worker, resolutions, now);
+    return this.writes.run(() => this.saveTx.immediate(worker, resolutions, now));
   }
 
   async getHook(id: number): Promise<StoredHook | null> {
@@ -317,19 +329,19 @@ export class SqliteStore implements Store {
   }
 
   async claimTransfers(worker: string, limit: number, now: number, leaseMs: number): Promise<ClaimedTransfer[]> {
-    return this.engine.claimTransfers(worker, limit, now, leaseMs);
+    return this.writes.run(() => this.engine.claimTransfers(worker, limit, now, leaseMs));
   }
 
   async renewTransfers(claims: readonly Claim[], now: number, leaseMs: number): Promise<number[]> {
-    return this.engine.renewTransfers(claims, now, leaseMs);
+    return this.writes.run(() => this.engine.renewTransfers(claims, now, leaseMs));
   }
 
   async startChild(parent: Claim, child: NewTransfer, now: number, leaseMs: number): Promise<ClaimedTransfer | null> {
-    return this.engine.startChild(parent, child, now, leaseMs);
+    return this.writes.run(() => this.engine.startChild(parent, child, now, leaseMs));
   }
 
   async finishTransfer(claim: Claim, outcome: TransferOutcome, activity: readonly ActivityEntry[], effects: FinishEffects, now: number): Promise<boolean> {
-    return this.engine.finishTransfer(claim, outcome, activity, effects, now);
+    return this.writes.run(() => this.engine.finishTransfer(claim, outcome, activity, effects, now));
   }
 
   async releaseTransfers(worker: string, now: number): Promise<number> {
@@ -365,7 +377,7 @@ export class SqliteStore implements Store {
   }
 
   async applyHubChange(claim: Claim, change: HubChange, now: number): Promise<{ hubId: number; fanOut: number[] } | null> {
-    return this.engine.applyHubChange(claim, change, now);
+    return this.writes.run(() => this.engine.applyHubChange(claim, change, now));
   }
 
   async retryTransfer(id: number, actor: string, now: number): Promise<TransferRequest | null> {
@@ -445,11 +457,11 @@ export class SqliteStore implements Store {
   }
 
   async registerEcho(connection: string, type: DataType, externalId: string, expiresAt: number, now: number): Promise<void> {
-    this.engine.registerEcho(connection, type, externalId, expiresAt, now);
+    await this.writes.run(() => this.engine.registerEcho(connection, type, externalId, expiresAt, now));
   }
 
   async consumeEcho(connection: string, type: DataType, externalId: string, now: number): Promise<boolean> {
-    return this.engine.consumeEcho(connection, type, externalId, now);
+    return this.writes.run(() => this.engine.consumeEcho(connection, type, externalId, now));
   }
 
   async backlog(): Promise<number> {
@@ -461,6 +473,10 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (this.db.open) {
+      this.writes.flushNow();
+      this.db.close();
+    }
+    if (this.appendDb?.open) this.appendDb.close();
   }
 }
