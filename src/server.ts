@@ -27,6 +27,7 @@ import { ERRORS, errorBody, isHyError, type ErrorCode } from './errors.js';
 import type { Socket } from 'node:net';
 import { GroupCommit } from './ingest/group-commit.js';
 import { ingestPlugin } from './ingest/plugin.js';
+import { ParsedBodies } from './resolve/parsed-bodies.js';
 import { BacklogGauge } from './ingest/backlog.js';
 import type { Store } from './store/store.js';
 
@@ -136,6 +137,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   });
 
   const commit = new GroupCommit(store, clock, DEFAULTS.groupCommitMaxHooks);
+  const parsedBodies = new ParsedBodies();
   const backlog = new BacklogGauge(store, clock, DEFAULTS.backlogLookMs, (error) => app.log.error({ err: error }, 'backlog look failed'));
   const processId = randomUUID();
   const guards = new Guards((name) => config.connections.get(name)?.guard ?? DEFAULT_GUARD, clock);
@@ -168,6 +170,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     worker: `resolver-${processId}`,
     onSaved: () => transfers.wake(),
     onPollNow: () => poller.wake(),
+    parsedBodies,
     batch: DEFAULTS.resolveBatch,
     leaseMs: DEFAULTS.resolveLeaseMs,
     idleMs: options.resolveIdleMs ?? DEFAULTS.resolveIdleMs,
@@ -183,7 +186,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   app.get('/readyz', async () => ({ status: 'ready', store: store.kind, counts: await store.counts(), circuits: guards.states() }));
   await app.register(metricsRoute, { store, guards, clock });
   await backlog.start();
-  await app.register(ingestPlugin, { config, commit, backlog, clock });
+  await app.register(ingestPlugin, { config, commit, backlog, clock, parsedBodies });
   let apiClosedReason: string | null = null;
   await app.register(apiPlugin, {
     closedReason: () => apiClosedReason,

@@ -8,6 +8,7 @@ import { WakeSignal } from './wake.js';
 import type { HubConfig } from '../config/types.js';
 import type { DataType, StoredHook } from '../domain/types.js';
 import { interpretHook } from '../resolve/interpret.js';
+import type { ParsedBodies } from '../resolve/parsed-bodies.js';
 import type { HookResolution, Store } from '../store/store.js';
 
 export interface ResolverOptions {
@@ -27,6 +28,8 @@ export interface ResolverOptions {
   ingestBusy?: () => boolean;
   yieldMs?: number;
   onError?: (error: unknown) => void;
+  /** Bodies ingest parsed already, taken instead of parsing the stored bytes again. */
+  parsedBodies?: ParsedBodies;
   /** Called after a batch was saved (the transfer worker listens: new requests may be queued). */
   onSaved?: () => void;
   /** Called when a "poll now" hook made a poll due (the poller listens). */
@@ -95,7 +98,8 @@ export class HookResolver {
       } };
     }
     try {
-      const { polls, ...result } = await interpretHook(connection, hook, now, this.options.config.limits);
+      const parsedBody = this.options.parsedBodies?.take(hook.id);
+      const { polls, ...result } = await interpretHook(connection, hook, now, { ...this.options.config.limits, ...(parsedBody ? { parsedBody } : {}) });
       return { resolution: { hookId: hook.id, ...result }, pollTypes: polls };
     } catch (error) {
       this.options.onError?.(error);

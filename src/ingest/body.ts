@@ -61,8 +61,11 @@ export function checkCharset(contentType: string | null | undefined): void {
   if (charset !== null && !UTF8_NAMES.has(charset)) throw new HyError('HY_ERR_BODY_CHARSET', `got "${charset.slice(0, 40)}"`);
 }
 
-/** Throws the HyError that says what is wrong with the body, or returns when it is fine. */
-export function checkBody(body: Buffer, kind: BodyKind): void {
+/** What checkBody parsed: a JSON body's value, kept for the resolver; a form is not parsed here. */
+export type CheckedBody = { parsed: true; value: unknown } | { parsed: false };
+
+/** Throws the HyError that says what is wrong with the body, or returns what it parsed. */
+export function checkBody(body: Buffer, kind: BodyKind): CheckedBody {
   if (body.length === 0) throw new HyError('HY_ERR_BODY_EMPTY');
   let text: string;
   try {
@@ -70,10 +73,10 @@ export function checkBody(body: Buffer, kind: BodyKind): void {
   } catch {
     throw new HyError('HY_ERR_BODY_ENCODING');
   }
-  if (kind === 'form') return;
+  if (kind === 'form') return { parsed: false };
   if (jsonDepth(text) > MAX_JSON_DEPTH) throw new HyError('HY_ERR_BODY_TOO_DEEP', `more than ${MAX_JSON_DEPTH} levels`);
   try {
-    JSON.parse(text);
+    return { parsed: true, value: JSON.parse(text) };
   } catch (error) {
     throw new HyError('HY_ERR_BODY_NOT_JSON', (error as Error).message);
   }

@@ -20,15 +20,18 @@ import type { FieldSource } from '../integrations/types.js';
 import { readField } from '../resolve/receiver.js';
 import { parseBody } from '../resolve/resolve.js';
 import type { BacklogGauge } from './backlog.js';
-import { bodyKind, checkBody, checkCharset } from './body.js';
+import { bodyKind, checkBody, checkCharset, type CheckedBody } from './body.js';
 import { REDACTED, redactHeaders } from './credentials.js';
 import { contentCoding, decodeBody } from './encoding.js';
 import type { GroupCommit } from './group-commit.js';
 import type { IngestConfig, IngestConnection } from './types.js';
 import { matchesDigest } from '../verify/digest.js';
+import type { ParsedBodies } from '../resolve/parsed-bodies.js';
 
 export interface IngestOptions {
   config: IngestConfig;
+  /** Where each JSON body parsed here is left for the resolver, so it is parsed once. */
+  parsedBodies?: ParsedBodies;
   commit: GroupCommit;
   backlog: BacklogGauge;
   clock: Clock;
@@ -89,7 +92,7 @@ function checkKey(connection: IngestConnection, digest: Buffer, given: string | 
 }
 
 export async function ingestPlugin(app: FastifyInstance, options: IngestOptions): Promise<void> {
-  const { config, commit, backlog, clock } = options;
+  const { config, commit, backlog, clock, parsedBodies } = options;
 
   // Hooks are kept as the bytes that were signed and sent: no parser runs on them here.
   app.removeAllContentTypeParsers();
@@ -133,6 +136,7 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
     let ping = false;
     let redactSegment: number | null = null;
     let body: Buffer;
+    let checked: CheckedBody;
 
     if (auth.kind === 'signature') {
       // The signature covers the bytes as sent (compressed, if they are): checked before anything reads them.
@@ -141,10 +145,10 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
       deliveryId = verdict.deliveryId;
       ping = verdict.ping === true;
       body = coding === null ? sent : await decodeBody(sent, coding, config.server.bodyLimitBytes);
-      checkBody(body, kind);
+      checked = checkBody(body, kind);
     } else {
       body = coding === null ? sent : await decodeBody(sent, coding, config.server.bodyLimitBytes);
-      checkBody(body, kind);
+      checked = checkBody(body, kind);
       const source = connection.receiver.auth.source;
       if (plainKey(source, request) === undefined) {
         const parsed = parseBody(body, request.headers['content-type'] ?? null);
@@ -175,7 +179,9 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
       // Hashed only when the connection asks for the replay guard: the hot path stays free of it.
       bodyGuard: dedupe === null ? null : { hash: createHash('sha256').update(body).digest(), windowMs: dedupe.windowMs },
     };
-    return { ...(await commit.append(hook)), ping };
+    const appended = await commit.append(hook);
+    if (parsedBodies && checked.parsed && !appended.duplicate) parsedBodies.put(appended.id, checked.value, body.length);
+    return { ...appended, ping };
   };
 
   // 202 for a hook taken; 200 with the first hook's id for a re-delivery, which creates nothing;

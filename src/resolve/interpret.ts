@@ -30,6 +30,8 @@ export interface InterpretOptions {
   /** The configuration's `limits.notificationsPerHook` (default NOTIFICATIONS_PER_HOOK, 1,000). */
   notificationsPerHook?: number;
   newTrackingId?: NewTrackingId;
+  /** The body as ingest parsed it (see ParsedBodies). */
+  parsedBody?: { value: unknown };
 }
 
 /**
@@ -47,8 +49,8 @@ export async function interpretHook(
   now: number,
   options: InterpretOptions = {},
 ): Promise<Interpretation> {
-  const { notificationsPerHook = NOTIFICATIONS_PER_HOOK, newTrackingId } = options;
-  const resolution = await resolveHook(connection.receiver, connection.scopeIndex, hook, notificationsPerHook);
+  const { notificationsPerHook = NOTIFICATIONS_PER_HOOK, newTrackingId, parsedBody } = options;
+  const resolution = await resolveHook(connection.receiver, connection.scopeIndex, hook, notificationsPerHook, parsedBody);
   if (resolution.status === 'failed') {
     return { status: 'failed', errorCode: resolution.errorCode, errorMessage: resolution.errorMessage, notifications: [], transfers: [], polls: [] };
   }

@@ -62,8 +62,15 @@ function elementsOf(selected: unknown): unknown[] {
  * HY_ERR_TOO_MANY_NOTIFICATIONS before a single one is read, so that one body cannot fan out into
  * tens of thousands of requests (a 1 MiB body holds about 19,000 small elements).
  */
-export async function resolveHook(receiver: CompiledReceiver, scopes: ScopeIndex, hook: IncomingHook, maxNotifications: number): Promise<Resolution> {
-  const parsed = parseBody(hook.body, hook.contentType);
+export async function resolveHook(
+  receiver: CompiledReceiver,
+  scopes: ScopeIndex,
+  hook: IncomingHook,
+  maxNotifications: number,
+  /** The body as ingest parsed it, when it kept it (ParsedBodies); else it is parsed here. */
+  parsedBody?: { value: unknown },
+): Promise<Resolution> {
+  const parsed: ParsedBody = parsedBody ? { ok: true, value: parsedBody.value } : parseBody(hook.body, hook.contentType);
   if (!parsed.ok) {
     return failed('HY_ERR_HOOK_BODY_NOT_JSON', parsed.reason);
   }
