@@ -16,17 +16,7 @@
  *   scope with the hook's custom headers, as BigCommerce does.
  */
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-
-export interface Seen {
-  method: string;
-  /** Path and query as sent. */
-  url: string;
-  path: string;
-  query: URLSearchParams;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
+import { reply, startSimulator, type Exchange, type Reply, type SimulatorRequest } from '../helpers/simulator.js';
 
 export interface Webhook {
   id: number;
@@ -47,7 +37,7 @@ export interface BigCommerceStore {
   storeHash: string;
   storeId: string;
   /** Every request the API received, in order (hook deliveries are not requests to it). */
-  seen: Seen[];
+  seen: Exchange[];
   products: Map<number, Json>;
   categories: Map<number, Json>;
   customers: Map<number, Json>;
@@ -68,7 +58,6 @@ export async function startBigCommerce(options: { token: string; storeHash?: str
   const storeHash = options.storeHash ?? 'abc123';
   const storeId = '1025646';
   let token: string | null = options.token;
-  const seen: Seen[] = [];
   const products = new Map<number, Json>();
   const categories = new Map<number, Json>();
   const customers = new Map<number, Json>();
@@ -93,12 +82,6 @@ export async function startBigCommerce(options: { token: string; storeHash?: str
     };
   }
 
-  function send(res: ServerResponse, status: number, json: unknown, extra: Record<string, string> = {}): void {
-    const text = json === undefined ? '' : JSON.stringify(json);
-    res.writeHead(status, { ...rateHeaders(), ...(text ? { 'content-type': 'application/json' } : {}), ...extra });
-    res.end(text);
-  }
-
   const v3NotFound = { status: 404, title: 'The requested resource was not found.', type: STATUS_CODES_DOC, errors: {} };
   const v2NotFound = [{ status: 404, message: 'The requested resource was not found.' }];
 
@@ -119,122 +102,119 @@ export async function startBigCommerce(options: { token: string; storeHash?: str
     return value === null ? null : value.split(',').filter((v) => v !== '');
   }
 
-  function catalog(map: Map<number, Json>, req: Seen, id: number | null, res: ServerResponse, filter: (r: Json, q: URLSearchParams) => boolean): void {
-    if (id === null && req.method === 'GET') return send(res, 200, v3Page([...map.values()].filter((r) => filter(r, req.query)), req.query));
+  function catalog(map: Map<number, Json>, req: SimulatorRequest, id: number | null, filter: (r: Json, q: URLSearchParams) => boolean): Reply {
+    if (id === null && req.method === 'GET') return reply(200, v3Page([...map.values()].filter((r) => filter(r, req.query)), req.query));
     if (id === null && req.method === 'POST') {
       const record = { ...JSON.parse(req.body), id: nextId++, date_modified: new Date().toISOString() };
       map.set(record.id, record);
-      return send(res, 200, { data: record, meta: {} });
+      return reply(200, { data: record, meta: {} });
     }
     const record = id === null ? undefined : map.get(id);
-    if (!record) return send(res, 404, v3NotFound);
-    if (req.method === 'GET') return send(res, 200, { data: record, meta: {} });
+    if (!record) return reply(404, v3NotFound);
+    if (req.method === 'GET') return reply(200, { data: record, meta: {} });
     if (req.method === 'PUT') {
       const updated = { ...record, ...JSON.parse(req.body), id: record.id, date_modified: new Date().toISOString() };
       map.set(record.id, updated);
-      return send(res, 200, { data: updated, meta: {} });
+      return reply(200, { data: updated, meta: {} });
     }
     if (req.method === 'DELETE') {
       map.delete(record.id);
-      return send(res, 204, undefined);
+      return reply(204, undefined);
     }
-    send(res, 405, { status: 405, title: 'Method not allowed', type: STATUS_CODES_DOC });
+    return reply(405, { status: 405, title: 'Method not allowed', type: STATUS_CODES_DOC });
   }
 
-  function customersRoute(req: Seen, res: ServerResponse): void {
+  function customersRoute(req: SimulatorRequest): Reply {
     const ids = idsIn(req.query, 'id:in');
     const emails = idsIn(req.query, 'email:in');
     const matching = () => [...customers.values()].filter((c) => (!ids || ids.includes(String(c.id))) && (!emails || emails.includes(c.email)));
-    if (req.method === 'GET') return send(res, 200, v3Page(matching(), req.query));
+    if (req.method === 'GET') return reply(200, v3Page(matching(), req.query));
     if (req.method === 'DELETE') {
-      if (!ids) return send(res, 422, { status: 422, title: 'id:in is required', type: STATUS_CODES_DOC });
+      if (!ids) return reply(422, { status: 422, title: 'id:in is required', type: STATUS_CODES_DOC });
       for (const c of matching()) customers.delete(c.id);
-      return send(res, 204, undefined);
+      return reply(204, undefined);
     }
     const list = JSON.parse(req.body);
-    if (!Array.isArray(list)) return send(res, 422, { status: 422, title: 'The request body must be an array of customers', type: STATUS_CODES_DOC, errors: {} });
+    if (!Array.isArray(list)) return reply(422, { status: 422, title: 'The request body must be an array of customers', type: STATUS_CODES_DOC, errors: {} });
     if (req.method === 'POST') {
       const data = list.map((c: Json) => ({ ...c, id: nextId++, date_modified: new Date().toISOString() }));
       for (const c of data) customers.set(c.id, c);
-      return send(res, 200, { data, meta: {} });
+      return reply(200, { data, meta: {} });
     }
     if (req.method === 'PUT') {
       const data: Json[] = [];
       for (const change of list) {
         const current = customers.get(Number(change.id));
-        if (!current) return send(res, 422, { status: 422, title: `Customer ${change.id} does not exist`, type: STATUS_CODES_DOC, errors: {} });
+        if (!current) return reply(422, { status: 422, title: `Customer ${change.id} does not exist`, type: STATUS_CODES_DOC, errors: {} });
         const updated = { ...current, ...change, id: current.id, date_modified: new Date().toISOString() };
         customers.set(current.id, updated);
         data.push(updated);
       }
-      return send(res, 200, { data, meta: {} });
+      return reply(200, { data, meta: {} });
     }
-    send(res, 405, { status: 405, title: 'Method not allowed', type: STATUS_CODES_DOC });
+    return reply(405, { status: 405, title: 'Method not allowed', type: STATUS_CODES_DOC });
   }
 
-  function ordersRoute(req: Seen, id: number | null, res: ServerResponse): void {
+  function ordersRoute(req: SimulatorRequest, id: number | null): Reply {
     if (id !== null) {
       const order = orders.get(id);
-      return order ? send(res, 200, order) : send(res, 404, v2NotFound);
+      return order ? reply(200, order) : reply(404, v2NotFound);
     }
     const limit = Math.min(250, Number(req.query.get('limit') ?? 50));
     const page = Number(req.query.get('page') ?? 1);
     const data = [...orders.values()].slice((page - 1) * limit, page * limit);
-    if (data.length === 0) return send(res, 204, undefined);
-    send(res, 200, data);
+    if (data.length === 0) return reply(204, undefined);
+    return reply(200, data);
   }
 
-  function hooksRoute(req: Seen, res: ServerResponse): void {
+  function hooksRoute(req: SimulatorRequest): Reply {
     if (req.method === 'POST') {
       const spec = JSON.parse(req.body);
       const hook: Webhook = { id: nextId++, scope: spec.scope, destination: spec.destination, headers: spec.headers ?? null, is_active: spec.is_active ?? true };
       webhooks.push(hook);
-      return send(res, 200, { data: { ...hook, store_hash: storeHash, created_at: Math.floor(Date.now() / 1000), updated_at: Math.floor(Date.now() / 1000) }, meta: {} });
+      return reply(200, { data: { ...hook, store_hash: storeHash, created_at: Math.floor(Date.now() / 1000), updated_at: Math.floor(Date.now() / 1000) }, meta: {} });
     }
-    send(res, 200, { data: webhooks, meta: {} });
+    return reply(200, { data: webhooks, meta: {} });
   }
 
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const parsed = new URL(req.url!, 'http://x');
-      const entry: Seen = { method: req.method!, url: req.url!, path: parsed.pathname, query: parsed.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
-      seen.push(entry);
-      const failure = failures.shift();
-      if (failure?.status === 429) {
-        return send(res, 429, { status: 429, title: 'Too many requests', type: STATUS_CODES_DOC }, { 'x-rate-limit-requests-left': '0', 'x-rate-limit-time-reset-ms': String(failure.resetMs) });
+  function answer(req: SimulatorRequest): Reply {
+    const failure = failures.shift();
+    if (failure?.status === 429) {
+      return reply(429, { status: 429, title: 'Too many requests', type: STATUS_CODES_DOC }, { 'x-rate-limit-requests-left': '0', 'x-rate-limit-time-reset-ms': String(failure.resetMs) });
+    }
+    if (failure?.status === 401 || token === null || req.headers['x-auth-token'] !== token) {
+      return reply(401, { status: 401, title: 'No valid credentials were found in this request', type: STATUS_CODES_DOC });
+    }
+    left = Math.max(0, left - 1);
+    const prefix = `/stores/${storeHash}`;
+    if (!req.path.startsWith(`${prefix}/`)) return reply(404, v3NotFound);
+    const rest = req.path.slice(prefix.length);
+    const match = /^\/(v3\/catalog\/products|v3\/catalog\/categories|v3\/customers|v2\/orders|v3\/hooks)(?:\/(\d+))?$/.exec(rest);
+    if (!match) return reply(404, rest.startsWith('/v2/') ? v2NotFound : v3NotFound);
+    const id = match[2] === undefined ? null : Number(match[2]);
+    try {
+      switch (match[1]) {
+        case 'v3/catalog/products':
+          return catalog(products, req, id, (p, q) => !q.get('sku') || p.sku === q.get('sku'));
+        case 'v3/catalog/categories':
+          return catalog(categories, req, id, () => true);
+        case 'v3/customers':
+          return id === null ? customersRoute(req) : reply(404, v3NotFound);
+        case 'v2/orders':
+          return ordersRoute(req, id);
+        default:
+          return hooksRoute(req);
       }
-      if (failure?.status === 401 || token === null || req.headers['x-auth-token'] !== token) {
-        return send(res, 401, { status: 401, title: 'No valid credentials were found in this request', type: STATUS_CODES_DOC });
-      }
-      left = Math.max(0, left - 1);
-      const prefix = `/stores/${storeHash}`;
-      if (!entry.path.startsWith(`${prefix}/`)) return send(res, 404, v3NotFound);
-      const rest = entry.path.slice(prefix.length);
-      const match = /^\/(v3\/catalog\/products|v3\/catalog\/categories|v3\/customers|v2\/orders|v3\/hooks)(?:\/(\d+))?$/.exec(rest);
-      if (!match) return send(res, 404, rest.startsWith('/v2/') ? v2NotFound : v3NotFound);
-      const id = match[2] === undefined ? null : Number(match[2]);
-      try {
-        switch (match[1]) {
-          case 'v3/catalog/products':
-            return catalog(products, entry, id, res, (p, q) => !q.get('sku') || p.sku === q.get('sku'));
-          case 'v3/catalog/categories':
-            return catalog(categories, entry, id, res, () => true);
-          case 'v3/customers':
-            return id === null ? customersRoute(entry, res) : send(res, 404, v3NotFound);
-          case 'v2/orders':
-            return ordersRoute(entry, id, res);
-          default:
-            return hooksRoute(entry, res);
-        }
-      } catch (error) {
-        send(res, 400, { status: 400, title: `Input is invalid: ${(error as Error).message}`, type: STATUS_CODES_DOC });
-      }
-    });
+    } catch (error) {
+      return reply(400, { status: 400, title: `Input is invalid: ${(error as Error).message}`, type: STATUS_CODES_DOC });
+    }
+  }
+
+  // Every answer carries the rate-limit headers, counted after the request; a refusal's own override them.
+  const server = await startSimulator((req) => {
+    const answered = answer(req);
+    return { ...answered, headers: { ...rateHeaders(), ...answered.headers } };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
 
   async function deliver(hook: Webhook, sent: string): Promise<{ status: number; body: string }> {
     const response = await fetch(hook.destination, {
@@ -246,10 +226,10 @@ export async function startBigCommerce(options: { token: string; storeHash?: str
   }
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     storeHash,
     storeId,
-    seen,
+    seen: server.received,
     products,
     categories,
     customers,
@@ -275,6 +255,6 @@ export async function startBigCommerce(options: { token: string; storeHash?: str
       for (const hook of webhooks.filter((h) => h.is_active && h.scope === scope)) answers.push(await deliver(hook, sent));
       return answers;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: server.close,
   };
 }

@@ -5,32 +5,15 @@
  * record back over the store's REST API through the shipped file (`integration: bigcommerce`)
  * and writes it on to an ERP, a small JSON API declared by a file this test writes.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
-import { tempDir } from '../helpers/hub.js';
-import { startListeningHub, type ListeningHub } from '../helpers/listening.js';
 import { until } from '../helpers/wait.js';
-import { header, startApi, type ApiServer } from '../integrations/declarative-server.js';
 import { startBigCommerce, type BigCommerceStore } from './bigcommerce-server.js';
+import { startDestination, startHub as startHubWith, type Destination, type HubUnderTest } from './harness.js';
 
 const HOOK_KEY = 'bc-hook-key-5f1c';
 const TOKEN = 'bc-access-token';
 
-const ERP_FILE = `
-id: erp
-scopes: [{ scope: product/updated, hooks: [item.changed], description: "ERP item → product" }]
-api:
-  baseUrl: "{settings.baseUrl}"
-  auth: { kind: bearer, token: "{settings.token}" }
-  types:
-    product:
-      create: { path: /items, id: id }
-      update: { method: PUT, path: "/items/{externalId}" }
-`;
-
-function configText(store: BigCommerceStore, erp: ApiServer): string {
+function configText(store: BigCommerceStore, erp: Destination): string {
   return `
 connections:
   bigcommerce:
@@ -48,29 +31,16 @@ connections:
         to_hub:
           sync: add_and_update
           fields: { email: email, name: { formula: "first_name & ' ' & last_name" } }
-  erp:
-    integration: ./erp.yaml
-    webhook: { apiKey: erp-hook-key }
-    settings: { baseUrl: "${erp.url}", token: erp-token }
-    scopes: []
-    mappings:
-      product:
-        from_hub:
-          sync: add_and_update
-          fields: { code: sku, title: name, price: price }
+  erp: ${JSON.stringify(erp.connection({ code: 'sku', title: 'name', price: 'price' }))}
 `;
 }
 
 let store: BigCommerceStore;
-let erp: ApiServer;
-let items: Map<string, Record<string, unknown>>;
-let hub: ListeningHub | null;
-let dir: ReturnType<typeof tempDir>;
+let erp: Destination;
+let hub: HubUnderTest | null;
 
-async function startHub(options: { workers?: boolean } = {}): Promise<ListeningHub> {
-  writeFileSync(join(dir.path, 'erp.yaml'), ERP_FILE);
-  writeFileSync(join(dir.path, 'hookyard.yaml'), configText(store, erp));
-  hub = await startListeningHub(await loadConfig(join(dir.path, 'hookyard.yaml'), { env: {} }), options);
+async function startHub(options: { workers?: boolean } = {}): Promise<HubUnderTest> {
+  hub = await startHubWith({ destinations: [erp], config: { text: configText(store, erp) }, workers: options.workers });
   return hub;
 }
 
@@ -84,43 +54,22 @@ async function createWebhook(scope: string, key = HOOK_KEY): Promise<void> {
   expect(response.status).toBe(200);
 }
 
-async function api<T = any>(path: string): Promise<T> {
-  const response = await fetch(`${hub!.url}${path}`);
-  expect(response.status, path).toBe(200);
-  return (await response.json()) as T;
-}
-
-const transfers = async (): Promise<any[]> => (await api('/api/transfers')).items;
-const fromStore = async () => (await transfers()).filter((t) => t.connection === 'bigcommerce');
+const api = (path: string) => hub!.api(path);
+const transfers = () => hub!.transfers();
+const fromStore = () => hub!.transfers('connection=bigcommerce');
 const productReads = () => store.seen.filter((r) => r.method === 'GET' && /\/v3\/catalog\/products\/\d+$/.test(r.path));
 
 describe('BigCommerce to an ERP, through the shipped integration', () => {
   beforeEach(async () => {
-    dir = tempDir('hookyard-bigcommerce-');
     hub = null;
-    items = new Map();
     store = await startBigCommerce({ token: TOKEN });
-    erp = await startApi((r) => {
-      if (header(r, 'authorization') !== 'Bearer erp-token') return { status: 401, json: { error: 'unauthorized' } };
-      if (r.method === 'POST' && r.path === '/items') {
-        const item = { ...r.json(), id: `IT-${items.size + 1}` };
-        items.set(item.id, item);
-        return { status: 201, json: item };
-      }
-      const match = /^\/items\/([^/]+)$/.exec(r.path);
-      if (r.method === 'PUT' && match && items.has(match[1]!)) {
-        items.set(match[1]!, { ...items.get(match[1]!), ...r.json() });
-        return { json: items.get(match[1]!) };
-      }
-      return undefined;
-    });
+    erp = await startDestination({ id: 'erp', type: 'product', path: '/items', idPrefix: 'IT-', token: 'erp-token' });
   });
 
   afterEach(async () => {
     await hub?.dispose();
     await store.close();
     await erp.close();
-    dir.remove();
   });
 
   it('a product hook is read back from the store into the hub and written to the ERP; its re-delivery is a duplicate', async () => {
@@ -130,10 +79,10 @@ describe('BigCommerce to an ERP, through the shipped integration', () => {
 
     const [delivery] = await store.fire('store/product/updated', { type: 'product', id: 167 });
     expect(delivery!.status).toBe(202);
-    await until('the ERP has the item', () => items.size === 1);
-    await until('both transfers succeeded', async () => (await transfers()).filter((t) => t.status === 'succeeded').length === 2);
+    await until('the ERP has the item', () => erp.records.size === 1);
+    await hub!.untilTransfers(2, 'succeeded');
 
-    expect([...items.values()]).toEqual([{ id: 'IT-1', code: 'OTS-1', title: 'Orbit Terrarium', price: 109 }]);
+    expect([...erp.records.values()]).toEqual([{ id: 'IT-1', code: 'OTS-1', title: 'Orbit Terrarium', price: 109 }]);
     const [toHub] = await fromStore();
     expect(toHub).toMatchObject({ type: 'product', scope: 'product/updated', externalId: '167', status: 'succeeded' });
     expect((await api(`/api/records/product/${toHub.hubId}`)).record.data).toEqual({ sku: 'OTS-1', name: 'Orbit Terrarium', price: 109 });
@@ -157,13 +106,13 @@ describe('BigCommerce to an ERP, through the shipped integration', () => {
     await createWebhook('store/sku/updated');
     store.products.set(167, { id: 167, name: 'Orbit Terrarium', sku: 'OTS-1', price: 109 });
     await store.fire('store/product/created', { type: 'product', id: 167 });
-    await until('the ERP has the item', () => items.size === 1);
-    await until('both transfers succeeded', async () => (await transfers()).filter((t) => t.status === 'succeeded').length === 2);
+    await until('the ERP has the item', () => erp.records.size === 1);
+    await hub!.untilTransfers(2, 'succeeded');
 
     store.products.set(167, { ...store.products.get(167), price: 99 });
     const [delivery] = await store.fire('store/sku/updated', { type: 'sku', id: 461, sku: { product_id: 167, variant_id: 509 } });
     expect(delivery!.status).toBe(202);
-    await until('the ERP item is updated', () => items.get('IT-1')?.price === 99);
+    await until('the ERP item is updated', () => erp.records.get('IT-1')?.price === 99);
     expect(productReads()).toHaveLength(2);
     expect((await fromStore()).map((t) => [t.scope, t.externalId])).toEqual(expect.arrayContaining([['product/updated', '167']]));
   });
@@ -172,9 +121,7 @@ describe('BigCommerce to an ERP, through the shipped integration', () => {
     // 501 products at BigCommerce's largest page (250) are three pages: 250, 250, 1.
     for (let id = 1; id <= 501; id++) store.products.set(id, { id, name: `Product ${id}`, sku: `SKU-${id}`, price: id });
     await startHub({ workers: false });
-    const response = await fetch(`${hub!.url}/api/connections/bigcommerce/initialize`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'product' }) });
-    expect(response.status).toBe(202);
-    await until('the initialization is done', async () => (await api('/api/feeds?connection=bigcommerce')).items.some((f: any) => f.kind === 'init' && f.status === 'done'));
+    const feed = await hub!.initialize('bigcommerce', 'product');
 
     const lists = store.seen.filter((r) => r.path === '/stores/abc123/v3/catalog/products');
     expect(lists.map((r) => [r.query.get('page'), r.query.get('limit')])).toEqual([
@@ -183,7 +130,6 @@ describe('BigCommerce to an ERP, through the shipped integration', () => {
       ['3', '250'],
     ]);
     expect(lists.every((r) => r.headers['x-auth-token'] === TOKEN)).toBe(true);
-    const feed = (await api('/api/feeds?connection=bigcommerce')).items.find((f: any) => f.kind === 'init');
     expect(feed).toMatchObject({ pages: 3, records: 501, total: 501 });
   });
 
@@ -195,15 +141,11 @@ describe('BigCommerce to an ERP, through the shipped integration', () => {
     const before = Date.now();
     expect((await store.fire('store/product/updated', { type: 'product', id: 167 }))[0]!.status).toBe(202);
 
-    let retrying: any;
-    await until('the transfer is retrying', async () => {
-      retrying = (await fromStore()).find((t) => t.status === 'retrying');
-      return retrying !== undefined;
-    });
+    const retrying = await hub!.untilTransfer('retrying', 'connection=bigcommerce');
     expect(retrying).toMatchObject({ attempts: 1, lastErrorCode: 'HY_ERR_RATE_LIMITED' });
     expect(retrying.runAt).toBeGreaterThanOrEqual(before + 1500);
-    await until('the transfer succeeded', async () => (await fromStore()).some((t) => t.status === 'succeeded'));
-    await until('the ERP has the item', () => items.size === 1);
+    await hub!.untilTransfer('succeeded', 'connection=bigcommerce');
+    await until('the ERP has the item', () => erp.records.size === 1);
     expect(productReads()).toHaveLength(2);
   });
 
@@ -213,8 +155,7 @@ describe('BigCommerce to an ERP, through the shipped integration', () => {
     store.customers.set(32, { id: 32, email: 'jane@example.com', first_name: 'Jane', last_name: 'Doe' });
     store.revokeToken();
     expect((await store.fire('store/customer/updated', { type: 'customer', id: 32 }))[0]!.status).toBe(202);
-    await until('the transfer is dead', async () => (await fromStore()).some((t) => t.status === 'dead'));
-    const [dead] = await fromStore();
+    const dead = await hub!.untilTransfer('dead', 'connection=bigcommerce');
     expect(dead).toMatchObject({ type: 'customer', status: 'dead', attempts: 1, lastErrorCode: 'HY_ERR_CREDENTIALS_REJECTED' });
     expect(store.seen.filter((r) => r.path.endsWith('/v3/customers'))).toHaveLength(1);
   });

@@ -10,9 +10,9 @@
  * (@octokit/webhooks-examples) and kept in memory; hooks are signed with @octokit/webhooks-methods.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { sign } from '@octokit/webhooks-methods';
+import { startSimulator, type Exchange, type Reply, type SimulatorRequest } from '../helpers/simulator.js';
 
 interface WebhookDefinition {
   name: string;
@@ -31,17 +31,6 @@ export function example(event: string, action: string): Record<string, any> {
 const DOCS = 'https://docs.github.com/rest';
 const LIMIT = 5000;
 
-export interface SeenRequest {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-  status: number;
-  /** The rate-limit and other headers it was answered with. */
-  answered: Record<string, string>;
-  at: number;
-}
-
 export type Refusal =
   /** The hour's allowance spent: 403, remaining 0, reset `resetIn` seconds from now. */
   | { kind: 'primary'; resetIn: number; status?: 403 | 429 }
@@ -50,7 +39,7 @@ export type Refusal =
 
 export interface GithubDouble {
   url: string;
-  received: SeenRequest[];
+  received: Exchange[];
   token: string;
   /** The repository `owner/name`, built from the published example's. */
   repository: Record<string, any>;
@@ -70,7 +59,6 @@ export async function startGithub(options: { owner?: string; name?: string; toke
   const owner = options.owner ?? 'octo-org';
   const name = options.name ?? 'hello-world';
   const token = options.token ?? `github_pat_${randomUUID().replaceAll('-', '')}`;
-  const received: SeenRequest[] = [];
   const refusals: Refusal[] = [];
   let revoked = false;
   let used = 0;
@@ -132,8 +120,7 @@ export async function startGithub(options: { owner?: string; name?: string; toke
     return { 'x-ratelimit-limit': String(LIMIT), 'x-ratelimit-remaining': String(remaining), 'x-ratelimit-used': String(LIMIT - remaining), 'x-ratelimit-reset': String(reset), 'x-ratelimit-resource': resource };
   }
 
-  function answer(req: IncomingMessage, body: string): { status: number; json: unknown; headers: Record<string, string> } {
-    const url = new URL(req.url!, 'http://github');
+  function answer(req: SimulatorRequest): Reply & { headers: Record<string, string> } {
     const authorization = req.headers.authorization ?? '';
     const given = /^(?:Bearer|token) (.+)$/.exec(authorization)?.[1];
     if (given !== token || revoked) {
@@ -162,7 +149,7 @@ export async function startGithub(options: { owner?: string; name?: string; toke
 
     const repoPath = `/repos/${owner}/${name}`;
     const byId = `/repositories/${repository.id}`;
-    let path = url.pathname;
+    let path = req.path;
     if (path.startsWith(byId)) path = repoPath + path.slice(byId.length);
     if (path === repoPath && req.method === 'GET') return { status: 200, json: repository, headers };
     if (!path.startsWith(`${repoPath}/`)) return notFound('repos/repos#get-a-repository');
@@ -176,14 +163,14 @@ export async function startGithub(options: { owner?: string; name?: string; toke
       const record = /^\d+$/.test(numberText) ? records.get(number) : undefined;
       if (req.method === 'GET') return record ? { status: 200, json: record, headers } : notFound(`${collection}/${collection}#get-${collection === 'issues' ? 'an-issue' : 'a-pull-request'}`);
       if (req.method === 'PATCH' && record && collection === 'issues') {
-        const changed = { ...record, ...JSON.parse(body), updated_at: new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
+        const changed = { ...record, ...JSON.parse(req.body), updated_at: new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
         issues.set(number, changed);
         return { status: 200, json: changed, headers };
       }
       return notFound('issues/issues#update-an-issue');
     }
     if (req.method === 'POST' && collection === 'issues') {
-      const fields = JSON.parse(body) as Record<string, unknown>;
+      const fields = JSON.parse(req.body) as Record<string, unknown>;
       if (typeof fields.title !== 'string') {
         return { status: 422, json: { message: 'Invalid request.\n\n"title" wasn\'t supplied.', documentation_url: `${DOCS}/issues/issues#create-an-issue`, status: '422' }, headers };
       }
@@ -192,14 +179,14 @@ export async function startGithub(options: { owner?: string; name?: string; toke
     if (req.method !== 'GET') return notFound('issues/issues');
 
     // A list, newest first, as GitHub sorts by default (created, desc).
-    const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30) || 30, 100);
-    const page = Math.max(Number(url.searchParams.get('page') ?? 1) || 1, 1);
-    const state = url.searchParams.get('state') ?? 'open';
+    const perPage = Math.min(Number(req.query.get('per_page') ?? 30) || 30, 100);
+    const page = Math.max(Number(req.query.get('page') ?? 1) || 1, 1);
+    const state = req.query.get('state') ?? 'open';
     const all = [...records.values()].filter((r) => state === 'all' || r.state === state).sort((a, b) => b.number - a.number);
     const last = Math.max(1, Math.ceil(all.length / perPage));
     const link = (n: number) => {
       const next = new URL(`${base}${byId}/${collection}`);
-      for (const [key, value] of url.searchParams) if (key !== 'page') next.searchParams.set(key, value);
+      for (const [key, value] of req.query) if (key !== 'page') next.searchParams.set(key, value);
       next.searchParams.set('page', String(n));
       return next.toString();
     };
@@ -210,30 +197,25 @@ export async function startGithub(options: { owner?: string; name?: string; toke
     return { status: 200, json: all.slice((page - 1) * perPage, page * perPage), headers: { ...headers, ...(links.length ? { link: links.join(', ') } : {}) } };
   }
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const result = answer(req, body);
-      received.push({ method: req.method!, url: req.url!, headers: req.headers, body, status: result.status, answered: result.headers, at: Date.now() });
-      res.writeHead(result.status, {
+  const server = await startSimulator((req) => {
+    const result = answer(req);
+    return {
+      ...result,
+      headers: {
         'content-type': 'application/json; charset=utf-8',
         'x-github-api-version-selected': '2022-11-28',
         'x-github-media-type': 'github.v3; format=json',
         'x-github-request-id': `7C11:${randomUUID().slice(0, 4).toUpperCase()}`,
         ...result.headers,
-      });
-      res.end(JSON.stringify(result.json));
-    });
+      },
+    };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  base = server.url;
   rebase();
 
   return {
     url: base,
-    received,
+    received: server.received,
     token,
     repository,
     issues,
@@ -264,6 +246,6 @@ export async function startGithub(options: { owner?: string; name?: string; toke
         body: payload,
       });
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: server.close,
   };
 }

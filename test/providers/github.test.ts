@@ -7,29 +7,22 @@
  * (403/429 with retry-after) limits.
  */
 import { resolve } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { checkCommand } from '../../src/cli/commands.js';
 import { loadConfig, type HubConfig } from '../../src/config/load.js';
 import { BUILTIN_INTEGRATIONS } from '../../src/integrations/registry.js';
 import type { Integration } from '../../src/integrations/types.js';
 import { interpretHook } from '../../src/resolve/interpret.js';
 import { readPayloadRecord } from '../../src/resolve/payload.js';
+import { closeAfterEach } from '../helpers/simulator.js';
 import { rejection, writeContext } from '../integrations/context.js';
 import { GITHUB_EXAMPLES, startGithub, type GithubDouble } from './github-server.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const github = BUILTIN_INTEGRATIONS.get('github') as Integration;
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-});
-
-async function double(): Promise<GithubDouble> {
-  const server = await startGithub();
-  closers.push(server.close);
-  return server;
-}
+const closed = closeAfterEach();
+const double = async (): Promise<GithubDouble> => closed(await startGithub());
 
 function ctx(server: GithubDouble, token = server.token) {
   const context = writeContext({ token, repository: 'octo-org/hello-world' });

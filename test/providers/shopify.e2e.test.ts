@@ -7,70 +7,28 @@
  * limit after the first; a 429 is retried no sooner than its Retry-After; a revoked token ends the
  * transfer dead after one attempt; a wrong signature stores nothing.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
 import { BUILTIN_INTEGRATIONS } from '../../src/integrations/registry.js';
-import { tempDir } from '../helpers/hub.js';
-import { startListeningHub, type ListeningHub } from '../helpers/listening.js';
 import { until } from '../helpers/wait.js';
 import { writeContext } from '../integrations/context.js';
-import { header, startApi, type ApiServer } from '../integrations/declarative-server.js';
+import { startDestination, startHub, type Destination, type HubUnderTest } from './harness.js';
 import { startShopifySimulator, type ShopifySimulator } from './shopify-server.js';
 
 const SECRET = 'shopify-app-secret';
 const TOKEN = 'shpat_test_token';
 const V = '/admin/api/2025-10';
 
-let hub: ListeningHub;
+let hub: HubUnderTest;
 let shop: ShopifySimulator;
-let erp: ApiServer;
-let items: Map<string, Record<string, unknown>>;
-let dir: ReturnType<typeof tempDir>;
+let erp: Destination;
 
-async function api<T = any>(path: string): Promise<T> {
-  const response = await fetch(`${hub.url}${path}`);
-  expect(response.status).toBe(200);
-  return (await response.json()) as T;
-}
-
-const transfers = async (query: string): Promise<any[]> => (await api(`/api/transfers?limit=200&${query}`)).items;
+const api = (path: string) => hub.api(path);
+const transfers = (filter: string) => hub.transfers(filter);
 
 beforeEach(async () => {
-  dir = tempDir('hookyard-shopify-e2e-');
-  items = new Map();
-  erp = await startApi((r) => {
-    if (header(r, 'authorization') !== 'Bearer erp-token') return { status: 401, json: { error: 'unauthorized' } };
-    if (r.method === 'POST' && r.path === '/items') {
-      const item = { ...r.json(), code: `I-${items.size + 1}` };
-      items.set(item.code, item);
-      return { status: 201, json: item };
-    }
-    const match = /^\/items\/([^/]+)$/.exec(r.path);
-    if (r.method === 'PUT' && match && items.has(match[1]!)) {
-      items.set(match[1]!, { ...items.get(match[1]!), ...r.json() });
-      return { json: items.get(match[1]!) };
-    }
-    return undefined;
-  });
-  writeFileSync(
-    join(dir.path, 'erp.yaml'),
-    `id: small-erp
-scopes: [{ scope: product/updated, hooks: [item.updated], description: "ERP item → product" }]
-api:
-  baseUrl: "{settings.baseUrl}"
-  auth: { kind: bearer, token: "{settings.token}" }
-  types:
-    product:
-      create: { path: /items, id: code }
-      update: { path: "/items/{externalId}" }
-`,
-  );
+  erp = await startDestination({ id: 'erp', type: 'product', path: '/items', idField: 'code', idPrefix: 'I-', token: 'erp-token' });
   // The hub's address is known only once it listens: the shop is told where to send afterwards.
-  writeFileSync(
-    join(dir.path, 'hookyard.yaml'),
-    `connections:
+  const config = `connections:
   shop:
     integration: shopify
     webhook: { secret: "${SECRET}" }
@@ -86,24 +44,13 @@ api:
         to_hub:
           sync: add_and_update
           fields: { number: name, total: { formula: "$number(total_price)" } }
-  erp:
-    integration: ./erp.yaml
-    webhook: { apiKey: erp-hook-key }
-    settings: { baseUrl: "${erp.url}", token: erp-token }
-    scopes: []
-    mappings:
-      product:
-        from_hub:
-          sync: add_and_update
-          fields: { sku: sku, name: name, price: price }
-`,
-  );
+  erp: ${JSON.stringify(erp.connection({ sku: 'sku', name: 'name', price: 'price' }))}
+`;
   // A port for the shop first (the hub's config names it), then the hub, then the shop's hooks go to it.
   const placeholder = await startShopifySimulator({ hubUrl: 'http://127.0.0.1:9', accessToken: TOKEN, signingSecret: SECRET });
   const shopUrl = placeholder.url;
   await placeholder.close();
-  const config = await loadConfig(join(dir.path, 'hookyard.yaml'), { env: { SHOP_URL: shopUrl } });
-  hub = await startListeningHub(config);
+  hub = await startHub({ destinations: [erp], config: { text: config }, env: { SHOP_URL: shopUrl } });
   shop = await startShopifySimulator({ hubUrl: hub.url, accessToken: TOKEN, signingSecret: SECRET, port: Number(new URL(shopUrl).port), retryDelaysMs: [50] });
 });
 
@@ -111,7 +58,6 @@ afterEach(async () => {
   await shop.close();
   await hub.dispose();
   await erp.close();
-  dir.remove();
 });
 
 describe('shopify, end to end', () => {
@@ -119,8 +65,8 @@ describe('shopify, end to end', () => {
     const product = shop.createProduct({ title: 'Ceramic Mug', handle: 'mug-cer', variants: [{ sku: 'MUG-CER', price: '12.50' }] });
     await shop.settle();
     expect(shop.hooksSent.map((h) => [h.topic, h.status])).toEqual([['products/create', 202]]);
-    await until('the item is in the ERP', () => items.size === 1);
-    expect([...items.values()]).toEqual([{ code: 'I-1', sku: 'MUG-CER', name: 'Ceramic Mug', price: 12.5 }]);
+    await until('the item is in the ERP', () => erp.records.size === 1);
+    expect([...erp.records.values()]).toEqual([{ code: 'I-1', sku: 'MUG-CER', name: 'Ceramic Mug', price: 12.5 }]);
 
     const [fromShop] = await transfers('connection=shop');
     expect(fromShop).toMatchObject({ scope: 'product/created', externalId: String(product.id), status: 'succeeded' });
@@ -134,7 +80,7 @@ describe('shopify, end to end', () => {
     // An update comes the same way and updates the same ERP item.
     shop.updateProduct(product.id, { title: 'Ceramic Mug XL' });
     await shop.settle();
-    await until('the item is updated in the ERP', () => items.get('I-1')?.name === 'Ceramic Mug XL');
+    await until('the item is updated in the ERP', () => erp.records.get('I-1')?.name === 'Ceramic Mug XL');
     expect(erp.received.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /items', 'PUT /items/I-1']);
   });
 
@@ -167,13 +113,11 @@ describe('shopify, end to end', () => {
     // orders/edited carries the edit, not the order: the order is read from the API.
     const answer = await shop.deliver('orders/edited', { order_edit: { id: 78912328, order_id: order.id, notify_customer: false, staff_note: '', user_id: null } });
     expect(answer.status).toBe(202);
-    await until('the transfer is retrying', async () => (await transfers('connection=shop&status=retrying')).length === 1);
-    const [retrying] = await transfers('connection=shop&status=retrying');
+    const [retrying] = await hub.untilTransfers(1, 'retrying', 'connection=shop');
     expect(retrying).toMatchObject({ scope: 'transaction/updated', externalId: String(order.id), attempts: 1, lastErrorCode: 'HY_ERR_RATE_LIMITED' });
     expect(retrying.runAt - before).toBeGreaterThanOrEqual(2000);
     expect(limited.hits).toBe(1);
-    await until('the transfer succeeds', async () => (await transfers('connection=shop&status=succeeded')).length === 1);
-    const [done] = await transfers('connection=shop&status=succeeded');
+    const [done] = await hub.untilTransfers(1, 'succeeded', 'connection=shop');
     expect(done.attempts).toBe(2);
     expect((await api(`/api/records/transaction/${done.hubId}`)).record.data).toEqual({ number: '#1001', total: 25 });
     expect(shop.requests.map((r) => `${r.method} ${r.url}`)).toEqual([`GET ${V}/orders/${order.id}.json`, `GET ${V}/orders/${order.id}.json`]);
@@ -184,8 +128,7 @@ describe('shopify, end to end', () => {
     const order = shop.createOrder({ email: 'ada@example.com', line_items: [{ title: 'Mug', price: '12.50' }] });
     shop.revokeToken();
     expect((await shop.deliver('orders/edited', { order_edit: { id: 1, order_id: order.id } })).status).toBe(202);
-    await until('the transfer is dead', async () => (await transfers('connection=shop&status=dead')).length === 1);
-    const [dead] = await transfers('connection=shop&status=dead');
+    const [dead] = await hub.untilTransfers(1, 'dead', 'connection=shop');
     expect(dead).toMatchObject({ attempts: 1, lastErrorCode: 'HY_ERR_CREDENTIALS_REJECTED' });
     expect(shop.requests).toHaveLength(1);
   });

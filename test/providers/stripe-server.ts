@@ -10,8 +10,8 @@
  * sends events signed by the official library (`Stripe.webhooks.generateTestHeaderString`).
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import Stripe from 'stripe';
+import { startSimulator, type Exchange, type Reply, type SimulatorRequest } from '../helpers/simulator.js';
 
 export const STRIPE_API_VERSION = '2026-10-28.endive';
 
@@ -29,17 +29,6 @@ const PREFIXES: Record<string, string> = { customer: 'cus', product: 'prod', pri
 
 export type StripeObject = Record<string, unknown> & { id: string; object: string };
 
-export interface SeenRequest {
-  method: string;
-  /** Path and query as sent. */
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-  status: number;
-  /** When it was answered (epoch ms). */
-  at: number;
-}
-
 export interface Refusal {
   status: 429 | 401 | 500;
   /** For a 429: seconds in Retry-After (Stripe sends it only sometimes; none by default). */
@@ -51,7 +40,7 @@ export interface Refusal {
 export interface StripeDouble {
   url: string;
   /** Every request, in order, with the status it was answered. */
-  received: SeenRequest[];
+  received: Exchange[];
   /** Records by id. */
   records: Map<string, StripeObject>;
   /** The secret key it accepts now. */
@@ -115,9 +104,8 @@ function defaults(object: string, id: string, fields: Record<string, unknown>): 
 
 export async function startStripe(options: { secretKey?: string } = {}): Promise<StripeDouble> {
   const records = new Map<string, StripeObject>();
-  const received: SeenRequest[] = [];
   const refusals: Refusal[] = [];
-  const idempotent = new Map<string, { status: number; json: unknown }>();
+  const idempotent = new Map<string, Reply>();
   let secretKey = options.secretKey ?? `sk_test_${randomBytes(12).toString('hex')}`;
   let revoked = false;
 
@@ -130,7 +118,7 @@ export async function startStripe(options: { secretKey?: string } = {}): Promise
 
   const masked = (key: string) => `${key.slice(0, 8)}${'*'.repeat(Math.max(0, key.length - 12))}${key.slice(-4)}`;
 
-  function answer(req: IncomingMessage, body: string): { status: number; json: unknown; headers?: Record<string, string> } {
+  function answer(req: SimulatorRequest): Reply {
     const refusal = refusals.shift();
     if (refusal?.status === 429) {
       const code = refusal.code ?? 'rate_limit';
@@ -154,13 +142,12 @@ export async function startStripe(options: { secretKey?: string } = {}): Promise
       return { status: 401, json: error('invalid_request_error', `Invalid API Key provided: ${masked(key)}`) };
     }
 
-    const url = new URL(req.url!, 'http://stripe');
-    const match = /^\/v1\/([a-z_]+)(?:\/([^/]+))?$/.exec(url.pathname);
+    const match = /^\/v1\/([a-z_]+)(?:\/([^/]+))?$/.exec(req.path);
     const object = match ? COLLECTIONS[match[1]!] : undefined;
-    if (!match || !object) return { status: 404, json: error('invalid_request_error', `Unrecognized request URL (${req.method}: ${url.pathname}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`) };
+    if (!match || !object) return { status: 404, json: error('invalid_request_error', `Unrecognized request URL (${req.method}: ${req.path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`) };
     const collection = match[1]!;
     const id = match[2] ? decodeURIComponent(match[2]) : null;
-    const expand = url.searchParams.getAll('expand[]');
+    const expand = req.query.getAll('expand[]');
     const missing = () => ({ status: 404, json: error('invalid_request_error', `No such ${object}: '${id}'`, { code: 'resource_missing', doc_url: 'https://stripe.com/docs/error-codes/resource-missing', param: 'id' }) });
     const expanded = (record: StripeObject, paths: string[]): StripeObject => {
       if (record.object !== 'product' || !paths.includes('default_price') || typeof record.default_price !== 'string') return record;
@@ -172,14 +159,14 @@ export async function startStripe(options: { secretKey?: string } = {}): Promise
       return record && record.object === object ? { status: 200, json: expanded(record, expand) } : missing();
     }
     if (req.method === 'GET') {
-      const limit = Number(url.searchParams.get('limit') ?? 10);
+      const limit = Number(req.query.get('limit') ?? 10);
       if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
         return { status: 400, json: error('invalid_request_error', 'This value must be less than or equal to 100.', { param: 'limit' }) };
       }
       let all = [...records.values()].filter((r) => r.object === object).sort((a, b) => (b.created as number) - (a.created as number) || (a.id < b.id ? 1 : -1));
-      const email = url.searchParams.get('email');
+      const email = req.query.get('email');
       if (email !== null) all = all.filter((r) => r.email === email);
-      const after = url.searchParams.get('starting_after');
+      const after = req.query.get('starting_after');
       if (after !== null) {
         const at = all.findIndex((r) => r.id === after);
         if (at < 0) return { status: 400, json: error('invalid_request_error', `No such ${object}: '${after}'`, { param: 'starting_after' }) };
@@ -189,7 +176,7 @@ export async function startStripe(options: { secretKey?: string } = {}): Promise
       return { status: 200, json: { object: 'list', url: `/v1/${collection}`, has_more: all.length > limit, data: page } };
     }
     if (req.method === 'POST' && (object === 'customer' || object === 'product')) {
-      const fields = parseForm(body);
+      const fields = parseForm(req.body);
       if (id === null) {
         if (object === 'product' && typeof fields.name !== 'string') return { status: 400, json: error('invalid_request_error', 'Missing required param: name.', { code: 'parameter_missing', param: 'name' }) };
         const created = add(object, { ...fields, metadata: fields.metadata ?? {}, ...(fields.active === undefined ? {} : { active: fields.active === 'true' }) });
@@ -206,36 +193,31 @@ export async function startStripe(options: { secretKey?: string } = {}): Promise
       if (!records.delete(id)) return missing();
       return { status: 200, json: { id, object, deleted: true } };
     }
-    return { status: 404, json: error('invalid_request_error', `Unrecognized request URL (${req.method}: ${url.pathname}).`) };
+    return { status: 404, json: error('invalid_request_error', `Unrecognized request URL (${req.method}: ${req.path}).`) };
   }
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const key = req.method === 'POST' ? req.headers['idempotency-key'] : undefined;
-      const replay = typeof key === 'string' ? idempotent.get(key) : undefined;
-      const result = replay ?? answer(req, body);
-      if (typeof key === 'string' && !replay && result.status < 500 && result.status !== 429 && result.status !== 401) idempotent.set(key, { status: result.status, json: result.json });
-      received.push({ method: req.method!, url: req.url!, headers: req.headers, body, status: result.status, at: Date.now() });
-      const version = typeof req.headers['stripe-version'] === 'string' ? req.headers['stripe-version'] : STRIPE_API_VERSION;
-      res.writeHead(result.status, {
+  const server = await startSimulator((req) => {
+    const key = req.method === 'POST' ? req.headers['idempotency-key'] : undefined;
+    const replay = typeof key === 'string' ? idempotent.get(key) : undefined;
+    const result = replay ?? answer(req);
+    if (typeof key === 'string' && !replay && result.status < 500 && result.status !== 429 && result.status !== 401) idempotent.set(key, { status: result.status, json: result.json });
+    const version = typeof req.headers['stripe-version'] === 'string' ? req.headers['stripe-version'] : STRIPE_API_VERSION;
+    return {
+      status: result.status,
+      json: result.json,
+      headers: {
         'content-type': 'application/json',
         'request-id': `req_${randomBytes(7).toString('hex')}`,
         'stripe-version': version,
         ...(replay ? { 'idempotent-replayed': 'true' } : {}),
-        ...('headers' in result ? (result.headers as Record<string, string> | undefined) : {}),
-      });
-      res.end(JSON.stringify(result.json));
-    });
+        ...result.headers,
+      },
+    };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
 
   return {
-    url: `http://127.0.0.1:${port}`,
-    received,
+    url: server.url,
+    received: server.received,
     records,
     get secretKey() {
       return secretKey;
@@ -272,6 +254,6 @@ export async function startStripe(options: { secretKey?: string } = {}): Promise
         body: payload,
       });
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: server.close,
   };
 }

@@ -7,93 +7,36 @@
  * wrong signature is refused. The configuration is examples/providers/stripe.yaml with the
  * double's address and a CRM added.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
-import { buildConfig } from '../../src/config/load.js';
-import { tempDir } from '../helpers/hub.js';
-import { startListeningHub, type ListeningHub } from '../helpers/listening.js';
+import { describe, expect, it } from 'vitest';
+import { closeAfterEach } from '../helpers/simulator.js';
 import { until } from '../helpers/wait.js';
-import { header, startApi, type ApiServer } from '../integrations/declarative-server.js';
+import { exampleConfig, startDestination, startHub, type Destination, type HubUnderTest } from './harness.js';
 import { startStripe, type StripeDouble } from './stripe-server.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const WEBHOOK_SECRET = 'whsec_test_5c3a8e2f0d9b4a7c';
 
-const CRM_FILE = `
-id: crm
-title: A CRM with a JSON API
-scopes: [{ scope: customer/updated, hooks: [contact.updated], description: "CRM contact → customer" }]
-api:
-  baseUrl: "{settings.baseUrl}"
-  auth: { kind: bearer, token: "{settings.token}" }
-  types:
-    customer:
-      create: { path: /contacts, body: "{ 'contact': $ }", id: contact.id }
-      update: { method: PATCH, path: "/contacts/{externalId}", body: "{ 'contact': $ }" }
-`;
-
 let stripe: StripeDouble;
-let crm: ApiServer;
-let contacts: Map<string, Record<string, unknown>>;
-let hub: ListeningHub;
-const cleanups: Array<() => Promise<void> | void> = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+let crm: Destination;
+let hub: HubUnderTest;
+const closed = closeAfterEach();
 
 async function start(): Promise<void> {
-  stripe = await startStripe();
-  cleanups.push(() => stripe.close());
-  contacts = new Map();
-  crm = await startApi((r) => {
-    if (header(r, 'authorization') !== 'Bearer crm-token') return { status: 401, json: { error: 'unauthorized' } };
-    if (r.method === 'POST' && r.path === '/contacts') {
-      const contact = { ...r.json().contact, id: `C-${contacts.size + 1}` };
-      contacts.set(contact.id, contact);
-      return { status: 201, json: { contact } };
-    }
-    const match = /^\/contacts\/([^/]+)$/.exec(r.path);
-    if (r.method === 'PATCH' && match && contacts.has(match[1]!)) {
-      const contact = { ...contacts.get(match[1]!), ...r.json().contact };
-      contacts.set(match[1]!, contact);
-      return { json: { contact } };
-    }
-    return undefined;
-  });
-  cleanups.push(() => crm.close());
+  stripe = closed(await startStripe());
+  crm = closed(await startDestination({ id: 'crm', type: 'customer', path: '/contacts', wrapper: 'contact', idPrefix: 'C-', update: 'PATCH', token: 'crm-token' }));
 
-  const dir = tempDir('hookyard-stripe-e2e-');
-  cleanups.push(() => dir.remove());
-  writeFileSync(join(dir.path, 'crm.yaml'), CRM_FILE);
-  const data = parseYaml(readFileSync(resolve(ROOT, 'examples/providers/stripe.yaml'), 'utf8'));
+  const data = exampleConfig('stripe');
   Object.assign(data.connections.stripe, {
     presets: { apiUrl: stripe.url },
     retry: { maxAttempts: 5, delays: ['1s'] },
     throttle: { calls: 1000, per: '1s' },
   });
-  data.connections.crm = {
-    integration: './crm.yaml',
-    webhook: { apiKey: 'crm-hook-key' },
-    settings: { baseUrl: crm.url, token: 'crm-token' },
-    scopes: [],
-    mappings: { customer: { from_hub: { sync: 'add_and_update', fields: { email: 'email', fullName: 'name' } } } },
-  };
-  const file = join(dir.path, 'hookyard.yaml');
-  const config = buildConfig(data, { file, env: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_SECRET_KEY: stripe.secretKey } });
-  hub = await startListeningHub(config);
-  cleanups.push(() => hub.dispose());
+  data.connections.crm = crm.connection({ email: 'email', fullName: 'name' });
+  const env = { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_SECRET_KEY: stripe.secretKey };
+  hub = closed(await startHub({ destinations: [crm], config: { data }, env }));
 }
 
-async function api<T = any>(path: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(`${hub.url}${path}`, init);
-  expect(response.status, path).toBeLessThan(300);
-  return (await response.json()) as T;
-}
-
-const transfers = async (query = ''): Promise<any[]> => (await api(`/api/transfers?limit=500${query}`)).items;
+const api = (path: string) => hub.api(path);
+const transfers = (filter?: string) => hub.transfers(filter);
 const deliver = (event: Record<string, unknown>, options?: { wrongSignature?: boolean }) => stripe.deliver(`${hub.url}/hooks/stripe`, event, WEBHOOK_SECRET, options);
 
 describe('stripe, end to end', () => {
@@ -102,10 +45,10 @@ describe('stripe, end to end', () => {
     const customer = stripe.add('customer', { email: 'jenny.rosen@example.com', name: 'Jenny Rosen', phone: '+18005550100' });
     const response = await deliver(stripe.event('customer.updated', customer, { previous: { name: 'Jenny' } }));
     expect(response.status).toBe(202);
-    await until('the contact is created in the CRM', async () => (await transfers('&connection=crm')).some((t) => t.status === 'succeeded'));
+    await hub.untilTransfer('succeeded', 'connection=crm');
 
-    expect([...contacts.values()]).toEqual([{ id: 'C-1', email: 'jenny.rosen@example.com', fullName: 'Jenny Rosen' }]);
-    const [fromStripe] = await transfers('&connection=stripe');
+    expect([...crm.records.values()]).toEqual([{ id: 'C-1', email: 'jenny.rosen@example.com', fullName: 'Jenny Rosen' }]);
+    const [fromStripe] = await transfers('connection=stripe');
     expect(fromStripe).toMatchObject({ type: 'customer', scope: 'customer/updated', externalId: customer.id, status: 'succeeded' });
     const { record } = await api(`/api/records/customer/${fromStripe.hubId}`);
     expect(record.data).toEqual({ email: 'jenny.rosen@example.com', name: 'Jenny Rosen', phone: '+18005550100' });
@@ -117,8 +60,8 @@ describe('stripe, end to end', () => {
     await start();
     const intent = stripe.add('payment_intent', { amount: 4599, currency: 'eur', status: 'succeeded', customer: 'cus_Jenny' });
     expect((await deliver(stripe.event('payment_intent.succeeded', intent))).status).toBe(202);
-    await until('the transaction is in the hub', async () => (await transfers('&connection=stripe')).some((t) => t.status === 'succeeded'));
-    const [transfer] = await transfers('&connection=stripe');
+    await hub.untilTransfer('succeeded', 'connection=stripe');
+    const [transfer] = await transfers('connection=stripe');
     expect(transfer).toMatchObject({ type: 'transaction', externalId: `payment_intents/${intent.id}` });
     const { record } = await api(`/api/records/transaction/${transfer.hubId}`);
     expect(record.data).toEqual({ kind: 'payment_intent', number: intent.id, customer: 'cus_Jenny', status: 'succeeded', currency: 'EUR', total: 45.99 });
@@ -130,21 +73,21 @@ describe('stripe, end to end', () => {
     const newer = stripe.event('customer.updated', { ...customer, name: 'Jenny Rosen-Smith' }, { created: 1_767_225_700 });
     const older = stripe.event('customer.updated', customer, { created: 1_767_225_600 });
     expect((await deliver(newer)).status).toBe(202);
-    await until('the newer event reached the CRM', async () => (await transfers('&connection=crm')).some((t) => t.status === 'succeeded'));
+    await hub.untilTransfer('succeeded', 'connection=crm');
     expect((await deliver(older)).status).toBe(202);
-    await until('the older event is done', async () => (await transfers('&connection=stripe')).length === 2 && (await transfers('&connection=stripe')).every((t) => t.status !== 'queued' && t.status !== 'running'));
+    await until('the older event is done', async () => (await transfers('connection=stripe')).length === 2 && (await transfers('connection=stripe')).every((t) => t.status !== 'queued' && t.status !== 'running'));
 
-    const late = (await transfers('&connection=stripe')).find((t) => t.status !== 'succeeded');
+    const late = (await transfers('connection=stripe')).find((t) => t.status !== 'succeeded');
     expect(late).toMatchObject({ status: 'skipped', reasonCode: 'stale' });
-    expect([...contacts.values()]).toEqual([expect.objectContaining({ fullName: 'Jenny Rosen-Smith' })]);
+    expect([...crm.records.values()]).toEqual([expect.objectContaining({ fullName: 'Jenny Rosen-Smith' })]);
     expect(crm.received.map((r) => r.method)).toEqual(['POST']);
   });
 
   it('initializing customers walks the list by starting_after while has_more', async () => {
     await start();
     for (let i = 0; i < 201; i += 1) stripe.add('customer', { email: `c${i}@example.com`, name: `Customer ${i}`, created: 1_700_000_000 + i });
-    await api('/api/connections/stripe/initialize', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'customer' }) });
-    await until('every customer is in the hub', async () => (await transfers('&connection=stripe&status=succeeded')).length === 201);
+    await hub.post('/api/connections/stripe/initialize', { type: 'customer' });
+    await hub.untilTransfers(201, 'succeeded', 'connection=stripe');
 
     const lists = stripe.received.filter((r) => r.method === 'GET' && r.url.startsWith('/v1/customers?'));
     const newestFirst = [...stripe.records.values()].sort((a, b) => (b.created as number) - (a.created as number));
@@ -164,14 +107,12 @@ describe('stripe, end to end', () => {
     stripe.failNext(1, { status: 429, retryAfter: 2 });
 
     expect((await deliver(stripe.event('price.updated', price))).status).toBe(202);
-    await until('the product transfer is retrying', async () => (await transfers('&connection=stripe')).some((t) => t.status === 'retrying'));
-    const [retrying] = await transfers('&connection=stripe');
+    const retrying = await hub.untilTransfer('retrying', 'connection=stripe');
     const refused = stripe.received.find((r) => r.status === 429)!;
     expect(retrying).toMatchObject({ type: 'product', scope: 'product/updated', externalId: product.id, attempts: 1, lastErrorCode: 'HY_ERR_RATE_LIMITED' });
     expect(retrying.runAt).toBeGreaterThanOrEqual(refused.at + 2000);
 
-    await until('the product transfer succeeds', async () => (await transfers('&connection=stripe')).some((t) => t.status === 'succeeded'), 30_000);
-    const [done] = await transfers('&connection=stripe');
+    const done = await hub.untilTransfer('succeeded', 'connection=stripe');
     expect(done.attempts).toBe(2);
     const { record } = await api(`/api/records/product/${done.hubId}`);
     expect(record.data).toEqual({ sku: 'MUG-1', name: 'Stoneware mug', description: null, active: true, price: 12.5, currency: 'USD' });
@@ -184,8 +125,7 @@ describe('stripe, end to end', () => {
     const price = stripe.add('price', { product: product.id });
     stripe.revokeKey();
     expect((await deliver(stripe.event('price.created', price))).status).toBe(202);
-    await until('the transfer is dead', async () => (await transfers('&connection=stripe')).some((t) => t.status === 'dead'));
-    const [dead] = await transfers('&connection=stripe');
+    const dead = await hub.untilTransfer('dead', 'connection=stripe');
     expect(dead).toMatchObject({ attempts: 1, lastErrorCode: 'HY_ERR_CREDENTIALS_REJECTED' });
     expect(dead.lastError).toContain('Invalid API Key provided');
     expect(stripe.received).toHaveLength(1);

@@ -6,29 +6,22 @@
  * `starting_after`, forms with an idempotency key, and Stripe's 401 and 429.
  */
 import { resolve } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { checkCommand } from '../../src/cli/commands.js';
 import { loadConfig, type HubConfig } from '../../src/config/load.js';
 import { BUILTIN_INTEGRATIONS } from '../../src/integrations/registry.js';
 import type { Integration } from '../../src/integrations/types.js';
 import { interpretHook } from '../../src/resolve/interpret.js';
 import { readPayloadRecord } from '../../src/resolve/payload.js';
+import { closeAfterEach } from '../helpers/simulator.js';
 import { rejection, writeContext } from '../integrations/context.js';
 import { startStripe, STRIPE_API_VERSION, type StripeDouble } from './stripe-server.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const stripe = BUILTIN_INTEGRATIONS.get('stripe') as Integration;
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-});
-
-async function double(): Promise<StripeDouble> {
-  const server = await startStripe();
-  closers.push(server.close);
-  return server;
-}
+const closed = closeAfterEach();
+const double = async (): Promise<StripeDouble> => closed(await startStripe());
 
 function ctx(server: StripeDouble, key = server.secretKey) {
   const context = writeContext({ secretKey: key });

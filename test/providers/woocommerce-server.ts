@@ -15,18 +15,9 @@
  *   HMAC-SHA256 of the body with the webhook's secret.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { reply, startSimulator, type Exchange, type Reply, type SimulatorRequest } from '../helpers/simulator.js';
 
 type Json = Record<string, any>;
-
-export interface Seen {
-  method: string;
-  url: string;
-  path: string;
-  query: URLSearchParams;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
 
 export interface WcWebhook {
   id: number;
@@ -98,7 +89,7 @@ export function wcProduct(id: number, fields: Json, modifiedMs = Date.now()): Js
 
 export interface WooCommerceShop {
   url: string;
-  seen: Seen[];
+  seen: Exchange[];
   products: Map<number, Json>;
   categories: Map<number, Json>;
   customers: Map<number, Json>;
@@ -117,20 +108,18 @@ export interface WooCommerceShop {
 
 export async function startWooCommerce(options: { consumerKey: string; consumerSecret: string }): Promise<WooCommerceShop> {
   let key: string | null = options.consumerKey;
-  const seen: Seen[] = [];
   const stores = { products: new Map<number, Json>(), 'products/categories': new Map<number, Json>(), customers: new Map<number, Json>(), orders: new Map<number, Json>() };
   const webhooks: WcWebhook[] = [];
   const failures: Array<{ status: 429 | 401; retryAfter: number }> = [];
   let nextId = 500;
   let origin = '';
 
-  function send(res: ServerResponse, status: number, json: unknown, headers: Record<string, string> = {}): void {
-    const text = JSON.stringify(json);
-    res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers });
-    res.end(text);
+  /** WordPress answers every REST request as JSON in UTF-8. */
+  function send(status: number, json: unknown, headers: Record<string, string> = {}): Reply {
+    return reply(status, json, { 'content-type': 'application/json; charset=UTF-8', ...headers });
   }
 
-  function authorized(req: Seen): boolean {
+  function authorized(req: SimulatorRequest): boolean {
     if (key === null) return false;
     const basic = /^Basic (.+)$/i.exec(String(req.headers.authorization ?? ''));
     if (basic) {
@@ -140,14 +129,14 @@ export async function startWooCommerce(options: { consumerKey: string; consumerS
     return req.query.get('consumer_key') === key && req.query.get('consumer_secret') === options.consumerSecret;
   }
 
-  function list(req: Seen, res: ServerResponse, all: Json[], base: string): void {
+  function list(req: SimulatorRequest, all: Json[], base: string): Reply {
     const perPage = Math.min(100, Number(req.query.get('per_page') ?? 10));
     const page = Number(req.query.get('page') ?? 1);
     const totalPages = Math.ceil(all.length / perPage);
     const links: string[] = [];
     if (page > 1) links.push(`<${origin}${API}/${base}?page=${page - 1}&per_page=${perPage}>; rel="prev"`);
     if (page < totalPages) links.push(`<${origin}${API}/${base}?page=${page + 1}&per_page=${perPage}>; rel="next"`);
-    send(res, 200, all.slice((page - 1) * perPage, page * perPage), {
+    return send(200, all.slice((page - 1) * perPage, page * perPage), {
       'x-wp-total': String(all.length),
       'x-wp-totalpages': String(totalPages),
       ...(links.length ? { link: links.join(', ') } : {}),
@@ -164,19 +153,19 @@ export async function startWooCommerce(options: { consumerKey: string; consumerS
     return response.status;
   }
 
-  async function webhooksRoute(req: Seen, res: ServerResponse): Promise<void> {
-    if (req.method !== 'POST') return send(res, 200, webhooks);
+  async function webhooksRoute(req: SimulatorRequest): Promise<Reply> {
+    if (req.method !== 'POST') return send(200, webhooks);
     const spec = JSON.parse(req.body);
     const webhook: WcWebhook = { id: nextId++, name: spec.name ?? 'hookyard', topic: spec.topic, delivery_url: spec.delivery_url, secret: spec.secret, status: spec.status ?? 'active', pinged: 0 };
     webhook.pinged = await ping(webhook);
     if (webhook.pinged < 200 || webhook.pinged > 299) {
-      return send(res, 400, { code: 'woocommerce_rest_webhook_delivery_url_invalid', message: `Error: Delivery URL returned response code: ${webhook.pinged}`, data: { status: 400 } });
+      return send(400, { code: 'woocommerce_rest_webhook_delivery_url_invalid', message: `Error: Delivery URL returned response code: ${webhook.pinged}`, data: { status: 400 } });
     }
     webhooks.push(webhook);
-    send(res, 201, { ...webhook, pinged: undefined, api_version: 'wp_api_v3', date_created_gmt: wcTime(Date.now()) });
+    return send(201, { ...webhook, pinged: undefined, api_version: 'wp_api_v3', date_created_gmt: wcTime(Date.now()) });
   }
 
-  function resource(req: Seen, res: ServerResponse, base: keyof typeof stores, id: number | null): void {
+  function resource(req: SimulatorRequest, base: keyof typeof stores, id: number | null): Reply {
     const map = stores[base];
     if (id === null && req.method === 'GET') {
       let all = [...map.values()];
@@ -184,65 +173,53 @@ export async function startWooCommerce(options: { consumerKey: string; consumerS
       const email = req.query.get('email');
       if (sku !== null) all = all.filter((r) => r.sku === sku);
       if (email !== null) all = all.filter((r) => r.email === email);
-      return list(req, res, all, base);
+      return list(req, all, base);
     }
     if (id === null && req.method === 'POST') {
       const now = Date.now();
       const record = { ...JSON.parse(req.body), id: nextId++, date_created_gmt: wcTime(now), date_modified_gmt: wcTime(now) };
       map.set(record.id, record);
-      return send(res, 201, record);
+      return send(201, record);
     }
     const record = id === null ? undefined : map.get(id);
     const [code, message] = NOT_FOUND[base]!;
-    if (!record) return send(res, 404, { code, message, data: { status: 404 } });
-    if (req.method === 'GET') return send(res, 200, record);
+    if (!record) return send(404, { code, message, data: { status: 404 } });
+    if (req.method === 'GET') return send(200, record);
     if (req.method === 'PUT' || req.method === 'POST' || req.method === 'PATCH') {
       const updated = { ...record, ...JSON.parse(req.body), id: record.id, date_modified_gmt: wcTime(Date.now()) };
       map.set(record.id, updated);
-      return send(res, 200, updated);
+      return send(200, updated);
     }
     if (req.method === 'DELETE') {
       if (req.query.get('force') !== 'true' && base !== 'products' && base !== 'orders') {
-        return send(res, 501, { code: 'woocommerce_rest_trash_not_supported', message: 'Resource does not support trashing.', data: { status: 501 } });
+        return send(501, { code: 'woocommerce_rest_trash_not_supported', message: 'Resource does not support trashing.', data: { status: 501 } });
       }
       map.delete(record.id);
-      return send(res, 200, record);
+      return send(200, record);
     }
-    send(res, 404, { code: 'rest_no_route', message: 'No route was found matching the URL and request method.', data: { status: 404 } });
+    return send(404, { code: 'rest_no_route', message: 'No route was found matching the URL and request method.', data: { status: 404 } });
   }
 
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const parsed = new URL(req.url!, 'http://x');
-      const entry: Seen = { method: req.method!, url: req.url!, path: parsed.pathname, query: parsed.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
-      seen.push(entry);
-      const failure = failures.shift();
-      if (failure?.status === 429) {
-        // A host's limit (WooCommerce core has none): Retry-After in seconds.
-        return send(res, 429, { code: 'rest_too_many_requests', message: 'Too many requests. Please try again later.', data: { status: 429 } }, { 'retry-after': String(failure.retryAfter) });
-      }
-      if (failure?.status === 401 || !authorized(entry)) {
-        return send(res, 401, { code: 'woocommerce_rest_authentication_error', message: 'Consumer key is invalid.', data: { status: 401 } });
-      }
-      const match = /^\/wp-json\/wc\/v3\/(products\/categories|products|customers|orders|webhooks)(?:\/(\d+))?$/.exec(entry.path);
-      if (!match) return send(res, 404, { code: 'rest_no_route', message: 'No route was found matching the URL and request method.', data: { status: 404 } });
-      const id = match[2] === undefined ? null : Number(match[2]);
-      try {
-        if (match[1] === 'webhooks') {
-          webhooksRoute(entry, res).catch((error) => send(res, 500, { code: 'http_request_failed', message: String(error), data: { status: 500 } }));
-          return;
-        }
-        resource(entry, res, match[1] as keyof typeof stores, id);
-      } catch (error) {
-        send(res, 400, { code: 'rest_invalid_json', message: `Invalid JSON body passed: ${(error as Error).message}`, data: { status: 400 } });
-      }
-    });
+  const server = await startSimulator((req) => {
+    const failure = failures.shift();
+    if (failure?.status === 429) {
+      // A host's limit (WooCommerce core has none): Retry-After in seconds.
+      return send(429, { code: 'rest_too_many_requests', message: 'Too many requests. Please try again later.', data: { status: 429 } }, { 'retry-after': String(failure.retryAfter) });
+    }
+    if (failure?.status === 401 || !authorized(req)) {
+      return send(401, { code: 'woocommerce_rest_authentication_error', message: 'Consumer key is invalid.', data: { status: 401 } });
+    }
+    const match = /^\/wp-json\/wc\/v3\/(products\/categories|products|customers|orders|webhooks)(?:\/(\d+))?$/.exec(req.path);
+    if (!match) return send(404, { code: 'rest_no_route', message: 'No route was found matching the URL and request method.', data: { status: 404 } });
+    const id = match[2] === undefined ? null : Number(match[2]);
+    try {
+      if (match[1] === 'webhooks') return webhooksRoute(req).catch((error) => send(500, { code: 'http_request_failed', message: String(error), data: { status: 500 } }));
+      return resource(req, match[1] as keyof typeof stores, id);
+    } catch (error) {
+      return send(400, { code: 'rest_invalid_json', message: `Invalid JSON body passed: ${(error as Error).message}`, data: { status: 400 } });
+    }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  origin = `http://127.0.0.1:${port}`;
+  origin = server.url;
 
   async function deliver(webhook: WcWebhook, topic: string, sent: string, deliveryId = randomBytes(16).toString('hex')): Promise<Delivery> {
     const [resourceName, event] = topic.split('.') as [string, string];
@@ -263,7 +240,7 @@ export async function startWooCommerce(options: { consumerKey: string; consumerS
 
   return {
     url: origin,
-    seen,
+    seen: server.received,
     products: stores.products,
     categories: stores['products/categories'],
     customers: stores.customers,
@@ -283,6 +260,6 @@ export async function startWooCommerce(options: { consumerKey: string; consumerS
       return deliveries;
     },
     deliver,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: server.close,
   };
 }

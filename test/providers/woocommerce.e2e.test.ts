@@ -5,34 +5,16 @@
  * record from the hook (reading it back only when the hook has none) through the shipped file
  * (`integration: woocommerce`) and writes it on to an ERP declared by a file this test writes.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
-import { tempDir } from '../helpers/hub.js';
-import { startListeningHub, type ListeningHub } from '../helpers/listening.js';
 import { until } from '../helpers/wait.js';
-import { header, startApi, type ApiServer } from '../integrations/declarative-server.js';
+import { startDestination, startHub as startHubWith, type Destination, type HubUnderTest } from './harness.js';
 import { startWooCommerce, wcProduct, type WcWebhook, type WooCommerceShop } from './woocommerce-server.js';
 
 const SECRET = 'wc-webhook-secret-Zr81';
 const CK = 'ck_6a8c2f0e';
 const CS = 'cs_b1d94e77';
 
-const ERP_FILE = `
-id: erp
-scopes: [{ scope: product/updated, hooks: [item.changed], description: "ERP item → product" }]
-api:
-  baseUrl: "{settings.baseUrl}"
-  auth: { kind: bearer, token: "{settings.token}" }
-  types:
-    product:
-      create: { path: /items, id: id }
-      update: { method: PUT, path: "/items/{externalId}" }
-      delete: { path: "/items/{externalId}" }
-`;
-
-function configText(shop: WooCommerceShop, erp: ApiServer): string {
+function configText(shop: WooCommerceShop, erp: Destination): string {
   return `
 connections:
   woocommerce:
@@ -51,30 +33,16 @@ connections:
         to_hub:
           sync: add_and_update
           fields: { email: email }
-  erp:
-    integration: ./erp.yaml
-    webhook: { apiKey: erp-hook-key }
-    settings: { baseUrl: "${erp.url}", token: erp-token }
-    scopes: []
-    mappings:
-      product:
-        from_hub:
-          sync: add_and_update
-          fields: { code: sku, title: name, price: price }
-          delete: { sync: delete }
+  erp: ${JSON.stringify(erp.connection({ code: 'sku', title: 'name', price: 'price' }))}
 `;
 }
 
 let shop: WooCommerceShop;
-let erp: ApiServer;
-let items: Map<string, Record<string, unknown>>;
-let hub: ListeningHub | null;
-let dir: ReturnType<typeof tempDir>;
+let erp: Destination;
+let hub: HubUnderTest | null;
 
-async function startHub(options: { workers?: boolean } = {}): Promise<ListeningHub> {
-  writeFileSync(join(dir.path, 'erp.yaml'), ERP_FILE);
-  writeFileSync(join(dir.path, 'hookyard.yaml'), configText(shop, erp));
-  hub = await startListeningHub(await loadConfig(join(dir.path, 'hookyard.yaml'), { env: {} }), options);
+async function startHub(options: { workers?: boolean } = {}): Promise<HubUnderTest> {
+  hub = await startHubWith({ destinations: [erp], config: { text: configText(shop, erp) }, workers: options.workers });
   return hub;
 }
 
@@ -89,49 +57,22 @@ async function createWebhook(topic: string, secret = SECRET): Promise<WcWebhook>
   return shop.webhooks.find((w) => w.topic === topic)!;
 }
 
-async function api<T = any>(path: string): Promise<T> {
-  const response = await fetch(`${hub!.url}${path}`);
-  expect(response.status, path).toBe(200);
-  return (await response.json()) as T;
-}
-
-const transfers = async (): Promise<any[]> => (await api('/api/transfers')).items;
-const fromShop = async () => (await transfers()).filter((t) => t.connection === 'woocommerce');
+const api = (path: string) => hub!.api(path);
+const transfers = () => hub!.transfers();
+const fromShop = () => hub!.transfers('connection=woocommerce');
 const reads = () => shop.seen.filter((r) => r.method === 'GET' && r.path !== '/wp-json/wc/v3/webhooks');
 
 describe('WooCommerce to an ERP, through the shipped integration', () => {
   beforeEach(async () => {
-    dir = tempDir('hookyard-woocommerce-');
     hub = null;
-    items = new Map();
     shop = await startWooCommerce({ consumerKey: CK, consumerSecret: CS });
-    erp = await startApi((r) => {
-      if (header(r, 'authorization') !== 'Bearer erp-token') return { status: 401, json: { error: 'unauthorized' } };
-      if (r.method === 'POST' && r.path === '/items') {
-        const item = { ...r.json(), id: `IT-${items.size + 1}` };
-        items.set(item.id, item);
-        return { status: 201, json: item };
-      }
-      const match = /^\/items\/([^/]+)$/.exec(r.path);
-      if (match && items.has(match[1]!)) {
-        if (r.method === 'PUT') {
-          items.set(match[1]!, { ...items.get(match[1]!), ...r.json() });
-          return { json: items.get(match[1]!) };
-        }
-        if (r.method === 'DELETE') {
-          items.delete(match[1]!);
-          return { status: 204 };
-        }
-      }
-      return undefined;
-    });
+    erp = await startDestination({ id: 'erp', type: 'product', path: '/items', idPrefix: 'IT-', deletes: true, token: 'erp-token' });
   });
 
   afterEach(async () => {
     await hub?.dispose();
     await shop.close();
     await erp.close();
-    dir.remove();
   });
 
   it("answers the shop's ping 200 and keeps it as an empty hook; an unsigned form that is no ping is refused 401", async () => {
@@ -160,9 +101,9 @@ describe('WooCommerce to an ERP, through the shipped integration', () => {
     const first = wcProduct(799, { name: 'Ship Your Idea', sku: 'SYI-1', regular_price: '21.99' }, t0);
     const [delivery] = await shop.fire('product.created', first);
     expect(delivery!.status).toBe(202);
-    await until('the ERP has the item', () => items.size === 1);
-    await until('both transfers succeeded', async () => (await transfers()).filter((t) => t.status === 'succeeded').length === 2);
-    expect([...items.values()]).toEqual([{ id: 'IT-1', code: 'SYI-1', title: 'Ship Your Idea', price: 21.99 }]);
+    await until('the ERP has the item', () => erp.records.size === 1);
+    await hub!.untilTransfers(2, 'succeeded');
+    expect([...erp.records.values()]).toEqual([{ id: 'IT-1', code: 'SYI-1', title: 'Ship Your Idea', price: 21.99 }]);
     const [toHub] = await fromShop();
     const steps = (await api(`/api/transfers/${toHub.id}`)).activity.map((a: any) => a.step);
     expect(steps).toContain('payload');
@@ -172,12 +113,12 @@ describe('WooCommerce to an ERP, through the shipped integration', () => {
     // The product is edited; then WooCommerce retries the created delivery (its first attempt timed out).
     const edited = wcProduct(799, { name: 'Ship Your Idea', sku: 'SYI-1', regular_price: '24.99' }, t0 + 60_000);
     expect((await shop.fire('product.updated', edited))[0]!.status).toBe(202);
-    await until('the ERP item is updated', () => items.get('IT-1')?.price === 24.99);
+    await until('the ERP item is updated', () => erp.records.get('IT-1')?.price === 24.99);
     const late = await shop.deliver(created, 'product.created', delivery!.sent);
     expect(late.status).toBe(202);
     await until('the late delivery is done', async () => (await fromShop()).length === 3 && (await fromShop()).every((t) => ['succeeded', 'skipped'].includes(t.status)));
     expect((await fromShop()).find((t) => t.status === 'skipped')).toMatchObject({ scope: 'product/created', reasonCode: 'stale' });
-    expect(items.get('IT-1')?.price).toBe(24.99);
+    expect(erp.records.get('IT-1')?.price).toBe(24.99);
 
     // The same delivery id again is a duplicate.
     const again = await fetch(`${hub!.url}/hooks/woocommerce`, { method: 'POST', headers: late.headers, body: late.sent });
@@ -189,11 +130,11 @@ describe('WooCommerce to an ERP, through the shipped integration', () => {
     await createWebhook('product.created');
     await createWebhook('product.deleted');
     await shop.fire('product.created', wcProduct(799, { sku: 'SYI-1', name: 'Ship Your Idea', regular_price: '21.99' }));
-    await until('the ERP has the item', () => items.size === 1);
+    await until('the ERP has the item', () => erp.records.size === 1);
     const [deleted] = await shop.fire('product.deleted', { id: 799 });
     expect(deleted!.sent).toBe('{"id":799}');
     expect(deleted!.status).toBe(202);
-    await until('the ERP item is deleted', () => items.size === 0);
+    await until('the ERP item is deleted', () => erp.records.size === 0);
     const deleting = (await fromShop()).find((t) => t.scope === 'product/deleted');
     expect(deleting).toMatchObject({ requestType: 'delete', status: 'succeeded' });
     expect((await api(`/api/transfers/${deleting.id}`)).activity.map((a: any) => a.step)).not.toContain('payload');
@@ -203,9 +144,7 @@ describe('WooCommerce to an ERP, through the shipped integration', () => {
   it('sync --all walks the products by page and per_page until X-WP-TotalPages', async () => {
     for (let id = 1; id <= 201; id++) shop.products.set(id, wcProduct(id, { sku: `SKU-${id}` }));
     await startHub({ workers: false });
-    const response = await fetch(`${hub!.url}/api/connections/woocommerce/initialize`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'product' }) });
-    expect(response.status).toBe(202);
-    await until('the initialization is done', async () => (await api('/api/feeds?connection=woocommerce')).items.some((f: any) => f.kind === 'init' && f.status === 'done'));
+    const feed = await hub!.initialize('woocommerce', 'product');
     const lists = shop.seen.filter((r) => r.path === '/wp-json/wc/v3/products');
     expect(lists.map((r) => [r.query.get('page'), r.query.get('per_page')])).toEqual([
       ['1', '100'],
@@ -213,7 +152,7 @@ describe('WooCommerce to an ERP, through the shipped integration', () => {
       ['3', '100'],
     ]);
     expect(lists.every((r) => r.headers.authorization === `Basic ${Buffer.from(`${CK}:${CS}`).toString('base64')}`)).toBe(true);
-    expect((await api('/api/feeds?connection=woocommerce')).items.find((f: any) => f.kind === 'init')).toMatchObject({ pages: 3, records: 201, total: 201 });
+    expect(feed).toMatchObject({ pages: 3, records: 201, total: 201 });
   });
 
   it("a host's 429 is retried after its Retry-After, then succeeds", async () => {
@@ -224,14 +163,10 @@ describe('WooCommerce to an ERP, through the shipped integration', () => {
     const before = Date.now();
     // A hook without the record (only its id) is read back from the shop.
     expect((await shop.fire('customer.updated', { id: 25 }))[0]!.status).toBe(202);
-    let retrying: any;
-    await until('the transfer is retrying', async () => {
-      retrying = (await fromShop()).find((t) => t.status === 'retrying');
-      return retrying !== undefined;
-    });
+    const retrying = await hub!.untilTransfer('retrying', 'connection=woocommerce');
     expect(retrying).toMatchObject({ attempts: 1, lastErrorCode: 'HY_ERR_RATE_LIMITED' });
     expect(retrying.runAt).toBeGreaterThanOrEqual(before + 1000);
-    await until('the transfer succeeded', async () => (await fromShop()).some((t) => t.status === 'succeeded'));
+    await hub!.untilTransfer('succeeded', 'connection=woocommerce');
     expect(reads().map((r) => r.path)).toEqual(['/wp-json/wc/v3/customers/25', '/wp-json/wc/v3/customers/25']);
   });
 
@@ -241,8 +176,7 @@ describe('WooCommerce to an ERP, through the shipped integration', () => {
     shop.customers.set(25, { id: 25, email: 'john.doe@example.com' });
     shop.revokeKey();
     expect((await shop.fire('customer.updated', { id: 25 }))[0]!.status).toBe(202);
-    await until('the transfer is dead', async () => (await fromShop()).some((t) => t.status === 'dead'));
-    expect((await fromShop())[0]).toMatchObject({ status: 'dead', attempts: 1, lastErrorCode: 'HY_ERR_CREDENTIALS_REJECTED' });
+    expect(await hub!.untilTransfer('dead', 'connection=woocommerce')).toMatchObject({ status: 'dead', attempts: 1, lastErrorCode: 'HY_ERR_CREDENTIALS_REJECTED' });
     expect(reads()).toHaveLength(1);
   });
 
@@ -257,7 +191,7 @@ describe('WooCommerce to an ERP, through the shipped integration', () => {
     expect(forged!.status).toBe(401);
     expect(JSON.parse(forged!.body).error).toBe('HY_ERR_SIGNATURE_INVALID');
     expect((await api('/api/hooks?connection=woocommerce')).items).toHaveLength(hooksBefore + 1);
-    await until('the good hook is done', async () => (await fromShop()).some((t) => t.status === 'succeeded'));
+    await hub!.untilTransfer('succeeded', 'connection=woocommerce');
     expect((await fromShop()).map((t) => t.externalId)).toEqual(['799']);
   });
 });

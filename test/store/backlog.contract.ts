@@ -138,19 +138,29 @@ export const backlogContract: ContractSuite = (adapter, factory) => {
       expect((await store.claimTransfers('other', 10, T0 + 9, LEASE)).map((t) => t.id)).toEqual([first]);
     });
 
-    it('holds the next request of a record until a cancelled, coalesced or finished first one is out of the way', async () => {
-      await queue(store, [['shop', 'A']]);
-      const [running] = await store.claimTransfers('w', 10, T0, LEASE);
-      const [waiting] = await queue(store, [['shop', 'A']], T0 + 1);
-      expect(await store.cancelTransfer(waiting!, 'api', T0 + 2)).toMatchObject({ status: 'skipped', reasonCode: 'cancelled' });
-      const [again] = await queue(store, [['shop', 'A']], T0 + 3);
-      expect(again).toBeGreaterThan(waiting!);
-      expect(await store.claimTransfers('w2', 10, T0 + 4, LEASE)).toEqual([]);
-      // The cancelled one replayed: absorbed by the waiting one, which stays next in line.
-      expect(await store.retryTransfer(waiting!, 'api', T0 + 5)).toMatchObject({ status: 'skipped', reasonCode: 'coalesced' });
-      expect(await store.claimTransfers('w2', 10, T0 + 6, LEASE)).toEqual([]);
-      await store.finishTransfer(running!.claim, ok, [], {}, T0 + 7);
-      expect((await store.claimTransfers('w2', 10, T0 + 8, LEASE)).map((t) => t.id)).toEqual([again]);
+    it('moves first place in line on as requests of a record are absorbed, cancelled, queued again or end', async () => {
+      const [first] = await queue(store, [['shop', 'A']]);
+      const [claimed] = await store.claimTransfers('w', 10, T0, LEASE);
+      await store.finishTransfer(claimed!.claim, { ...ok, status: 'dead', errorCode: 'HY_ERR_DESTINATION_FAILED', error: '503' }, [], {}, T0 + 1);
+      const [waiting] = await queue(store, [['shop', 'A']], T0 + 2);
+      // The dead one replayed: absorbed by the waiting one, which stays first in line.
+      expect(await store.retryTransfer(first!, 'api', T0 + 3)).toMatchObject({ status: 'skipped', reasonCode: 'coalesced' });
+      expect(await store.cancelTransfer(waiting!, 'api', T0 + 4)).toMatchObject({ status: 'skipped', reasonCode: 'cancelled' });
+      expect(await store.claimTransfers('w', 10, T0 + 5, LEASE)).toEqual([]); // nothing of A waits
+      // Replayed again, with nothing waiting now: queued, first in line, claimed.
+      expect(await store.retryTransfer(first!, 'api', T0 + 6)).toMatchObject({ status: 'queued' });
+      expect((await store.claimTransfers('w', 10, T0 + 7, LEASE)).map((t) => t.id)).toEqual([first]);
+    });
+
+    it("holds a request for a record whose child request runs under its parent until the child ends", async () => {
+      const [parentId] = await queue(store, [['erp', 'Item:1']]);
+      const [parent] = await store.claimTransfers('w', 10, T0, LEASE);
+      const child = await store.startChild(parent!.claim, childOf(parentId!, 'X1'), T0 + 1, LEASE);
+      const [behind] = await queue(store, [['erp', 'X1']], T0 + 2);
+      expect(behind).toBeGreaterThan(child!.id);
+      expect(await store.claimTransfers('other', 10, T0 + 3, LEASE)).toEqual([]);
+      expect(await store.finishTransfer(child!.claim, ok, [], {}, T0 + 4)).toBe(true);
+      expect((await store.claimTransfers('other', 10, T0 + 5, LEASE)).map((t) => t.id)).toEqual([behind]);
     });
 
     it('counts what a recount of the rows finds, after a random mix of writes', async () => {

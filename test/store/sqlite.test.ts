@@ -9,6 +9,7 @@ import { backlogContract } from './backlog.contract.js';
 import { appendIds, type StoreFactory } from './contract.js';
 import { projectRoot } from '../helpers/process.js';
 import { feedsContract } from './feeds.contract.js';
+import { followUpContract } from './follow-up.contract.js';
 import { hubRecordsContract } from './hub-records.contract.js';
 import { inboxContract } from './inbox.contract.js';
 import { replaysContract } from './replays.contract.js';
@@ -67,7 +68,7 @@ function sqliteFactory(): StoreFactory {
   };
 }
 
-for (const contract of [inboxContract, transferQueueContract, hubRecordsContract, feedsContract, replaysContract, adminContract, backlogContract]) contract('sqlite', sqliteFactory);
+for (const contract of [inboxContract, transferQueueContract, followUpContract, hubRecordsContract, feedsContract, replaysContract, adminContract, backlogContract]) contract('sqlite', sqliteFactory);
 
 describe('SQLite store', () => {
   it('creates the data directory and keeps hooks across a reopen', async () => {

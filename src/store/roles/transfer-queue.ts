@@ -9,7 +9,12 @@
  *
  * Enqueueing follows one rule everywhere (resolution, fan-out, feeds, manual syncs, replays): a
  * request for a record that already has one waiting (queued or retrying, not running) is absorbed
- * by it — the waiting one has not read the record yet, so it covers the newer change too.
+ * by it — the waiting one has not read the record yet, so it covers the newer change too. When
+ * none waits but one runs (not a child), the running one is marked to run once more, with the
+ * newest such request (its scope, request type, hook, notification and payload): finishTransfer
+ * then queues that one follow-up — or hands it to a request waiting for the record by then — and
+ * an attempt that ends retrying takes the mark in itself, since its retry reads the record anew. A
+ * run whose claim was taken over finishes nothing, so it neither consumes nor doubles the mark.
  */
 import type { ActivityEntry, DataType, Direction, PlannedTransfer, RequestType, ScopeName, TransferRequest } from '../../domain/types.js';
 
@@ -85,7 +90,7 @@ export class LinkConflictError extends Error {
   }
 }
 
-/** Where enqueued requests went: inserted as new ones, or absorbed by one waiting for the same record. */
+/** Where enqueued requests went: inserted as new ones, or absorbed by one waiting for (or running) the same record. */
 export interface Enqueued {
   queued: number;
   absorbed: number;

@@ -158,6 +158,15 @@ export class EngineTables {
         if (effects.echo) this.s.register_echo!.run({ ...effects.echo, now });
         if (effects.linkDeleted) this.s.mark_link_deleted!.run({ ...effects.linkDeleted, now });
         if (effects.retireFailedChildren) this.s.retire_failed_children!.run({ parentId: id, now });
+        // Coalescing while running: what arrived for the record while this attempt ran.
+        const followUp = this.enqueue.followUp(id, !final, now);
+        if (followUp.kind === 'queued') {
+          this.s.insert_activity!.run({ transferId: id, at: now, step: 'follow-up', detail: `changes arrived while this ran: transfer ${followUp.id} runs once more for them` });
+          this.s.insert_activity!.run({ transferId: followUp.id, at: now, step: 'queued', detail: `follow-up of transfer ${id}: the newest change that arrived while it ran` });
+        } else if (followUp.kind === 'absorbed') {
+          const detail = followUp.id === id ? 'changes arrived while this ran: the retry reads the record anew' : `changes arrived while this ran: transfer ${followUp.id}, waiting for the record, covers them`;
+          this.s.insert_activity!.run({ transferId: id, at: now, step: 'follow-up', detail });
+        }
         return true;
       },
     );

@@ -131,7 +131,8 @@ function migrate(db: Database.Database, file: string): void {
   run.immediate();
 }
 
-const coalescedInto = (id: number) => `coalesced into transfer ${id}, which has not run yet`;
+const coalescedInto = (into: Waiting) =>
+  into.running ? `transfer ${into.id} for this record is running: it runs once more when it finishes` : `coalesced into transfer ${into.id}, which has not run yet`;
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
@@ -219,7 +220,7 @@ export class SqliteStore implements Store {
           byId.set(seen.id, seen);
           return seen;
         });
-        const absorbedBySeq = new Map(resolution.transfers.map((t, i) => [t.seq, waiting[i]?.id ?? null] as const));
+        const absorbedBySeq = new Map(resolution.transfers.map((t, i) => [t.seq, waiting[i] ?? null] as const));
         const notificationIds = new Map<number, number>();
         for (const n of resolution.notifications) {
           const into = absorbedBySeq.get(n.seq);
@@ -238,14 +239,15 @@ export class SqliteStore implements Store {
         resolution.transfers.forEach((t, i) => {
           const row = rows[i]!;
           const into = waiting[i];
+          const notificationId = notificationIds.get(t.seq) ?? null;
           if (into) {
-            enqueue.absorbed(into, row);
+            // A running request's mark keeps the notification: its follow-up is this notification's request.
+            enqueue.absorbed(into, { ...row, notificationId });
             return;
           }
-          const notificationId = notificationIds.get(t.seq) ?? null;
           const first = row.status === 'queued' ? firstOfRecord.get(row.recordKey) : undefined;
           if (first !== undefined) {
-            if (notificationId !== null) this.statements.noteCoalesced.run({ id: notificationId, reason: coalescedInto(first.id) });
+            if (notificationId !== null) this.statements.noteCoalesced.run({ id: notificationId, reason: coalescedInto(first) });
             enqueue.absorbed(first, row);
             return;
           }
@@ -321,7 +323,7 @@ export class SqliteStore implements Store {
     const hooks = Object.fromEntries(HOOK_STATUSES.map((s) => [s, 0])) as StoreCounts['hooks'];
     const transfers = Object.fromEntries(TRANSFER_STATUSES.map((s) => [s, 0])) as StoreCounts['transfers'];
     const reasons: Record<string, number> = {};
-    // Counters kept with the rows (migration 012): one row per status and reason code.
+    // Counters kept with the rows (migration 013): one row per status and reason code.
     for (const row of this.statements.countStatuses.all() as Row[]) {
       const key = String(row.key);
       const n = Number(row.n);

@@ -1,4 +1,4 @@
--- Claims runnable transfer requests: first in line for their record (head, see migration 012), and
+-- Claims runnable transfer requests: first in line for their record (head, see migration 013), and
 -- due, or running under a lease that expired — so that one record's requests never run at once and
 -- run in arrival order. The walk goes along transfers_claimable in (run_at, id) order and stops
 -- after @limit: it reads the heads claimed plus the live running ones it passes (a few dozen),

@@ -1,6 +1,6 @@
 -- A request inserted running (a child) is claimed at once: first attempt, first claim token.
 -- An active one is its record's head when no other request of the record is active (a new row has
--- the highest id; see migration 012). The look-up repeats transfers_active_by_record's WHERE term.
+-- the highest id; see migration 013). The look-up repeats transfers_active_by_record's WHERE term.
 -- Params: @trackingId, @hookId, @notificationId, @parentId, @connection, @type, @direction, @scope,
 --         @externalId, @requestType, @status, @reason, @reasonCode, @recordKey, @hubId,
 --         @sourceConnection, @origin, @runAt (ms), @leaseOwner, @leaseUntil, @now (ms), @payloadHook, @payloadSeq

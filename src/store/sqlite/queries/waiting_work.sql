@@ -1,5 +1,5 @@
 -- The work waiting, for backpressure (asked once a second, and by /metrics): hooks not read yet,
--- and transfer requests due to run. Both start from the counters of migration 012; the requests
+-- and transfer requests due to run. Both start from the counters of migration 013; the requests
 -- queued or retrying that are not due yet (a debounce or a retry delay) are taken off, counted on
 -- the partial index transfers_runnable from @now on — index entries only, as many as wait for a
 -- later time (usually few), where counting the due ones read all of them (60 ms at 1,000,000).

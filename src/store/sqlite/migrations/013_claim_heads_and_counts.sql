@@ -1,4 +1,4 @@
--- 012: claims and counts that do not grow with the backlog.
+-- 013: claims and counts that do not grow with the backlog.
 --
 -- Heads. A record's requests run one at a time in arrival order, so only the first active request
 -- of each record (the lowest id among its queued, retrying and running ones) can be claimed. The
