@@ -146,6 +146,40 @@ export const followUpContract: ContractSuite = (adapter, factory) => {
       expect(await store.claimTransfers('w', 10, T0 + 6, LEASE)).toEqual([expect.objectContaining({ hookId: updated, scope: 'product/updated', requestType: 'standard' })]);
     });
 
+    it('never folds a delete away: queued behind a waiting or running update, it runs after it, and a later change is absorbed by it', async () => {
+      // Running update, then a delete and another update arrive: the delete is its own request.
+      await queue(store, [['shop', 'A']]);
+      const [runningUpdate] = await store.claimTransfers('w', 10, T0, LEASE);
+      const deleted = await hookWith(store, [{ externalId: 'A', action: 'deleted' }], T0 + 1);
+      const [deleteRequest] = await store.transfersOf(deleted);
+      expect(deleteRequest).toMatchObject({ status: 'queued', requestType: 'delete' });
+      const later = await hookWith(store, [{ externalId: 'A' }], T0 + 2);
+      expect(await store.transfersOf(later)).toEqual([]);
+      expect((await store.notificationsOf(later))[0]!.reason).toContain(`transfer ${deleteRequest!.id}`);
+      expect(await store.claimTransfers('w', 10, T0 + 3, LEASE)).toEqual([]); // one at a time for the record
+      await store.finishTransfer(runningUpdate!.claim, ok, [], {}, T0 + 3);
+      const [next] = await store.claimTransfers('w', 10, T0 + 4, LEASE);
+      expect(next).toMatchObject({ id: deleteRequest!.id, requestType: 'delete', scope: 'product/deleted' });
+      await store.finishTransfer(next!.claim, ok, [], {}, T0 + 5);
+      expect(await store.claimTransfers('w', 10, T0 + 6, LEASE)).toEqual([]);
+
+      // A waiting update and a delete, and one hook with an update and a delete: each delete after its update.
+      const waiting = await hookWith(store, [{ externalId: 'B' }], T0 + 7);
+      const both = await hookWith(store, [{ externalId: 'B', action: 'deleted' }, { externalId: 'C' }, { externalId: 'C', action: 'deleted' }], T0 + 8);
+      const order: string[] = [];
+      for (let now = T0 + 9; now < T0 + 20; now++) {
+        const claimed = await store.claimTransfers('w', 10, now, LEASE);
+        if (claimed.length === 0) break;
+        for (const t of claimed) {
+          order.push(`${t.externalId} ${t.requestType}`);
+          await store.finishTransfer(t.claim, ok, [], {}, now);
+        }
+      }
+      expect(order).toEqual(['B standard', 'C standard', 'B delete', 'C delete']);
+      expect((await store.transfersOf(waiting)).map((t) => t.requestType)).toEqual(['standard']);
+      expect((await store.transfersOf(both)).map((t) => `${t.externalId} ${t.requestType}`)).toEqual(['B delete', 'C standard', 'C delete']);
+    });
+
     it('neither loses nor doubles the mark when the claim is taken over: the stale run finishes nothing, the run that took over queues the one follow-up', async () => {
       const [id] = await queue(store, [['shop', 'A']]);
       const [stale] = await store.claimTransfers('crashed', 10, T0, LEASE);

@@ -11,8 +11,11 @@
  *   follow-up (followUp below);
  * - else it is inserted. Skipped requests are recorded as planned, never absorbed.
  *
- * A mark carries the newest request as it came — its scope and request type too: a delete
- * arriving while an update runs is followed up by a delete, not folded into the update's run.
+ * A delete is never absorbed, neither by a waiting request nor as a running one's mark: it is
+ * queued as a request of its own, in line behind what the record has running or waiting, so that
+ * no later change can fold it away (a waiting update that took a delete in would read a record
+ * that is gone and end `not_found`, and the delete would be lost). A change arriving after it is
+ * absorbed by the waiting delete: ids are not used again, so the record stays deleted.
  *
  * Payload records: a waiting request that would take the record from its hook's body must not use
  * that (older) payload once a newer request was absorbed into it. The waiting request takes the
@@ -34,6 +37,11 @@ export interface Waiting {
   hasPayload: boolean;
   /** Running: the new request becomes its mark (a follow-up when it finishes). */
   running?: boolean;
+}
+
+/** Whether a request is a delete: the engine's own test (a delete request, or a `…/deleted` scope). */
+export function isDeleteRequest(row: Record<string, unknown>): boolean {
+  return row.requestType === 'delete' || (typeof row.scope === 'string' && row.scope.endsWith('/deleted'));
 }
 
 /** What became of a finished request's mark. */
@@ -70,7 +78,7 @@ export class Enqueue {
 
   /** The request that would absorb this one (waiting, else running), or null when it is to be inserted. */
   absorbing(row: TransferRow): Waiting | null {
-    if (row.status !== 'queued') return null;
+    if (row.status !== 'queued' || isDeleteRequest(row)) return null;
     const waiting = this.waitingRow(row.recordKey);
     if (waiting) return waiting;
     const running = this.runningFor.get({ recordKey: row.recordKey }) as Row | undefined;

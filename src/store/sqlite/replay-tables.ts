@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import type { TransferRequest } from '../../domain/types.js';
 import { transferFromRow } from '../rows.js';
 import type { Replay, ReplayFilter } from '../store.js';
-import type { Enqueue } from './enqueue.js';
+import { isDeleteRequest, type Enqueue } from './enqueue.js';
 import { filterParams } from './filters.js';
 
 type Row = Record<string, unknown>;
@@ -31,9 +31,9 @@ export class ReplayTables {
       ].map((name) => [name, prepare(name)]),
     );
     const requeue = (id: number, replayId: number, now: number): boolean => {
-      // The enqueue rule: another request waiting for the same record absorbs this one.
+      // The enqueue rule: another request waiting for the same record absorbs this one (not a delete).
       const key = this.s.record_key_of!.get({ id }) as Row | undefined;
-      const into = key ? enqueue.waitingFor(String(key.record_key)) : null;
+      const into = key && !isDeleteRequest(key) ? enqueue.waitingFor(String(key.record_key)) : null;
       if (into !== null && into !== id) {
         const reason = `replay ${replayId}: coalesced into transfer ${into}, which has not run yet`;
         if (this.s.coalesce_transfer!.run({ id, reason, now }).changes === 0) return false;

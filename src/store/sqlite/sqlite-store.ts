@@ -49,7 +49,7 @@ import type {
   TransferOutcome,
   WaitingWork,
 } from '../store.js';
-import { Enqueue, type Waiting } from './enqueue.js';
+import { Enqueue, isDeleteRequest, type Waiting } from './enqueue.js';
 import { WriteBatch } from './write-batch.js';
 import { EngineTables } from './engine-tables.js';
 import { ReplayTables } from './replay-tables.js';
@@ -245,7 +245,7 @@ export class SqliteStore implements Store {
             enqueue.absorbed(into, { ...row, notificationId });
             return;
           }
-          const first = row.status === 'queued' ? firstOfRecord.get(row.recordKey) : undefined;
+          const first = row.status === 'queued' && !isDeleteRequest(row) ? firstOfRecord.get(row.recordKey) : undefined;
           if (first !== undefined) {
             if (notificationId !== null) this.statements.noteCoalesced.run({ id: notificationId, reason: coalescedInto(first) });
             enqueue.absorbed(first, row);

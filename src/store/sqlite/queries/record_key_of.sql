@@ -1,2 +1,2 @@
 -- Params: @id
-SELECT record_key FROM transfers WHERE id = @id
+SELECT record_key, scope, request_type AS requestType FROM transfers WHERE id = @id
