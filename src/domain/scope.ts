@@ -34,3 +34,8 @@ export function makeScope(name: ScopeName, description: string): Scope {
   if (!parts) throw new Error(`not a scope name: ${name}`);
   return { name, ...parts, description };
 }
+
+/** Whether a request is a delete: a delete request, or one whose scope's action is `deleted`. */
+export function isDeleteRequest(request: { readonly requestType?: unknown; readonly scope?: unknown } | Record<string, unknown>): boolean {
+  return request.requestType === 'delete' || (typeof request.scope === 'string' && request.scope.endsWith('/deleted'));
+}

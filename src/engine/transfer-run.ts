@@ -3,7 +3,7 @@
  * activity log, calls to the connection's system (throttled, watched by the circuit breaker),
  * the contexts integration code gets, and children run inline (the DataHandler).
  */
-import { parseScopeName, scopeFor } from '../domain/scope.js';
+import { isDeleteRequest, parseScopeName, scopeFor } from '../domain/scope.js';
 import type { ActivityEntry } from '../domain/types.js';
 import { asTransferError, permanentError, retryableError, TransferError } from '../integrations/errors.js';
 import { matchingType, transferInfoOf } from '../integrations/info.js';
@@ -48,7 +48,7 @@ export class TransferRun {
   }
 
   get isDelete(): boolean {
-    return this.t.requestType === 'delete' || this.info.action === 'deleted';
+    return isDeleteRequest(this.t);
   }
 
   log(step: string, detail?: string): void {

@@ -25,6 +25,7 @@
  * again) takes.
  */
 import type Database from 'better-sqlite3';
+import { isDeleteRequest } from '../../domain/scope.js';
 
 type Row = Record<string, unknown>;
 
@@ -37,11 +38,6 @@ export interface Waiting {
   hasPayload: boolean;
   /** Running: the new request becomes its mark (a follow-up when it finishes). */
   running?: boolean;
-}
-
-/** Whether a request is a delete: the engine's own test (a delete request, or a `…/deleted` scope). */
-export function isDeleteRequest(row: Record<string, unknown>): boolean {
-  return row.requestType === 'delete' || (typeof row.scope === 'string' && row.scope.endsWith('/deleted'));
 }
 
 /** What became of a finished request's mark. */

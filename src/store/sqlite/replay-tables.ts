@@ -3,7 +3,8 @@ import type Database from 'better-sqlite3';
 import type { TransferRequest } from '../../domain/types.js';
 import { transferFromRow } from '../rows.js';
 import type { Replay, ReplayFilter } from '../store.js';
-import { isDeleteRequest, type Enqueue } from './enqueue.js';
+import type { Enqueue } from './enqueue.js';
+import { isDeleteRequest } from '../../domain/scope.js';
 import { filterParams } from './filters.js';
 
 type Row = Record<string, unknown>;

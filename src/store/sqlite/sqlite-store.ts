@@ -49,7 +49,8 @@ import type {
   TransferOutcome,
   WaitingWork,
 } from '../store.js';
-import { Enqueue, isDeleteRequest, type Waiting } from './enqueue.js';
+import { Enqueue, type Waiting } from './enqueue.js';
+import { isDeleteRequest } from '../../domain/scope.js';
 import { WriteBatch } from './write-batch.js';
 import { EngineTables } from './engine-tables.js';
 import { ReplayTables } from './replay-tables.js';
@@ -94,7 +95,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const appendDb = new Database(options.file);
   appendDb.pragma(`synchronous = ${syncHooks ? 'FULL' : 'NORMAL'}`);
   appendDb.pragma('busy_timeout = 5000');
-  return new SqliteStore(db, retentionMs, syncHooks, appendDb);
+  return new SqliteStore(db, appendDb, retentionMs);
 }
 
 /**
@@ -150,11 +151,12 @@ export class SqliteStore implements Store {
 
   constructor(
     private readonly db: Database.Database,
+    /**
+     * A connection on the same file for appending hooks only, synced as the durability says
+     * (SqliteStoreOptions.durability): acknowledged means on disk with `full`.
+     */
+    private readonly appendDb: Database.Database,
     private readonly retentionMs = DEDUP_RETENTION_MS,
-    /** Sync each group commit of hooks to disk (see SqliteStoreOptions.durability). */
-    private readonly syncHooks = true,
-    /** A connection for appending hooks only, set up with the durability; without it, `db` switches. */
-    private readonly appendDb: Database.Database | null = null,
   ) {
     const prepare = (name: string) => {
       const sql = QUERIES[name];
@@ -185,7 +187,7 @@ export class SqliteStore implements Store {
     this.cancels = new CancelTables(db, prepare);
     this.work = new WorkTables(prepare);
 
-    this.appendMany = prepareAppend(appendDb ?? db, QUERIES);
+    this.appendMany = prepareAppend(appendDb, QUERIES);
 
     this.claimTx = db.transaction((worker: string, limit: number, now: number, leaseMs: number) => {
       const leaseUntil = now + leaseMs;
@@ -260,14 +262,8 @@ export class SqliteStore implements Store {
   }
 
   async appendHooks(hooks: readonly IncomingHook[], now: number): Promise<Appended[]> {
-    if (!this.syncHooks || this.appendDb) return this.appendMany(hooks, now, this.retentionMs);
-    // Acknowledged means on disk: this commit is synced, and with it everything written before.
-    this.db.pragma('synchronous = FULL');
-    try {
-      return this.appendMany(hooks, now, this.retentionMs);
-    } finally {
-      this.db.pragma('synchronous = NORMAL');
-    }
+    // With `full`, this commit is synced, and with it everything written before.
+    return this.appendMany(hooks, now, this.retentionMs);
   }
 
   async claimHooks(worker: string, limit: number, now: number, leaseMs: number): Promise<StoredHook[]> {
@@ -483,6 +479,6 @@ export class SqliteStore implements Store {
       this.writes.flushNow();
       this.db.close();
     }
-    if (this.appendDb?.open) this.appendDb.close();
+    if (this.appendDb.open) this.appendDb.close();
   }
 }
