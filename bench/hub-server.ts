@@ -33,9 +33,9 @@ function timeStore(store: Store): Record<'appendHooks' | 'claimHooks' | 'saveRes
     s.maxMs = Math.max(s.maxMs, ms);
   };
   const { appendHooks, claimHooks, saveResolutions } = store;
-  store.appendHooks = async (hooks, now) => {
+  store.appendHooks = async (hooks, now, lease) => {
     const started = performance.now();
-    const ids = await appendHooks.call(store, hooks, now);
+    const ids = await appendHooks.call(store, hooks, now, lease);
     record(stats.appendHooks, ids.length, started);
     return ids;
   };

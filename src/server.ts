@@ -27,7 +27,6 @@ import { ERRORS, errorBody, isHyError, type ErrorCode } from './errors.js';
 import type { Socket } from 'node:net';
 import { GroupCommit } from './ingest/group-commit.js';
 import { ingestPlugin } from './ingest/plugin.js';
-import { ParsedBodies } from './resolve/parsed-bodies.js';
 import { BacklogGauge } from './ingest/backlog.js';
 import type { Store } from './store/store.js';
 
@@ -136,8 +135,6 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     reply.code(404).send(errorBody('HY_ERR_ROUTE_NOT_FOUND', `${request.method} ${request.url.split('?')[0]}`));
   });
 
-  const commit = new GroupCommit(store, clock, DEFAULTS.groupCommitMaxHooks);
-  const parsedBodies = new ParsedBodies();
   const backlog = new BacklogGauge(store, clock, DEFAULTS.backlogLookMs, (error) => app.log.error({ err: error }, 'backlog look failed'));
   const processId = randomUUID();
   const guards = new Guards((name) => config.connections.get(name)?.guard ?? DEFAULT_GUARD, clock);
@@ -170,23 +167,24 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     worker: `resolver-${processId}`,
     onSaved: () => transfers.wake(),
     onPollNow: () => poller.wake(),
-    parsedBodies,
     batch: DEFAULTS.resolveBatch,
     leaseMs: DEFAULTS.resolveLeaseMs,
     idleMs: options.resolveIdleMs ?? DEFAULTS.resolveIdleMs,
     // Yield to ingest while the backlog is small; once it passes a tenth of the limit, resolving
     // catches up at full speed rather than let backpressure refuse senders.
-    ingestBusy: () => commit.busy(DEFAULTS.ingestBusyWindowMs) && backlog.value < config.server.maxBacklog / 10,
+    ingestBusy: (): boolean => commit.busy(DEFAULTS.ingestBusyWindowMs) && backlog.value < config.server.maxBacklog / 10,
     yieldMs: DEFAULTS.resolveYieldMs,
     onError: (error) => app.log.error({ err: error }, 'resolver error'),
   });
+  // Group commit hands what it stores to this process's resolver, leased to it (see HookResolver).
+  const commit = new GroupCommit(store, clock, DEFAULTS.groupCommitMaxHooks, resolver);
   commit.onCommit(() => resolver.wake());
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async () => ({ status: 'ready', store: store.kind, counts: await store.counts(), circuits: guards.states() }));
   await app.register(metricsRoute, { store, guards, clock });
   await backlog.start();
-  await app.register(ingestPlugin, { config, commit, backlog, clock, parsedBodies });
+  await app.register(ingestPlugin, { config, commit, backlog, clock });
   let apiClosedReason: string | null = null;
   await app.register(apiPlugin, {
     closedReason: () => apiClosedReason,

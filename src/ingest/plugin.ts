@@ -26,12 +26,9 @@ import { contentCoding, decodeBody } from './encoding.js';
 import type { GroupCommit } from './group-commit.js';
 import type { IngestConfig, IngestConnection } from './types.js';
 import { matchesDigest } from '../verify/digest.js';
-import type { ParsedBodies } from '../resolve/parsed-bodies.js';
 
 export interface IngestOptions {
   config: IngestConfig;
-  /** Where each JSON body parsed here is left for the resolver, so it is parsed once. */
-  parsedBodies?: ParsedBodies;
   commit: GroupCommit;
   backlog: BacklogGauge;
   clock: Clock;
@@ -92,7 +89,7 @@ function checkKey(connection: IngestConnection, digest: Buffer, given: string | 
 }
 
 export async function ingestPlugin(app: FastifyInstance, options: IngestOptions): Promise<void> {
-  const { config, commit, backlog, clock, parsedBodies } = options;
+  const { config, commit, backlog, clock } = options;
 
   // Hooks are kept as the bytes that were signed and sent: no parser runs on them here.
   app.removeAllContentTypeParsers();
@@ -179,8 +176,8 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
       // Hashed only when the connection asks for the replay guard: the hot path stays free of it.
       bodyGuard: dedupe === null ? null : { hash: createHash('sha256').update(body).digest(), windowMs: dedupe.windowMs },
     };
-    const appended = await commit.append(hook);
-    if (parsedBodies && checked.parsed && !appended.duplicate) parsedBodies.put(appended.id, checked.value, body.length);
+    // The body as parsed here goes with the hook to the resolver: it is parsed once.
+    const appended = await commit.append(hook, checked.parsed ? { value: checked.value } : undefined);
     return { ...appended, ping };
   };
 

@@ -30,7 +30,7 @@ export interface InterpretOptions {
   /** The configuration's `limits.notificationsPerHook` (default NOTIFICATIONS_PER_HOOK, 1,000). */
   notificationsPerHook?: number;
   newTrackingId?: NewTrackingId;
-  /** The body as ingest parsed it (see ParsedBodies). */
+  /** The body as ingest parsed it (handed over by group commit). */
   parsedBody?: { value: unknown };
 }
 

@@ -67,7 +67,7 @@ export async function resolveHook(
   scopes: ScopeIndex,
   hook: IncomingHook,
   maxNotifications: number,
-  /** The body as ingest parsed it, when it kept it (ParsedBodies); else it is parsed here. */
+  /** The body as ingest parsed it, when it was handed over with the hook; else it is parsed here. */
   parsedBody?: { value: unknown },
 ): Promise<Resolution> {
   const parsed: ParsedBody = parsedBody ? { ok: true, value: parsedBody.value } : parseBody(hook.body, hook.contentType);

@@ -50,6 +50,24 @@ export const inboxContract: ContractSuite = (adapter, factory) => {
       expect((await store.listHooks({ limit: 50 })).items).toHaveLength(5);
     });
 
+    it('appends under a lease: held for its worker, claimed by others only once it runs out, saved once', async () => {
+      const lease = { worker: 'taker', until: T0 + LEASE };
+      const appended = await store.appendHooks([hook('shop', '{}', { deliveryId: 'l-1' }), hook('shop', '{}', { deliveryId: 'l-1' }), hook('shop', '{}')], T0, lease);
+      expect(appended.map((a) => a.duplicate)).toEqual([false, true, false]);
+      const [a, , b] = appended.map((x) => x.id);
+      expect((await store.counts()).hooks).toMatchObject({ received: 2 });
+      expect(await store.backlog()).toBe(2);
+      // Nobody else takes them while the lease holds; the holder saves without claiming.
+      expect(await store.claimHooks('other', 10, T0 + 1, LEASE)).toEqual([]);
+      expect(await store.saveResolutions('taker', [planned(a!, [])], T0 + 2)).toBe(1);
+      // Past the lease the other one is taken over, and then the first taker's save is refused.
+      const taken = await store.claimHooks('other', 10, T0 + LEASE + 1, LEASE);
+      expect(taken.map((h) => h.id)).toEqual([b]);
+      expect(await store.saveResolutions('taker', [planned(b!, [])], T0 + LEASE + 2)).toBe(0);
+      expect(await store.saveResolutions('other', [planned(b!, [])], T0 + LEASE + 3)).toBe(1);
+      expect((await store.counts()).hooks).toMatchObject({ received: 0, resolved: 2 });
+    });
+
     it('forgets a delivery id after the retention window (72 h)', async () => {
       const [first] = await store.appendHooks([hook('shop', '{}', { deliveryId: 'old' })], T0);
       const [late] = await store.appendHooks([hook('shop', '{}', { deliveryId: 'old' })], T0 + 72 * 3_600_000 + 1);

@@ -26,13 +26,23 @@ export interface WaitingWork {
   transfers: number;
 }
 
+/** Who holds newly appended hooks, and until when (epoch ms). */
+export interface HookLease {
+  worker: string;
+  until: number;
+}
+
 export interface Inbox {
   /**
    * Appends hooks in one transaction; resolves once committed with each one's id, in order. A hook
    * whose delivery id its connection already had within the retention window is not stored again:
    * it comes back as `duplicate` with the id of the hook first stored.
+   *
+   * With `lease`, the new rows are stored already claimed by `lease.worker` until `lease.until`:
+   * the resolver of the process that took them resolves them from memory, without claiming them
+   * back from the store; should it not save them in time, they are claimed like any other.
    */
-  appendHooks(hooks: readonly IncomingHook[], now: number): Promise<Appended[]>;
+  appendHooks(hooks: readonly IncomingHook[], now: number, lease?: HookLease): Promise<Appended[]>;
 
   /**
    * Claims up to `limit` received hooks, oldest first, for `worker` until `now + leaseMs`.

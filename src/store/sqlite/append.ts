@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import type { IncomingHook } from '../../domain/types.js';
 import type { Appended } from '../store.js';
+import type { HookLease } from '../roles/inbox.js';
 
 type Row = Record<string, unknown>;
 
@@ -18,7 +19,7 @@ type Row = Record<string, unknown>;
 export function prepareAppend(
   db: Database.Database,
   queries: Record<string, string>,
-): (hooks: readonly IncomingHook[], now: number, retentionMs: number) => Appended[] {
+): (hooks: readonly IncomingHook[], now: number, retentionMs: number, lease: HookLease | null) => Appended[] {
   const prepare = (name: string) => db.prepare(queries[name]!);
   const appendHook = prepare('append_hook');
   const appendPayload = prepare('append_hook_payload');
@@ -27,10 +28,22 @@ export function prepareAppend(
   const byBody = prepare('hook_by_body');
   const rememberBody = prepare('remember_body');
   const pruneBodies = prepare('prune_body_hashes');
+  const addCount = prepare('add_hook_count');
 
+  let lease: HookLease | null = null; // the batch's, set by append below
+  let inserted = 0; // rows the batch added, counted once at its end (migration 014)
   const insert = (hook: IncomingHook, now: number): number | null => {
-    const row = appendHook.get({ connection: hook.connection, receivedAt: now, contentType: hook.contentType, bodyBytes: hook.body.length, deliveryId: hook.deliveryId ?? null }) as Row | undefined;
+    const row = appendHook.get({
+      connection: hook.connection,
+      receivedAt: now,
+      contentType: hook.contentType,
+      bodyBytes: hook.body.length,
+      deliveryId: hook.deliveryId ?? null,
+      leaseOwner: lease?.worker ?? null,
+      leaseUntil: lease?.until ?? null,
+    }) as Row | undefined;
     if (!row) return null;
+    inserted += 1;
     appendPayload.run({ hookId: row.id, headers: JSON.stringify(hook.headers), segments: JSON.stringify(hook.segments), body: hook.body });
     return Number(row.id);
   };
@@ -57,8 +70,18 @@ export function prepareAppend(
     return appended;
   };
 
-  const append = db.transaction((hooks: readonly IncomingHook[], now: number, retentionMs: number): Appended[] =>
-    hooks.map((hook) => (hook.bodyGuard ? appendGuarded(hook, hook.bodyGuard, now, retentionMs) : appendByDelivery(hook, now, retentionMs))),
-  );
-  return (hooks, now, retentionMs) => append.immediate(hooks, now, retentionMs);
+  const append = db.transaction((hooks: readonly IncomingHook[], now: number, retentionMs: number): Appended[] => {
+    const appended = hooks.map((hook) => (hook.bodyGuard ? appendGuarded(hook, hook.bodyGuard, now, retentionMs) : appendByDelivery(hook, now, retentionMs)));
+    if (inserted > 0) addCount.run({ status: 'received', n: inserted });
+    return appended;
+  });
+  return (hooks, now, retentionMs, batchLease) => {
+    lease = batchLease;
+    inserted = 0;
+    try {
+      return append.immediate(hooks, now, retentionMs);
+    } finally {
+      lease = null;
+    }
+  };
 }

@@ -25,6 +25,8 @@ export class ReplayTables {
         'replay_candidates',
         'count_replay_candidates',
         'rereceive_hook',
+        'hook_status',
+        'add_hook_count',
         'insert_activity',
         'get_transfer',
         'record_key_of',
@@ -59,7 +61,10 @@ export class ReplayTables {
       return { requeued, lastId: ids.length === limit ? ids.at(-1)! : null };
     });
     this.hookTx = db.transaction((id: number, actor: string, now: number) => {
+      const was = (this.s.hook_status!.get({ id }) as Row | undefined)?.status;
       if (this.s.rereceive_hook!.run({ id, now }).changes === 0) return null;
+      this.s.add_hook_count!.run({ status: was, n: -1 }); // the counters of migration 014
+      this.s.add_hook_count!.run({ status: 'received', n: 1 });
       return Number((this.s.insert_replay!.get({ kind: 'hook', target: String(id), count: 1, actor, now }) as Row).id);
     });
   }

@@ -31,6 +31,7 @@ import type {
   CancelFilter,
   FinishEffects,
   HookFilter,
+  HookLease,
   HookResolution,
   HookSummary,
   ExternalLink,
@@ -168,6 +169,8 @@ export class SqliteStore implements Store {
       claimedHooks: prepare('claimed_hooks'),
       finishHook: prepare('finish_hook'),
       insertNotification: prepare('insert_notification'),
+      nextNotificationId: prepare('next_notification_id'),
+      addHookCount: prepare('add_hook_count'),
       insertTransfer: prepare('insert_transfer'),
       getHook: prepare('get_hook'),
       listHooks: prepare('list_hooks'),
@@ -198,6 +201,8 @@ export class SqliteStore implements Store {
 
     this.saveTx = db.transaction((worker: string, resolutions: readonly HookResolution[], now: number) => {
       let saved = 0;
+      const newStatuses = new Map<string, number>(); // for the counters (migration 014)
+      let notificationId = Number((this.statements.nextNotificationId.get() as Row).id);
       for (const resolution of resolutions) {
         const finished = this.statements.finishHook.run({
           id: resolution.hookId,
@@ -209,6 +214,7 @@ export class SqliteStore implements Store {
         });
         if (finished.changes === 0) continue; // the lease went to another worker
         saved += 1;
+        newStatuses.set(resolution.status, (newStatuses.get(resolution.status) ?? 0) + 1);
         // The enqueue rule, looked up before the notifications are written so that each says where
         // its request went. A second request for one record within this hook is absorbed by the
         // first once that has its id (rare: its notification's reason is then set afterwards).
@@ -226,7 +232,9 @@ export class SqliteStore implements Store {
         const notificationIds = new Map<number, number>();
         for (const n of resolution.notifications) {
           const into = absorbedBySeq.get(n.seq);
-          const row = this.statements.insertNotification.get({
+          const id = notificationId++;
+          this.statements.insertNotification.run({
+            id,
             hookId: resolution.hookId,
             seq: n.seq,
             hookName: n.hookName,
@@ -234,8 +242,8 @@ export class SqliteStore implements Store {
             externalId: n.externalId,
             status: n.status,
             reason: into == null ? n.reason : coalescedInto(into),
-          }) as Row;
-          notificationIds.set(n.seq, Number(row.id));
+          });
+          notificationIds.set(n.seq, id);
         }
         const firstOfRecord = new Map<string, Waiting>();
         resolution.transfers.forEach((t, i) => {
@@ -257,13 +265,17 @@ export class SqliteStore implements Store {
           if (row.status === 'queued') firstOfRecord.set(row.recordKey, { id, hasPayload: row.payloadHook != null });
         });
       }
+      if (saved > 0) {
+        this.statements.addHookCount.run({ status: 'received', n: -saved });
+        for (const [status, n] of newStatuses) this.statements.addHookCount.run({ status, n });
+      }
       return saved;
     });
   }
 
-  async appendHooks(hooks: readonly IncomingHook[], now: number): Promise<Appended[]> {
+  async appendHooks(hooks: readonly IncomingHook[], now: number, lease?: HookLease): Promise<Appended[]> {
     // With `full`, this commit is synced, and with it everything written before.
-    return this.appendMany(hooks, now, this.retentionMs);
+    return this.appendMany(hooks, now, this.retentionMs, lease ?? null);
   }
 
   async claimHooks(worker: string, limit: number, now: number, leaseMs: number): Promise<StoredHook[]> {

@@ -1,4 +1,4 @@
--- Params: @hookId, @seq, @hookName, @scope, @externalId, @status, @reason
-INSERT INTO notifications (hook_id, seq, hook_name, scope, external_id, status, reason)
-VALUES (@hookId, @seq, @hookName, @scope, @externalId, @status, @reason)
-RETURNING id
+-- @id from next_notification_id, counted on within the same transaction.
+-- Params: @id, @hookId, @seq, @hookName, @scope, @externalId, @status, @reason
+INSERT INTO notifications (id, hook_id, seq, hook_name, scope, external_id, status, reason)
+VALUES (@id, @hookId, @seq, @hookName, @scope, @externalId, @status, @reason)

@@ -1,0 +1,3 @@
+-- A hook's status alone.
+-- Params: @id
+SELECT status FROM hooks WHERE id = @id
