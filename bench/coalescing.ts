@@ -4,9 +4,10 @@
  *
  * The parent runs the source system (a local JSON API that counts its GETs) and the load (several
  * HTTP clients at once); the hub runs in a child process (`coalescing.ts hub <dir> <source url>`),
- * as `hookyard serve` would: SQLite in a temp dir, durability full, the default engine concurrency,
- * no debounce. Its one destination writes in-process (a code integration keeping records in a Map),
- * so the only I/O a transfer waits on is the source read.
+ * as `hookyard serve` would: SQLite in a temp dir, durability full, the default engine concurrency
+ * and resolution-first hold (engine.resolveFirst), no debounce. Its one destination writes
+ * in-process (a code integration keeping records in a Map), so the only I/O a transfer waits on is
+ * the source read.
  *
  * Usage: node --import tsx bench/coalescing.ts
  * Env: BENCH_HOOKS (10000), BENCH_RECORDS (100), BENCH_CLIENTS (64)

@@ -29,6 +29,10 @@ export const DEFAULTS = {
   leaseMs: 30_000, // 30 s: a claimed transfer is claimed again by another worker after this
   concurrency: 8, // transfers in flight per process: they wait on other systems, not on the CPU
   transferIdleMs: 250, // 250 ms: how often an idle transfer worker looks for due retries
+  // 5 s: while hooks wait to be resolved, a due transfer waits for them at most this long (resolution
+  // first, engine/claim-horizon.ts): hooks of a burst fold into a waiting request instead of each
+  // running it once more. Under a steady stream a record is then read about once per 5 s.
+  resolveFirstMs: 5_000,
   echoWindowMs: 300_000, // 5 min: how long a write waits for its echo hook before it is forgotten
   shutdownGraceMs: 10_000, // 10 s for transfers in flight to finish on SIGTERM; then they are handed back
   maxAttempts: 8, // then the request is dead

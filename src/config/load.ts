@@ -190,6 +190,7 @@ export function buildConfig(data: unknown, options: BuildOptions = {}): HubConfi
       leaseMs: parsed.data.engine?.lease ?? DEFAULTS.leaseMs,
       echoWindowMs: parsed.data.engine?.echoWindow ?? DEFAULTS.echoWindowMs,
       shutdownGraceMs: parsed.data.engine?.shutdownGrace ?? DEFAULTS.shutdownGraceMs,
+      resolveFirstMs: parsed.data.engine?.resolveFirst ?? DEFAULTS.resolveFirstMs,
     },
     dataTypes: types.catalog.types,
     connections,

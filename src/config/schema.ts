@@ -135,6 +135,8 @@ export const configSchema = z.strictObject({
       echoWindow: durationSchema.optional(),
       /** On SIGTERM: how long transfers in flight may finish before they are handed back. */
       shutdownGrace: durationSchema.optional(),
+      /** While hooks wait to be resolved, how long a due transfer may wait for them (0: not at all). */
+      resolveFirst: durationSchema.optional(),
     })
     .optional(),
   /** Data types beyond the built-in list: { issue: {}, issue_comment: { parent: issue } }. */

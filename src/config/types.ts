@@ -47,7 +47,7 @@ export interface HubConfig extends IngestConfig {
   /** Every data type the hub knows: the built-in ones, then the declared ones (`types:`). */
   dataTypes: readonly DataType[];
   store: { durability: 'full' | 'normal' };
-  engine: { concurrency: number; leaseMs: number; echoWindowMs: number; shutdownGraceMs: number };
+  engine: { concurrency: number; leaseMs: number; echoWindowMs: number; shutdownGraceMs: number; resolveFirstMs: number };
   connections: ReadonlyMap<string, ConnectionConfig>;
   warnings: string[];
 }

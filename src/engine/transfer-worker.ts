@@ -4,7 +4,14 @@
  * worker's requests are claimed again once it expires — and the old run's writes are refused. The
  * store hands out only the first request in line for each record, so one record's requests never
  * run at once and run in arrival order.
+ *
+ * Resolution first: while hooks wait to be resolved, it claims only requests that have been due for
+ * `engine.resolveFirst` (5 s) at least, so that those hooks fold into the waiting requests instead
+ * of each running them once more (claim-horizon.ts). It looks again whenever the resolver saves a
+ * batch (the last one empties the inbox), and at least every `idleMs`: a held request starts within
+ * `idleMs` of its hold running out.
  */
+import { claimHorizon } from './claim-horizon.js';
 import { TransferLeases } from './leases.js';
 import { runTransfer, type EngineDeps } from './run-transfer.js';
 import { WakeSignal } from './wake.js';
@@ -72,7 +79,8 @@ export class TransferWorker {
     const { store, clock, worker, leaseMs, concurrency } = this.options;
     const free = concurrency - this.inFlight.size;
     if (free <= 0) return [];
-    const transfers = await store.claimTransfers(worker, free, clock.now(), leaseMs);
+    const now = clock.now();
+    const transfers = await store.claimTransfers(worker, free, now, leaseMs, await this.dueBy(now));
     const deps = { ...this.options, leases: this.leases };
     return transfers.map((transfer) => {
       this.leases.hold(transfer.claim);
@@ -86,6 +94,13 @@ export class TransferWorker {
       this.inFlight.add(running);
       return running;
     });
+  }
+
+  /** How far this claim reaches (claim-horizon.ts); the inbox is not asked when the hold is off. */
+  private async dueBy(now: number): Promise<number> {
+    const { resolveFirstMs } = this.options.config.engine;
+    if (resolveFirstMs <= 0) return now;
+    return claimHorizon(now, await this.options.store.backlog(), resolveFirstMs);
   }
 
   private async run(): Promise<void> {

@@ -29,6 +29,16 @@ export const transferQueueContract: ContractSuite = (adapter, factory) => {
       expect((await store.activityOf(a1!))[0]).toEqual({ at: T0 + 4, step: 'done', detail: null });
     });
 
+    it('claims only requests due by dueBy when it is given, in (due, id) order, and never one due after now', async () => {
+      const [a] = await queue(store, [['shop', 'A']], T0);
+      const [b] = await queue(store, [['shop', 'B']], T0 + 10);
+      const [c] = await queue(store, [['shop', 'C']], T0 + 10, T0 + 50); // due later (a debounce)
+      expect(await store.claimTransfers('w', 10, T0 + 20, LEASE, T0 - 1)).toEqual([]);
+      expect((await store.claimTransfers('w', 10, T0 + 20, LEASE, T0 + 9)).map((t) => t.id)).toEqual([a]);
+      expect((await store.claimTransfers('w', 10, T0 + 20, LEASE, T0 + 99)).map((t) => t.id)).toEqual([b]); // not c: due after now
+      expect((await store.claimTransfers('w', 10, T0 + 50, LEASE)).map((t) => t.id)).toEqual([c]);
+    });
+
     it('absorbs a request for a record that has one waiting, within one hook too', async () => {
       const ids = await queue(store, [['shop', 'A'], ['shop', 'A'], ['shop', 'B']]);
       expect(ids).toHaveLength(2);

@@ -100,9 +100,10 @@ export interface TransferQueue {
   /**
    * Claims up to `limit` runnable requests for `worker` until `now + leaseMs`: due ones (and
    * running ones whose lease expired) that are first in line for their record. Each comes with a
-   * new claim token.
+   * new claim token. `dueBy` (default `now`, never later) narrows "due" to requests whose time came
+   * by then: the engine passes an earlier time to hold back requests that became due lately.
    */
-  claimTransfers(worker: string, limit: number, now: number, leaseMs: number): Promise<ClaimedTransfer[]>;
+  claimTransfers(worker: string, limit: number, now: number, leaseMs: number, dueBy?: number): Promise<ClaimedTransfer[]>;
 
   /**
    * Extends the leases of claims that still hold to `now + leaseMs`; resolves with the ids of those

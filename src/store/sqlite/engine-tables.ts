@@ -93,9 +93,9 @@ export class EngineTables {
       ].map((name) => [name, prepare(name)]),
     );
 
-    this.claimTx = db.transaction((worker: string, limit: number, now: number, leaseMs: number) => {
+    this.claimTx = db.transaction((worker: string, limit: number, now: number, leaseMs: number, dueBy: number) => {
       this.s.abandon_orphans!.run({ now });
-      return (this.s.claim_transfers!.all({ worker, now, leaseUntil: now + leaseMs, limit }) as Row[]).map(claimedFromRow).sort((a, b) => a.id - b.id);
+      return (this.s.claim_transfers!.all({ worker, now, dueBy, leaseUntil: now + leaseMs, limit }) as Row[]).map(claimedFromRow).sort((a, b) => a.id - b.id);
     });
 
     this.startChildTx = db.transaction((parent: Claim, child: NewTransfer, now: number, leaseMs: number) => {
@@ -213,8 +213,8 @@ export class EngineTables {
     return true;
   }
 
-  claimTransfers(worker: string, limit: number, now: number, leaseMs: number): ClaimedTransfer[] {
-    return this.claimTx.immediate(worker, limit, now, leaseMs);
+  claimTransfers(worker: string, limit: number, now: number, leaseMs: number, dueBy = now): ClaimedTransfer[] {
+    return this.claimTx.immediate(worker, limit, now, leaseMs, Math.min(dueBy, now));
   }
 
   renewTransfers(claims: readonly Claim[], now: number, leaseMs: number): number[] {

@@ -11,6 +11,9 @@
  *   follow-up (followUp below);
  * - else it is inserted. Skipped requests are recorded as planned, never absorbed.
  *
+ * The rule can only fold in what is resolved before the waiting request starts: while hooks wait to
+ * be resolved, the transfer worker holds requests back for a bounded time (engine/claim-horizon.ts).
+ *
  * A delete is never absorbed, neither by a waiting request nor as a running one's mark: it is
  * queued as a request of its own, in line behind what the record has running or waiting, so that
  * no later change can fold it away (a waiting update that took a delete in would read a record

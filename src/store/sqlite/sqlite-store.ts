@@ -342,8 +342,8 @@ export class SqliteStore implements Store {
     return { hooks, transfers, reasons };
   }
 
-  async claimTransfers(worker: string, limit: number, now: number, leaseMs: number): Promise<ClaimedTransfer[]> {
-    return this.writes.run(() => this.engine.claimTransfers(worker, limit, now, leaseMs));
+  async claimTransfers(worker: string, limit: number, now: number, leaseMs: number, dueBy = now): Promise<ClaimedTransfer[]> {
+    return this.writes.run(() => this.engine.claimTransfers(worker, limit, now, leaseMs, dueBy));
   }
 
   async renewTransfers(claims: readonly Claim[], now: number, leaseMs: number): Promise<number[]> {
