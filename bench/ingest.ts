@@ -19,6 +19,7 @@ export interface IngestSettings extends LoadSettings {
   rounds: number;
   durability: 'full' | 'normal';
   naive: boolean;
+  skeleton: boolean;
   cpuProfDir: string | null;
   /** How long hookyard may take to resolve what it took in, after the load, s. */
   resolveLimitS: number;
@@ -26,7 +27,7 @@ export interface IngestSettings extends LoadSettings {
 }
 
 export interface Stage {
-  server: 'bare' | 'hookyard' | 'naive';
+  server: 'bare' | 'hookyard' | 'naive' | 'skeleton';
   label: string;
   round: number;
   measured: Measured;
@@ -118,6 +119,19 @@ async function naiveStage(settings: IngestSettings, round: number): Promise<Stag
   }
 }
 
+/** BENCH_SKELETON=1: hookyard's design with nothing else (skeleton-server.ts), the floor of the ingest ratio. */
+async function skeletonStage(settings: IngestSettings, round: number): Promise<Stage> {
+  const label = `skeleton: group commit + resolution pass (${settings.durability})`;
+  const data = join(settings.tmp, `data-skeleton-${round}`);
+  await mkdir(data, { recursive: true });
+  const child = await startServer(label, 'skeleton-server.ts', [data, settings.durability]);
+  try {
+    return { server: 'skeleton', label, round, ...(await warmAndMeasure(settings, `round ${round}, ${label}`, child)) };
+  } finally {
+    await stopServer(child);
+  }
+}
+
 async function hookyardStage(settings: IngestSettings, round: number): Promise<Stage> {
   const label = `hookyard (durability=${settings.durability})`;
   const config = join(settings.tmp, `hookyard-${round}.yaml`);
@@ -176,12 +190,13 @@ function storeStatsLines(label: string, stats: Record<string, StoreCallStats>): 
   return lines;
 }
 
-/** Every round: bare, [naive,] hookyard, then again. */
+/** Every round: bare, [naive,] [skeleton,] hookyard, then again. */
 export async function runIngest(settings: IngestSettings): Promise<Stage[]> {
   const stages: Stage[] = [];
   for (let round = 1; round <= settings.rounds; round++) {
     stages.push(await bareStage(settings, round));
     if (settings.naive) stages.push(await naiveStage(settings, round));
+    if (settings.skeleton) stages.push(await skeletonStage(settings, round));
     stages.push(await hookyardStage(settings, round));
   }
   return stages;

@@ -64,6 +64,7 @@ const CONNECTIONS_ASKED = Math.floor(envNumber('BENCH_CONNECTIONS', 100, 1));
 const LOADGEN = envChoice<'wrk' | 'autocannon'>('BENCH_LOADGEN', 'wrk', ['wrk', 'autocannon']);
 const DURABILITY = envChoice<'full' | 'normal'>('BENCH_DURABILITY', 'full', ['full', 'normal']);
 const NAIVE = process.env.BENCH_NAIVE === '1';
+const SKELETON = process.env.BENCH_SKELETON === '1';
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF ? resolvePath(process.env.BENCH_CPU_PROF) : null;
 const RESOLVE_LIMIT_S = envNumber('BENCH_RESOLVE_LIMIT', 120, 1);
 const ENGINE_TRANSFERS = 2 * Math.ceil(envNumber('BENCH_ENGINE_TRANSFERS', 20_000, 2) / 2);
@@ -255,6 +256,7 @@ async function main(): Promise<number> {
       rounds: ROUNDS,
       durability: DURABILITY,
       naive: NAIVE,
+      skeleton: SKELETON,
       cpuProfDir: CPU_PROF_DIR,
       resolveLimitS: RESOLVE_LIMIT_S,
       progress,
@@ -271,11 +273,12 @@ async function main(): Promise<number> {
     const bare = mediansOf(stages, 'bare')!;
     const hub = mediansOf(stages, 'hookyard')!;
     const naive = mediansOf(stages, 'naive');
+    const skeleton = mediansOf(stages, 'skeleton');
     console.log(`\nmedians of ${ROUNDS} round${ROUNDS === 1 ? '' : 's'}:`);
     console.log(
       table(
         ['server', 'hooks/s', 'CPU µs/hook', 'CPU ratio to bare', 'hooks/s ratio to bare'],
-        [bare, ...(naive ? [naive] : []), hub].map((m) => [
+        [bare, ...(naive ? [naive] : []), ...(skeleton ? [skeleton] : []), hub].map((m) => [
           m.label,
           m.rps.toFixed(0),
           m.cpuUsPerHook === null ? 'n/a' : m.cpuUsPerHook.toFixed(1),
