@@ -1,0 +1,281 @@
+/**
+ * The one enqueue rule (read the header of ../sqlite/enqueue.ts: absorbed by a waiting request,
+ * else marked on a running one, else inserted; deletes never absorbed; payload pointers taken over)
+ * for PostgreSQL, where other processes write beside this one.
+ *
+ * A transaction that enqueues first locks the records it will touch (hookyard_lock_records,
+ * migration 001), then reads their active requests once and keeps them here. Under those locks no
+ * other writer changes which requests of these records are active, and claims pass them by, so the
+ * rule is decided here without asking the database again for each request; the writes it decides
+ * go out together at the end (flush): the new requests in one multi-row insert, the payload
+ * pointers and marks in one statement each.
+ *
+ * New requests get ids reserved after the locks are taken: a record's requests are numbered in the
+ * order they arrive, whichever process queues them, and the first active one is its head.
+ */
+import { isDeleteRequest } from '../../domain/scope.js';
+import type { Row, Sql } from './db.js';
+
+/** insert_transfers' columns for one request, as SQLite's insert_transfer takes them (this is also what a mark keeps, as JSON). */
+export type TransferRow = Record<string, unknown> & {
+  trackingId: string;
+  hookId: number | null;
+  notificationId: number | null;
+  parentId: number | null;
+  connection: string;
+  type: string;
+  direction: string;
+  scope: string;
+  externalId: string | null;
+  requestType: string;
+  status: string;
+  reason: string | null;
+  reasonCode: string | null;
+  recordKey: string;
+  hubId: number | null;
+  sourceConnection: string | null;
+  origin: string | null;
+  runAt: number;
+  leaseOwner: string | null;
+  leaseUntil: number | null;
+  now: number;
+  payloadHook: number | null;
+  payloadSeq: number | null;
+};
+
+/** The request that absorbs a new one: waiting for the record, or running it (then it is marked). */
+export interface Waiting {
+  id: number;
+  hasPayload: boolean;
+  /** Running: the new request becomes its mark (a follow-up when it finishes). */
+  running?: boolean;
+}
+
+/** What became of a finished request's mark. */
+export type FollowUp = { kind: 'none' } | { kind: 'queued'; id: number } | { kind: 'absorbed'; id: number };
+
+/** An active request of a locked record, as this transaction sees it. */
+interface Active {
+  id: number;
+  running: boolean;
+  child: boolean;
+  toHub: boolean;
+  payloadHook: number | null;
+}
+
+const ACTIVE = new Set(['queued', 'retrying', 'running']);
+
+export class Enqueue {
+  private readonly records = new Map<string, Active[]>();
+  private readonly activeById = new Map<number, Active>();
+  private readonly ids: number[] = [];
+  private readonly inserts: Array<TransferRow & { id: number; head: boolean }> = [];
+  private readonly insertById = new Map<number, TransferRow & { id: number; head: boolean }>();
+  private readonly payloads = new Map<number, { hook: number | null; seq: number | null }>();
+  private readonly marks = new Map<number, string>();
+
+  constructor(private readonly sql: Sql) {}
+
+  /**
+   * Locks the records (sorted; see hookyard_lock_records), reads their active requests, and
+   * reserves ids for up to `inserts` new requests: call once, before anything else of the rule.
+   */
+  async open(recordKeys: Iterable<string>, inserts: number): Promise<void> {
+    const keys = [...new Set(recordKeys)];
+    if (keys.length > 0) await this.sql.run('lock_records', [keys]);
+    await this.load(keys);
+    await this.reserve(inserts);
+  }
+
+  /** Reads the active requests of records this transaction has locked already. */
+  async load(recordKeys: readonly string[]): Promise<void> {
+    if (recordKeys.length === 0) return;
+    for (const key of recordKeys) this.records.set(key, []);
+    for (const row of await this.sql.rows('active_of_records', [recordKeys])) this.track(String(row.record_key), activeFromRow(row));
+  }
+
+  /** Reserves ids for `n` more new requests (after their records were locked). */
+  async reserve(n: number): Promise<void> {
+    if (n > 0) this.ids.push(...(await this.sql.rows('reserve_transfer_ids', [n])).map((row) => Number(row.id)));
+  }
+
+  private track(key: string, active: Active): void {
+    const list = this.records.get(key);
+    if (list) list.push(active);
+    else this.records.set(key, [active]);
+    this.activeById.set(active.id, active);
+  }
+
+  private lockedOrThrow(key: string): Active[] {
+    const list = this.records.get(key);
+    if (list === undefined) throw new Error(`record ${key} was not locked before enqueueing`);
+    return list;
+  }
+
+  /** The request waiting for this record, if one is. */
+  waitingFor(recordKey: string): number | null {
+    return this.waitingRow(recordKey)?.id ?? null;
+  }
+
+  private waitingRow(recordKey: string): Waiting | null {
+    const first = this.lockedOrThrow(recordKey).find((a) => !a.running);
+    return first ? { id: first.id, hasPayload: first.payloadHook !== null } : null;
+  }
+
+  /** The request that would absorb this one (waiting, else running), or null when it is to be inserted. */
+  absorbing(row: TransferRow): Waiting | null {
+    if (row.status !== 'queued' || isDeleteRequest(row)) return null;
+    const waiting = this.waitingRow(row.recordKey);
+    if (waiting) return waiting;
+    const running = this.lockedOrThrow(row.recordKey).find((a) => a.running && !a.child);
+    return running ? { id: running.id, hasPayload: false, running: true } : null;
+  }
+
+  /** Inserts a request that `absorbing` let through (at flush); its id. */
+  insert(row: TransferRow): number {
+    const id = this.ids.shift();
+    if (id === undefined) throw new Error('more requests inserted than ids reserved');
+    const active = ACTIVE.has(row.status);
+    const head = active && this.lockedOrThrow(row.recordKey).length === 0;
+    const pending = { ...row, id, head };
+    this.inserts.push(pending);
+    this.insertById.set(id, pending);
+    if (active) this.track(row.recordKey, { id, running: row.status === 'running', child: row.requestType === 'child', toHub: row.direction === 'to_hub', payloadHook: row.payloadHook ?? null });
+    return id;
+  }
+
+  /**
+   * `row` was absorbed by `into`: a waiting request takes its payload pointer; a running one is
+   * marked with it (its notification id included), replacing an older mark.
+   */
+  absorbed(into: Waiting, row: TransferRow): void {
+    if (into.running) {
+      const { now: _now, ...request } = row;
+      this.marks.set(into.id, JSON.stringify(request));
+      return;
+    }
+    const payloadHook = row.payloadHook ?? null;
+    if (payloadHook === null && !into.hasPayload) return;
+    const payloadSeq = payloadHook === null ? null : (row.payloadSeq ?? null);
+    this.takePayload(into.id, payloadHook, payloadSeq);
+    into.hasPayload = payloadHook !== null;
+  }
+
+  /** As take_payload: only a to_hub request takes a payload pointer. */
+  private takePayload(id: number, hook: number | null, seq: number | null): void {
+    const pending = this.insertById.get(id);
+    if (pending) {
+      if (pending.direction === 'to_hub') Object.assign(pending, { payloadHook: hook, payloadSeq: seq });
+    } else {
+      this.payloads.set(id, { hook, seq });
+    }
+    const active = this.activeById.get(id);
+    if (active?.toHub) active.payloadHook = hook;
+  }
+
+  /** Inserts the request, or finds the waiting or running one that absorbs it. */
+  put(row: TransferRow): { id: number; absorbed: boolean } {
+    const into = this.absorbing(row);
+    if (into === null) return { id: this.insert(row), absorbed: false };
+    this.absorbed(into, row);
+    return { id: into.id, absorbed: true };
+  }
+
+  /** A request of a locked record became active again, waiting (a replay queued it). */
+  requeued(recordKey: string, id: number, toHub: boolean, payloadHook: number | null): void {
+    const known = this.activeById.get(id);
+    if (known) {
+      known.running = false;
+      return;
+    }
+    this.track(recordKey, { id, running: false, child: false, toHub, payloadHook });
+    this.lockedOrThrow(recordKey).sort((a, b) => a.id - b.id);
+  }
+
+  /** A request of a locked record ended (coalesced, cancelled, finished). */
+  ended(recordKey: string, id: number): void {
+    const list = this.lockedOrThrow(recordKey);
+    const at = list.findIndex((a) => a.id === id);
+    if (at >= 0) list.splice(at, 1);
+    this.activeById.delete(id);
+  }
+
+  /**
+   * Request `id` (of the locked `recordKey`) just ended an attempt with its claim held, and its
+   * mark was `marked`. Ended for good: the mark becomes one follow-up request — absorbed by a
+   * request that waits for the record by then (a replay put one back), else queued. Ended
+   * retrying: the request reads the record anew, so it takes the mark in as a waiting request would.
+   */
+  followUp(id: number, recordKey: string, retrying: boolean, marked: string | null, now: number): FollowUp {
+    if (retrying) {
+      const self = this.activeById.get(id);
+      if (self) self.running = false;
+    } else {
+      this.ended(recordKey, id);
+    }
+    if (marked === null) return { kind: 'none' };
+    const request = { ...(JSON.parse(marked) as TransferRow), now };
+    if (retrying) {
+      this.absorbed({ id, hasPayload: true }, request);
+      return { kind: 'absorbed', id };
+    }
+    const put = this.put(request);
+    return put.absorbed ? { kind: 'absorbed', id: put.id } : { kind: 'queued', id: put.id };
+  }
+
+  /** Writes what the rule decided: new requests, payload pointers, marks. */
+  async flush(now: number): Promise<void> {
+    if (this.inserts.length > 0) {
+      const rows = this.inserts.splice(0);
+      this.insertById.clear();
+      const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((row) => row[key] ?? null);
+      await this.sql.run('insert_transfers', [
+        column('id'),
+        column('trackingId'),
+        column('hookId'),
+        column('notificationId'),
+        column('parentId'),
+        column('connection'),
+        column('type'),
+        column('direction'),
+        column('scope'),
+        column('externalId'),
+        column('requestType'),
+        column('status'),
+        column('reason'),
+        column('reasonCode'),
+        column('recordKey'),
+        column('hubId'),
+        column('sourceConnection'),
+        column('origin'),
+        column('runAt'),
+        column('leaseOwner'),
+        column('leaseUntil'),
+        column('payloadHook'),
+        column('payloadSeq'),
+        column('head'),
+        now,
+      ]);
+    }
+    if (this.payloads.size > 0) {
+      const entries = [...this.payloads];
+      this.payloads.clear();
+      await this.sql.run('take_payloads', [entries.map(([id]) => id), entries.map(([, p]) => p.hook), entries.map(([, p]) => p.seq)]);
+    }
+    if (this.marks.size > 0) {
+      const entries = [...this.marks];
+      this.marks.clear();
+      await this.sql.run('mark_follow_ups', [entries.map(([id]) => id), entries.map(([, mark]) => mark)]);
+    }
+  }
+}
+
+function activeFromRow(row: Row): Active {
+  return {
+    id: Number(row.id),
+    running: row.status === 'running',
+    child: row.request_type === 'child',
+    toHub: row.direction === 'to_hub',
+    payloadHook: row.payload_hook === null || row.payload_hook === undefined ? null : Number(row.payload_hook),
+  };
+}

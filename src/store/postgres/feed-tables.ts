@@ -1,0 +1,109 @@
+/**
+ * Feeds in PostgreSQL: polls and initializations. A page's requests and the cursor move in one
+ * transaction; the fenced lease on the feed row makes one reader per connection × type × kind
+ * across processes (two claims at once: the second re-reads the row after the first commits).
+ * Manual syncs queue requests the same way, without a feed.
+ */
+import type { PlannedTransfer } from '../../domain/types.js';
+import type { Enqueued, Feed, FeedClaim, FeedKind, FeedPage } from '../store.js';
+import type { Db, Row, Sql } from './db.js';
+import { Enqueue } from './enqueue.js';
+import { plannedParams } from './params.js';
+
+function feedFromRow(row: Row): Feed {
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return {
+    connection: String(row.connection),
+    type: row.type as Feed['type'],
+    kind: row.kind as FeedKind,
+    cursor: row.cursor === null ? null : String(row.cursor),
+    status: String(row.status) as Feed['status'],
+    nextRunAt: Number(row.next_run_at),
+    pages: Number(row.pages),
+    records: Number(row.records),
+    total: num(row.total),
+    lastError: row.last_error === null ? null : String(row.last_error),
+    startedAt: num(row.started_at),
+    updatedAt: num(row.updated_at),
+    finishedAt: num(row.finished_at),
+    leaseOwner: row.lease_owner === null ? null : String(row.lease_owner),
+  };
+}
+
+/** Queues planned requests through the enqueue rule, inside the caller's transaction. */
+async function queue(sql: Sql, planned: readonly PlannedTransfer[], now: number): Promise<Enqueued> {
+  const rows = planned.map((t) => plannedParams(t, null, null, now));
+  const enqueue = new Enqueue(sql);
+  await enqueue.open(
+    rows.filter((row) => row.status === 'queued').map((row) => row.recordKey),
+    rows.length,
+  );
+  let absorbed = 0;
+  for (const row of rows) if (enqueue.put(row).absorbed) absorbed += 1;
+  await enqueue.flush(now);
+  return { queued: planned.length - absorbed, absorbed };
+}
+
+export class FeedTables {
+  constructor(private readonly db: Db) {}
+
+  async claimFeed(worker: string, connection: string, type: string, kind: FeedKind, now: number, leaseMs: number, restart: boolean): Promise<(Feed & { claim: FeedClaim }) | null> {
+    return this.db.transaction(async (sql) => {
+      await sql.run('ensure_feed', [connection, type, kind]);
+      const claimed = await sql.row('claim_feed', [connection, type, kind, worker, now, now + leaseMs, kind === 'init']);
+      if (!claimed) return null;
+      if (restart && kind === 'init') await sql.run('restart_feed', [connection, type, kind, now]);
+      const feed = feedFromRow((await sql.row('get_feed', [connection, type, kind]))!);
+      return { ...feed, claim: { connection: feed.connection, type: feed.type, kind, token: Number(claimed.claim) } };
+    });
+  }
+
+  async renewFeed(claim: FeedClaim, now: number, leaseMs: number): Promise<boolean> {
+    return (await this.db.sql.run('renew_feed', [claim.connection, claim.type, claim.kind, claim.token, now + leaseMs])) > 0;
+  }
+
+  async commitFeedPage(claim: FeedClaim, page: FeedPage, now: number): Promise<Enqueued | null> {
+    return this.db.transaction(async (sql) => {
+      const { connection, type, kind } = claim;
+      const advanced = await sql.run('advance_feed', [
+        connection,
+        type,
+        kind,
+        claim.token,
+        page.cursor,
+        page.transfers.length,
+        page.total ?? null,
+        kind === 'init' ? (page.done ? 'done' : 'running') : 'idle',
+        page.nextRunAt,
+        page.done,
+        kind === 'init' && page.done ? now : null,
+        now,
+      ]);
+      if (advanced === 0) return null; // the lease went to another worker: this page is theirs
+      return queue(sql, page.transfers, now);
+    });
+  }
+
+  async failFeed(claim: FeedClaim, error: string, nextRunAt: number, now: number): Promise<void> {
+    await this.db.sql.run('fail_feed', [claim.connection, claim.type, claim.kind, claim.token, error, nextRunAt, now]);
+  }
+
+  async releaseFeed(claim: FeedClaim, now: number): Promise<void> {
+    await this.db.sql.run('release_feed', [claim.connection, claim.type, claim.kind, claim.token, now]);
+  }
+
+  async pollNow(connection: string, type: string, now: number): Promise<void> {
+    await this.db.transaction(async (sql) => {
+      await sql.run('ensure_feed', [connection, type, 'poll']);
+      await sql.run('poll_now', [connection, type, now]);
+    });
+  }
+
+  async listFeeds(): Promise<Feed[]> {
+    return (await this.db.sql.rows('list_feeds')).map(feedFromRow);
+  }
+
+  async queueTransfers(planned: readonly PlannedTransfer[], now: number): Promise<Enqueued> {
+    return this.db.transaction((sql) => queue(sql, planned, now));
+  }
+}

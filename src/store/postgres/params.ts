@@ -1,0 +1,64 @@
+/** The columns of a new transfer request (insert_transfers), from what the engine and the planner hand the store. */
+import type { PlannedTransfer } from '../../domain/types.js';
+import type { NewTransfer } from '../store.js';
+import { recordKey } from '../rows.js';
+import type { TransferRow } from './enqueue.js';
+
+/** A planned request: from a resolved hook (`hookId`), a feed or a manual sync (no hook). */
+export function plannedParams(t: PlannedTransfer, hookId: number | null, notificationId: number | null, now: number): TransferRow {
+  return {
+    trackingId: t.trackingId,
+    hookId,
+    notificationId,
+    parentId: null,
+    connection: t.connection,
+    type: t.type,
+    direction: t.direction,
+    scope: t.scope,
+    externalId: t.externalId,
+    requestType: t.requestType,
+    status: t.status,
+    reason: t.reason,
+    reasonCode: t.reasonCode,
+    recordKey: recordKey(t.direction, t.connection, t.type, t.externalId, null),
+    hubId: null,
+    sourceConnection: null,
+    origin: t.origin,
+    runAt: t.runAt,
+    leaseOwner: null,
+    leaseUntil: null,
+    now,
+    // The element of this hook that carries the record (a receiver with `record`).
+    payloadHook: t.payload && hookId !== null ? hookId : null,
+    payloadSeq: t.payload && hookId !== null ? t.seq : null,
+  };
+}
+
+/** An engine-made request: a child of a running request (inserted running), or a fan-out from the hub. */
+export function transferParams(t: NewTransfer, now: number, extra: { status: string; leaseOwner: string | null; leaseUntil: number | null }): TransferRow {
+  return {
+    trackingId: t.trackingId,
+    hookId: t.hookId,
+    notificationId: null,
+    parentId: t.parentId,
+    connection: t.connection,
+    type: t.type,
+    direction: t.direction,
+    scope: t.scope,
+    externalId: t.externalId,
+    requestType: t.requestType,
+    status: extra.status,
+    reason: null,
+    reasonCode: null,
+    recordKey: recordKey(t.direction, t.connection, t.type, t.externalId, t.hubId),
+    hubId: t.hubId,
+    sourceConnection: t.sourceConnection,
+    origin: t.origin,
+    runAt: now,
+    leaseOwner: extra.leaseOwner,
+    leaseUntil: extra.leaseUntil,
+    now,
+    payloadHook: null,
+    payloadSeq: null,
+  };
+}

@@ -1,0 +1,6 @@
+-- The active requests (queued, retrying, running) of locked records, in arrival order: what the
+-- enqueue rule decides on. Through transfers_active_by_record, repeating its WHERE term.
+-- Params: $1 record keys (text[])
+SELECT id, record_key, status, request_type, direction, payload_hook FROM transfers
+WHERE record_key = ANY ($1::text[]) AND status IN ('queued', 'retrying', 'running')
+ORDER BY record_key, id

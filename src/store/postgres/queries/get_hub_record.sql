@@ -1,0 +1,2 @@
+-- Params: $1 id
+SELECT * FROM hub_records WHERE id = $1::bigint

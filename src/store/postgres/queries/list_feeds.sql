@@ -1,0 +1,2 @@
+-- Params: none
+SELECT * FROM feeds ORDER BY connection, type, kind
