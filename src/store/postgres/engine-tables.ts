@@ -9,7 +9,7 @@
  * (enqueue.ts), so a claim never takes a request while another transaction decides about its record.
  */
 import type { ActivityEntry, DataType, HubRecord, TransferRequest } from '../../domain/types.js';
-import { claimedFromRow, hubRecordFromRow, transferFromRow } from '../rows.js';
+import { claimedFromRow, hubRecordFromRow, recordKey, transferFromRow } from '../rows.js';
 import {
   HubConflictError,
   LinkConflictError,
@@ -52,7 +52,7 @@ export class EngineTables {
       if (!go?.ok) return []; // a bulk enqueue holds every record for a moment
       const ids = (await sql.rows('claim_candidates', [now, dueBy, limit])).map((row) => Number(row.id));
       if (ids.length === 0) return [];
-      const claimed = await sql.rows('claim_transfers', [ids, worker, now, dueBy, now + leaseMs]);
+      const claimed = await sql.rows('claim_transfers', [ids, worker, now, now + leaseMs]);
       return claimed.map(claimedFromRow).sort((a, b) => a.id - b.id);
     });
   }
@@ -67,12 +67,12 @@ export class EngineTables {
 
   async startChild(parent: Claim, child: NewTransfer, now: number, leaseMs: number): Promise<ClaimedTransfer | null> {
     return this.db.transaction(async (sql) => {
+      // The child's record first, then the parent's row, in the order a parent finishing takes them.
+      const enqueue = new Enqueue(sql);
+      await enqueue.open([recordKey(child.direction, child.connection, child.type, child.externalId, child.hubId)], 1);
       const held = await holds(sql, parent);
       if (!held) return null;
-      const row = transferParams(child, now, { status: 'running', leaseOwner: String(held.lease_owner), leaseUntil: now + leaseMs });
-      const enqueue = new Enqueue(sql);
-      await enqueue.open([row.recordKey], 1);
-      const id = enqueue.insert(row);
+      const id = enqueue.insert(transferParams(child, now, { status: 'running', leaseOwner: String(held.lease_owner), leaseUntil: now + leaseMs }));
       await enqueue.flush(now);
       const started = claimedFromRow((await sql.row('get_transfer', [id]))!);
       started.claim.parent = parent;
@@ -82,13 +82,14 @@ export class EngineTables {
 
   async finishTransfer(claim: Claim, o: TransferOutcome, activity: readonly ActivityEntry[], effects: FinishEffects, now: number): Promise<boolean> {
     return this.db.transaction(async (sql) => {
-      if (claim.parent && !(await holds(sql, claim.parent))) return false;
       const id = claim.id;
       const final = o.status !== 'retrying';
-      // Its record's lock, before its status changes (the head moves, a follow-up may be queued).
+      // Its record's lock, before its status changes (the head moves, a follow-up may be queued),
+      // and before its parent's row: a parent finishing takes them in the same order.
       const key = await sql.row('lock_record_of', [id]);
       if (!key) return false;
       const recordKey = String(key.record_key);
+      if (claim.parent && !(await holds(sql, claim.parent))) return false;
       const done = await sql.row('finish_transfer', [
         id,
         claim.token,

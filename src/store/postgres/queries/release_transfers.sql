@@ -4,10 +4,11 @@
 -- A request marked to run once more (follow_up) waits again and will read the record anew, so it
 -- takes the mark in itself: its payload pointer (to_hub), as a waiting request absorbing a newer one.
 -- Params: $1 ids (what running_of_worker found; their records are locked), $2 worker, $3 now (ms)
-UPDATE transfers
+UPDATE transfers t
 SET status = CASE WHEN attempts > 1 THEN 'retrying' ELSE 'queued' END,
     attempts = attempts - 1, run_at = $3::bigint, lease_owner = NULL, lease_until = NULL, updated_at = $3::bigint,
     payload_hook = CASE WHEN follow_up IS NULL OR direction <> 'to_hub' THEN payload_hook ELSE (follow_up ->> 'payloadHook')::bigint END,
     payload_seq = CASE WHEN follow_up IS NULL OR direction <> 'to_hub' THEN payload_seq ELSE (follow_up ->> 'payloadSeq')::integer END,
     follow_up = NULL
-WHERE id = ANY ($1::bigint[]) AND lease_owner = $2::text AND status = 'running' AND request_type <> 'child'
+FROM unnest($1::bigint[]) AS c (id)
+WHERE t.id = c.id AND t.lease_owner = $2::text AND t.status = 'running' AND t.request_type <> 'child'
