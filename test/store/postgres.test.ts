@@ -1,15 +1,98 @@
-import { afterAll, describe, it } from 'vitest';
-import { openPostgresStore } from '../../src/store/postgres/pg-store.js';
-import { dropDatabase, dropTemplate, migratedDatabase, serverOf, TEST_DATABASE_URL, unreachable, urlOf } from '../helpers/postgres.js';
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeScope } from '../../src/domain/scope.js';
+import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/pg-store.js';
+import type { ClaimedTransfer, Store } from '../../src/store/store.js';
+import { createDatabase, dropDatabase, dropTemplate, migratedDatabase, serverOf, TEST_DATABASE_URL, unreachable, urlOf } from '../helpers/postgres.js';
+import { projectRoot } from '../helpers/process.js';
 import { adminContract } from './admin.contract.js';
 import { backlogContract } from './backlog.contract.js';
-import type { StoreFactory } from './contract.js';
+import { appendIds, LEASE, ok, plannedRequest, T0, type StoreFactory } from './contract.js';
 import { feedsContract } from './feeds.contract.js';
 import { followUpContract } from './follow-up.contract.js';
 import { hubRecordsContract } from './hub-records.contract.js';
 import { inboxContract } from './inbox.contract.js';
 import { replaysContract } from './replays.contract.js';
 import { transferQueueContract } from './transfer-queue.contract.js';
+
+/** The migrations hookyard ships, as schema_migrations should record them once each. */
+function migrationFiles(): Array<{ version: number; name: string }> {
+  return readdirSync(resolve(projectRoot, 'src/store/postgres/migrations'))
+    .filter((f) => /^\d+_.+\.sql$/.test(f))
+    .sort()
+    .map((f) => ({ version: Number(f.slice(0, f.indexOf('_'))), name: f.slice(f.indexOf('_') + 1, -'.sql'.length) }));
+}
+
+/** A separate process that opens the store on `url` when told to go (test/helpers/postgres-open-store-child.ts). */
+function openerProcess(url: string, name: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(projectRoot, 'test/helpers/postgres-open-store-child.ts'), url, name], {
+    cwd: projectRoot,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const waiters: Array<() => void> = [];
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const wake of waiters.splice(0)) wake();
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  return {
+    exited,
+    output: () => `--- ${name} ---\n${output}`,
+    go: () => child.stdin.end('go\n'),
+    /** Resolves once the process printed `line`; rejects if it exits first. */
+    printed: (line: string) =>
+      new Promise<void>((done, fail) => {
+        const check = () => {
+          if (output.split('\n').includes(line)) return done();
+          if (child.exitCode !== null) return fail(new Error(`${name} exited before printing ${line}:\n${output}`));
+          waiters.push(check);
+        };
+        void exited.then(check);
+        check();
+      }),
+  };
+}
+
+/** Runs `work` with a client of its own on database `name`. */
+async function withClient<T>(name: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: urlOf(name) });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Queues one hook's requests, one per (external id, action) — a delete is never absorbed, so a record gets several. */
+async function queueChanges(store: Store, changes: Array<[string, 'updated' | 'deleted']>, now: number): Promise<void> {
+  const [hookId] = await appendIds(store, [{ connection: 'shop', headers: {}, segments: [], contentType: null, body: Buffer.from('{}') }], now);
+  await store.claimHooks('r', 10, now, LEASE);
+  await store.saveResolutions(
+    'r',
+    [
+      {
+        hookId: hookId!,
+        status: 'resolved',
+        errorCode: null,
+        errorMessage: null,
+        notifications: changes.map(([externalId, action], seq) => ({ seq, hookName: 'x', scope: makeScope(`product/${action}`, 'p'), externalId, status: 'planned' as const, reason: null })),
+        transfers: changes.map(([externalId, action], seq) => ({
+          ...plannedRequest(seq, 'shop', externalId, now),
+          scope: `product/${action}`,
+          requestType: action === 'deleted' ? ('delete' as const) : ('standard' as const),
+        })),
+      },
+    ],
+    now,
+  );
+}
 
 /** A fresh database per test, copied from the migrated template; peers are stores with pools of their own on it. */
 function postgresFactory(): StoreFactory {
@@ -42,4 +125,153 @@ if (problem !== null && process.env.CI === 'true') {
 } else {
   afterAll(dropTemplate);
   for (const contract of [inboxContract, transferQueueContract, followUpContract, hubRecordsContract, feedsContract, replaysContract, adminContract, backlogContract]) contract('postgres', postgresFactory);
+
+  describe('PostgreSQL store', () => {
+    it('migrates once when three processes open one empty database at once', async () => {
+      const name = await createDatabase();
+      const url = urlOf(name);
+      const gate = new pg.Client({ connectionString: url });
+      await gate.connect();
+      try {
+        // Hold the migrations' lock while three processes start opening the database, then let go:
+        // they all reach the migration together instead of one after another.
+        await gate.query("BEGIN; SELECT pg_advisory_xact_lock(x'686f6f6b79617264'::bigint)");
+        const names = ['p1', 'p2', 'p3'];
+        const children = names.map((n) => openerProcess(url, n));
+        await Promise.all(children.map((child) => child.printed('ready')));
+        for (const child of children) child.go();
+        await Promise.all(children.map((child) => child.printed('opening')));
+        // Wait until all three wait for the lock (each asks for it once, first thing).
+        for (;;) {
+          const { rows } = await gate.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
+          if (rows[0].n === names.length) break;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        await gate.query('ROLLBACK');
+        const exits = await Promise.all(children.map((child) => child.exited));
+        expect(exits, children.map((child) => child.output()).join('\n')).toEqual(names.map(() => 0));
+
+        // Each migration recorded exactly once, every one of them, and the store works for all three.
+        const recorded = (await gate.query('SELECT version, name FROM schema_migrations ORDER BY version')).rows;
+        const bodies = (await gate.query('SELECT body FROM hook_payloads')).rows.map((r: { body: Buffer }) => r.body.toString()).sort();
+        expect(recorded).toEqual(migrationFiles());
+        expect(bodies).toEqual(names);
+        expect((await gate.query("SELECT n FROM status_counts WHERE kind = 'hooks' AND key = 'received'")).rows.reduce((n: number, r: { n: number }) => n + Number(r.n), 0)).toBe(3);
+
+        // A store opened in this process afterwards finds nothing to do.
+        await (await openPostgresStore({ url })).close();
+        expect((await gate.query('SELECT version, name FROM schema_migrations ORDER BY version')).rows).toEqual(migrationFiles());
+      } finally {
+        await gate.end();
+        await dropDatabase(name);
+      }
+    });
+
+    it('refuses a database migrated by a newer hookyard, saying what to do and not the password', async () => {
+      const name = await migratedDatabase();
+      try {
+        await withClient(name, (client) => client.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)"));
+        const withPassword = urlOf(name).replace('postgres@', 'postgres:s3cret@');
+        const refused = await openPostgresStore({ url: withPassword }).then(
+          () => null,
+          (error: Error & { code?: string }) => error,
+        );
+        expect(refused?.code).toBe('HY_ERR_STORE_MIGRATION');
+        expect(refused?.message).toMatch(/newer hookyard.*Upgrade hookyard/);
+        expect(refused?.message).toContain(name);
+        expect(refused?.message).not.toContain('s3cret');
+      } finally {
+        await dropDatabase(name);
+      }
+    });
+
+    it('gives each request to one of two stores racing for the same records, one at a time per record, in arrival order', async () => {
+      const name = await migratedDatabase();
+      const url = urlOf(name);
+      const [producer, a, b] = [await openPostgresStore({ url }), await openPostgresStore({ url }), await openPostgresStore({ url })];
+      try {
+        // Every record gets a standard request and three deletes (deletes are never absorbed): four in line each.
+        const RECORDS = 40;
+        for (let round = 0; round < 4; round++) {
+          await queueChanges(producer, Array.from({ length: RECORDS }, (_, i) => [`R${i}`, round === 0 ? 'updated' : 'deleted'] as [string, 'updated' | 'deleted']), T0 + round);
+        }
+        const total = (await producer.counts()).transfers.queued;
+        expect(total).toBe(4 * RECORDS);
+
+        const holder = new Map<string, string>();
+        const overlaps: string[] = [];
+        const claimedIds: number[] = [];
+        const order = new Map<string, number[]>();
+        let now = T0 + 10;
+        // Both ask at the same moment, every round, for more than there is: they race for the same heads.
+        while (claimedIds.length < total) {
+          const at = ++now;
+          const rounds = await Promise.all(([['a', a], ['b', b]] as const).map(async ([who, store]) => [who, await store.claimTransfers(who, 1000, at, LEASE)] as const));
+          const claimed: Array<[string, ClaimedTransfer, PostgresStore]> = rounds.flatMap(([who, batch]) => batch.map((t) => [who, t, who === 'a' ? a : b] as [string, ClaimedTransfer, PostgresStore]));
+          expect(claimed.length).toBeGreaterThan(0);
+          for (const [who, t] of claimed) {
+            if (holder.has(t.externalId!)) overlaps.push(`${t.externalId}: ${who} claimed ${t.id} while ${holder.get(t.externalId!)} ran`);
+            holder.set(t.externalId!, who);
+            claimedIds.push(t.id);
+            order.set(t.externalId!, [...(order.get(t.externalId!) ?? []), t.id]);
+          }
+          await Promise.all(claimed.map(async ([, t, store]) => expect(await store.finishTransfer(t.claim, ok, [], {}, ++now)).toBe(true)));
+          holder.clear();
+        }
+        expect(overlaps).toEqual([]);
+        expect(new Set(claimedIds).size).toBe(total); // each once
+        for (const [record, ids] of order) expect(ids, record).toEqual([...ids].sort((x, y) => x - y));
+        expect((await producer.counts()).transfers).toMatchObject({ queued: 0, running: 0, succeeded: total });
+      } finally {
+        for (const store of [producer, a, b]) await store.close();
+        await dropDatabase(name);
+      }
+    });
+
+    it('commits appended hooks with synchronous_commit as the durability says, and everything else with it off', async () => {
+      for (const [durability, appendSetting] of [['full', 'on'], ['normal', 'off']] as const) {
+        const name = await migratedDatabase();
+        const store = await openPostgresStore({ url: urlOf(name), durability });
+        try {
+          // Ask the transaction's own connection, just before each of these statements runs in it.
+          const seen: Array<[string, string]> = [];
+          const watched = new Set(['append_hooks', 'finish_hooks', 'claim_transfers']);
+          const pool = (store as unknown as { db: { pool: pg.Pool } }).db.pool;
+          const patched = new WeakSet<pg.PoolClient>();
+          pool.on('acquire', (client) => {
+            if (patched.has(client)) return;
+            patched.add(client);
+            // pg calls query with a callback from pool.query, and without one from a transaction's client.
+            type Callback = (error: Error | null, result?: pg.QueryResult) => void;
+            const query = client.query.bind(client) as (config: unknown, values?: unknown, callback?: Callback) => Promise<pg.QueryResult> | undefined;
+            (client as unknown as { query: typeof query }).query = (config, values, callback) => {
+              const statement = (config as { name?: string }).name;
+              if (!statement || !watched.has(statement)) return query(config, values, callback);
+              const run = (query('SHOW synchronous_commit') as Promise<pg.QueryResult>).then((shown) => {
+                seen.push([statement, shown.rows[0].synchronous_commit]);
+                return query(config, typeof values === 'function' ? undefined : values) as Promise<pg.QueryResult>;
+              });
+              const done = (typeof values === 'function' ? values : callback) as Callback | undefined;
+              if (!done) return run;
+              run.then((result) => done(null, result), (error: Error) => done(error));
+              return undefined;
+            };
+          });
+          const [id] = await appendIds(store, [{ connection: 'c', headers: {}, segments: [], contentType: null, body: Buffer.from('{}') }], T0);
+          await store.claimHooks('w', 10, T0, LEASE);
+          await store.saveResolutions('w', [{ hookId: id!, status: 'resolved', errorCode: null, errorMessage: null, notifications: [], transfers: [plannedRequest(0, 'c', 'A', T0)] }], T0);
+          await store.claimTransfers('w', 10, T0, LEASE);
+          expect(seen).toEqual([
+            ['append_hooks', appendSetting],
+            ['finish_hooks', 'off'],
+            ['claim_transfers', 'off'],
+          ]);
+          expect((await store.getHook(id!))?.status).toBe('resolved');
+        } finally {
+          await store.close();
+          await dropDatabase(name);
+        }
+      }
+    });
+  });
 }
