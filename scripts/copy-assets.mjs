@@ -1,7 +1,7 @@
 // Part of `npm run build`: the files src/ reads from disk at run time (SQL queries and
 // migrations, next to the code that reads them through import.meta.url) are copied to the
 // same place under dist/. Everything that is not TypeScript is an asset.
-import { cpSync } from 'node:fs';
+import { cpSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -9,3 +9,19 @@ cpSync(`${root}src`, `${root}dist`, {
   recursive: true,
   filter: (source) => !/\.[cm]?ts$/.test(source),
 });
+
+// Each store adapter (sqlite/, postgres/) reads its queries/ and migrations/ at start: a build
+// that left one of them behind would make a package that fails only when it opens that store.
+for (const adapter of readdirSync(`${root}src/store`, { withFileTypes: true }).filter((entry) => entry.isDirectory())) {
+  for (const folder of ['queries', 'migrations']) {
+    const sql = (dir) => {
+      try {
+        return readdirSync(dir).filter((file) => file.endsWith('.sql')).sort().join('\n');
+      } catch {
+        return '';
+      }
+    };
+    const source = sql(`${root}src/store/${adapter.name}/${folder}`);
+    if (source !== sql(`${root}dist/store/${adapter.name}/${folder}`)) throw new Error(`copy-assets: src/store/${adapter.name}/${folder} was not copied to dist/`);
+  }
+}
