@@ -166,8 +166,16 @@ export class EngineTables {
 
   async applyHubChange(claim: Claim, change: HubChange, now: number): Promise<{ hubId: number; fanOut: number[] } | null> {
     return this.db.transaction(async (sql) => {
+      // A new record's id first, so that the records of its fan-out are locked before anything
+      // else, as every transaction takes its record locks (enqueue.ts).
+      const hubId = change.hubId ?? Number((await sql.row('reserve_hub_record_id'))!.id);
+      const rows = change.fanOut.map((out) => transferParams({ ...out, hubId }, now, { status: 'queued', leaseOwner: null, leaseUntil: null }));
+      const enqueue = new Enqueue(sql);
+      await enqueue.open(
+        rows.map((row) => row.recordKey),
+        rows.length,
+      );
       if (!(await holds(sql, claim))) return null;
-      let hubId: number;
       const data = JSON.stringify(change.data);
       if (change.hubId === null) {
         if (change.match) {
@@ -179,9 +187,8 @@ export class EngineTables {
           const twin = await sql.row('hub_record_by_field', [change.type, change.match.field, value]);
           if (twin) throw new HubConflictError(Number(twin.id), `hub ${change.type} ${twin.id} with ${change.match.field} = ${value} was created meanwhile`);
         }
-        hubId = Number((await sql.row('insert_hub_record', [change.type, data, now]))!.id);
+        await sql.run('insert_hub_record', [hubId, change.type, data, now]);
       } else {
-        hubId = change.hubId;
         const written = await sql.run('update_hub_record', [hubId, data, change.deleted, change.expectedVersion, now]);
         if (written === 0) throw new HubConflictError(hubId);
       }
@@ -197,13 +204,6 @@ export class EngineTables {
       }
       if (change.linkDeleted) await sql.run('mark_link_deleted', [change.linkDeleted.connection, change.type, hubId, now]);
       // A queued request for the destination absorbs its fan-out: it reads the hub record as it is then.
-      const rows = change.fanOut.map((out) => transferParams({ ...out, hubId }, now, { status: 'queued', leaseOwner: null, leaseUntil: null }));
-      if (rows.length === 0) return { hubId, fanOut: [] };
-      const enqueue = new Enqueue(sql);
-      await enqueue.open(
-        rows.map((row) => row.recordKey),
-        rows.length,
-      );
       const fanOut = rows.map((row) => enqueue.put(row).id);
       await enqueue.flush(now);
       return { hubId, fanOut };

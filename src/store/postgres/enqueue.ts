@@ -82,9 +82,17 @@ export class Enqueue {
    */
   async open(recordKeys: Iterable<string>, inserts: number): Promise<void> {
     const keys = [...new Set(recordKeys)];
-    if (keys.length > 0) await this.sql.run('lock_records', [keys]);
+    await this.lock(keys);
     await this.load(keys);
     await this.reserve(inserts);
+  }
+
+  /**
+   * Locks records for the rest of the transaction (hookyard_lock_records: sorted, all at once). A
+   * transaction takes its record locks before any other lock it may wait for, once.
+   */
+  async lock(recordKeys: readonly string[]): Promise<void> {
+    if (recordKeys.length > 0) await this.sql.run('lock_records', [recordKeys]);
   }
 
   /** Reads the active requests of records this transaction has locked already. */

@@ -30,14 +30,18 @@ function feedFromRow(row: Row): Feed {
   };
 }
 
-/** Queues planned requests through the enqueue rule, inside the caller's transaction. */
-async function queue(sql: Sql, planned: readonly PlannedTransfer[], now: number): Promise<Enqueued> {
+/**
+ * Queues planned requests through the enqueue rule, inside the caller's transaction; null when
+ * `allowed` (asked once their records are locked, before anything is written) says no.
+ */
+async function queue(sql: Sql, planned: readonly PlannedTransfer[], now: number, allowed?: () => Promise<boolean>): Promise<Enqueued | null> {
   const rows = planned.map((t) => plannedParams(t, null, null, now));
+  const keys = [...new Set(rows.filter((row) => row.status === 'queued').map((row) => row.recordKey))];
   const enqueue = new Enqueue(sql);
-  await enqueue.open(
-    rows.filter((row) => row.status === 'queued').map((row) => row.recordKey),
-    rows.length,
-  );
+  await enqueue.lock(keys);
+  if (allowed && !(await allowed())) return null;
+  await enqueue.load(keys);
+  await enqueue.reserve(rows.length);
   let absorbed = 0;
   for (const row of rows) if (enqueue.put(row).absorbed) absorbed += 1;
   await enqueue.flush(now);
@@ -63,25 +67,28 @@ export class FeedTables {
   }
 
   async commitFeedPage(claim: FeedClaim, page: FeedPage, now: number): Promise<Enqueued | null> {
-    return this.db.transaction(async (sql) => {
-      const { connection, type, kind } = claim;
-      const advanced = await sql.run('advance_feed', [
-        connection,
-        type,
-        kind,
-        claim.token,
-        page.cursor,
-        page.transfers.length,
-        page.total ?? null,
-        kind === 'init' ? (page.done ? 'done' : 'running') : 'idle',
-        page.nextRunAt,
-        page.done,
-        kind === 'init' && page.done ? now : null,
-        now,
-      ]);
-      if (advanced === 0) return null; // the lease went to another worker: this page is theirs
-      return queue(sql, page.transfers, now);
-    });
+    const { connection, type, kind } = claim;
+    // The page's records are locked first, as every transaction takes its locks (enqueue.ts); the
+    // cursor then moves only while the claim holds.
+    return this.db.transaction((sql) =>
+      queue(sql, page.transfers, now, async () => {
+        const advanced = await sql.run('advance_feed', [
+          connection,
+          type,
+          kind,
+          claim.token,
+          page.cursor,
+          page.transfers.length,
+          page.total ?? null,
+          kind === 'init' ? (page.done ? 'done' : 'running') : 'idle',
+          page.nextRunAt,
+          page.done,
+          kind === 'init' && page.done ? now : null,
+          now,
+        ]);
+        return advanced > 0; // else the lease went to another worker: this page is theirs
+      }),
+    );
   }
 
   async failFeed(claim: FeedClaim, error: string, nextRunAt: number, now: number): Promise<void> {
@@ -104,6 +111,6 @@ export class FeedTables {
   }
 
   async queueTransfers(planned: readonly PlannedTransfer[], now: number): Promise<Enqueued> {
-    return this.db.transaction((sql) => queue(sql, planned, now));
+    return (await this.db.transaction((sql) => queue(sql, planned, now)))!;
   }
 }

@@ -18,6 +18,11 @@ export async function saveResolutions(sql: Sql, worker: string, resolutions: rea
   const seen = new Set<number>();
   const unique = resolutions.filter((r) => !seen.has(r.hookId) && seen.add(r.hookId));
   if (unique.length === 0) return 0;
+  const rowsOf = new Map(unique.map((r) => [r, r.transfers.map((t) => plannedParams(t, r.hookId, null, now))] as const));
+  const recordKeys = (rows: readonly TransferRow[]) => [...new Set(rows.filter((row) => row.status === 'queued').map((row) => row.recordKey))];
+  // The records first (before the hooks' rows), as every transaction takes its locks.
+  const enqueue = new Enqueue(sql);
+  await enqueue.lock(recordKeys([...rowsOf.values()].flat()));
   const finished = new Set(
     (
       await sql.rows('finish_hooks', [
@@ -32,14 +37,9 @@ export async function saveResolutions(sql: Sql, worker: string, resolutions: rea
   );
   const saved = unique.filter((r) => finished.has(r.hookId)); // others: the lease went to another worker
   if (saved.length === 0) return 0;
-
-  const rowsOf = new Map(saved.map((r) => [r, r.transfers.map((t) => plannedParams(t, r.hookId, null, now))] as const));
-  const all = [...rowsOf.values()].flat();
-  const enqueue = new Enqueue(sql);
-  await enqueue.open(
-    all.filter((row) => row.status === 'queued').map((row) => row.recordKey),
-    all.length,
-  );
+  const all = saved.flatMap((r) => rowsOf.get(r)!);
+  await enqueue.load(recordKeys(all));
+  await enqueue.reserve(all.length);
   const notificationCount = saved.reduce((n, r) => n + r.notifications.length, 0);
   const notificationIds = notificationCount > 0 ? (await sql.rows('reserve_notification_ids', [notificationCount])).map((row) => Number(row.id)) : [];
 

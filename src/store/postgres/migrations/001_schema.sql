@@ -225,8 +225,9 @@ CREATE TABLE feeds (
 
 -- ----------------------------------------------------------------------------------------------
 -- Record locks. A transaction that reads which requests of a record are active and writes on what
--- it read (enqueueing, finishing, replaying, cancelling, handing back, starting a child) first
--- locks the record keys it touches, sorted, so that two of them never wait for each other in turn.
+-- it read (enqueueing, finishing, replaying, cancelling, handing back, starting a child) locks the
+-- record keys it touches, all at once and sorted, before any other lock it may wait for (rows,
+-- links, match values): two such transactions then never wait for each other in turn.
 -- Each key is an advisory lock (7201, hashtext(key)) — two records sharing a hash just take turns
 -- — under the shared lock (7200, 0). A transaction with more than 128 records (a feed's page, a
 -- bulk sync) takes (7200, 0) alone, exclusively, instead: PostgreSQL's lock table holds about 64

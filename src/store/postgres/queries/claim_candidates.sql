@@ -4,8 +4,10 @@
 -- became due only lately (resolution first, engine/claim-horizon.ts): the walk then stops earlier.
 -- The walk goes along transfers_claimable in (run_at, id) order and stops after $3: it reads the
 -- heads it takes plus the live running ones it passes (a few dozen), however many requests wait.
--- FOR UPDATE SKIP LOCKED passes the rows other claims are taking right now, so that claimers side
--- by side fill their batches with different requests. A head is still held back by a later request
+-- FOR NO KEY UPDATE SKIP LOCKED (the lock the UPDATE takes anyway, which a child's foreign key to
+-- its running parent does not block) passes the rows other claims are taking right now, so that
+-- claimers side by side fill their batches with different requests, and the rows whose claim a run
+-- is presenting (holds_claim share-locks them). A head is still held back by a later request
 -- of its record that runs (a replay queued an older one again behind it, or a child runs under its
 -- parent): NOT EXISTS asks transfers_running_by_record. Children are never claimed on their own.
 -- Of the rows it locked, it keeps those whose record it can lock at once (others are enqueueing or
@@ -22,6 +24,6 @@ WITH candidates AS MATERIALIZED (
     )
   ORDER BY t.run_at, t.id
   LIMIT $3::integer
-  FOR UPDATE OF t SKIP LOCKED
+  FOR NO KEY UPDATE OF t SKIP LOCKED
 )
 SELECT id FROM candidates WHERE pg_try_advisory_xact_lock(7201, hashtext(record_key))

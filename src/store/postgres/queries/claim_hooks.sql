@@ -9,7 +9,7 @@ WITH taken AS (
     WHERE status = 'received' AND (lease_until IS NULL OR lease_until < $3::bigint)
     ORDER BY id
     LIMIT $4::integer
-    FOR UPDATE SKIP LOCKED
+    FOR NO KEY UPDATE SKIP LOCKED
   ) AS c
   WHERE h.id = c.id
   RETURNING h.*

@@ -10,7 +10,7 @@ WITH go AS MATERIALIZED (
 ), orphans AS MATERIALIZED (
   SELECT id, record_key FROM transfers
   WHERE status = 'running' AND request_type = 'child' AND lease_until < $1::bigint AND (SELECT ok FROM go)
-  FOR UPDATE SKIP LOCKED
+  FOR NO KEY UPDATE SKIP LOCKED
 ), closing AS MATERIALIZED (
   SELECT id FROM orphans WHERE pg_try_advisory_xact_lock(7201, hashtext(record_key))
 ), closed AS (

@@ -1,7 +1,7 @@
 -- The last step of a claim: the candidates whose rows and records it holds, checked again in a new
 -- snapshot — a request that started running for the record since the walk's snapshot holds its head
 -- back — and taken for the worker. Their own columns need no second look: their rows are locked
--- since the walk checked them (FOR UPDATE re-reads a row that changed before it was locked). The
+-- since the walk checked them (the lock re-reads a row that changed before it was locked). The
 -- ids are joined in by primary key, with no term of transfers_claimable's, so that a planner
 -- without statistics yet on a new table does not walk that index instead.
 -- Each claim gets a new token (claim + 1): the run presents it on every write, and a run whose
