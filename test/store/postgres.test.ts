@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import pg from 'pg';
@@ -94,15 +95,18 @@ async function queueChanges(store: Store, changes: Array<[string, 'updated' | 'd
   );
 }
 
-/** A fresh database per test, copied from the migrated template; peers are stores with pools of their own on it. */
+/**
+ * A fresh database per test, copied from the migrated template; peers are stores with pools of
+ * their own on it. Small pools: five stores at once stay well within the server's connections.
+ */
 function postgresFactory(): StoreFactory {
   let name: string | null = null;
   return {
     open: async () => {
       name = await migratedDatabase();
-      return openPostgresStore({ url: urlOf(name) });
+      return openPostgresStore({ url: urlOf(name), poolSize: 4 });
     },
-    openPeer: async () => openPostgresStore({ url: urlOf(name!) }),
+    openPeer: async () => openPostgresStore({ url: urlOf(name!), poolSize: 4 }),
     dispose: async () => {
       if (name) await dropDatabase(name);
     },
@@ -224,6 +228,37 @@ if (problem !== null && process.env.CI === 'true') {
         expect((await producer.counts()).transfers).toMatchObject({ queued: 0, running: 0, succeeded: total });
       } finally {
         for (const store of [producer, a, b]) await store.close();
+        await dropDatabase(name);
+      }
+    });
+
+    it('stores a delivery or a guarded body once when two stores append it at the same moment', async () => {
+      const name = await migratedDatabase();
+      const url = urlOf(name);
+      const [a, b] = [await openPostgresStore({ url }), await openPostgresStore({ url })];
+      try {
+        const hash = (body: string) => createHash('sha256').update(body).digest();
+        const batch = (round: number) =>
+          Array.from({ length: 10 }, (_, i) => ({
+            connection: 'shop',
+            headers: {},
+            segments: [],
+            contentType: null,
+            body: Buffer.from(`{"round":${round},"i":${i}}`),
+            // Even rounds carry delivery ids, odd ones are guarded by their bodies.
+            ...(round % 2 === 0 ? { deliveryId: `d-${round}-${i}` } : { bodyGuard: { hash: hash(`{"round":${round},"i":${i}}`), windowMs: 60_000 } }),
+          }));
+        for (let round = 0; round < 10; round++) {
+          // The same hooks, in the opposite order on one side.
+          const [fromA, fromB] = await Promise.all([a.appendHooks(batch(round), T0 + round), b.appendHooks([...batch(round)].reverse(), T0 + round)]);
+          expect(fromA.map((x) => x.id), `round ${round}`).toEqual([...fromB].reverse().map((x) => x.id));
+          expect(fromA.filter((x) => !x.duplicate).length + fromB.filter((x) => !x.duplicate).length, `round ${round}`).toBe(10);
+        }
+        expect((await a.listHooks({ limit: 1000 })).items).toHaveLength(100);
+        expect(await a.backlog()).toBe(100);
+      } finally {
+        await a.close();
+        await b.close();
         await dropDatabase(name);
       }
     });
