@@ -44,6 +44,7 @@ function openerProcess(url: string, name: string) {
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   return {
     exited,
+    hasExited: () => child.exitCode !== null,
     output: () => `--- ${name} ---\n${output}`,
     go: () => child.stdin.end('go\n'),
     /** Resolves once the process printed `line`; rejects if it exits first. */
@@ -145,8 +146,8 @@ if (problem !== null && process.env.CI === 'true') {
         await Promise.all(children.map((child) => child.printed('ready')));
         for (const child of children) child.go();
         await Promise.all(children.map((child) => child.printed('opening')));
-        // Wait until all three wait for the lock (each asks for it once, first thing).
-        for (;;) {
+        // Wait until all three wait for the lock (each asks for it once, first thing), or one gave up.
+        while (!children.some((child) => child.hasExited())) {
           const { rows } = await gate.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
           if (rows[0].n === names.length) break;
           await new Promise((r) => setTimeout(r, 20));

@@ -114,9 +114,9 @@ export class Enqueue {
     this.activeById.set(active.id, active);
   }
 
-  private lockedOrThrow(key: string): Active[] {
+  private activeOf(key: string): Active[] {
     const list = this.records.get(key);
-    if (list === undefined) throw new Error(`record ${key} was not locked before enqueueing`);
+    if (list === undefined) throw new Error(`record ${key} was not locked and loaded before enqueueing`);
     return list;
   }
 
@@ -126,7 +126,7 @@ export class Enqueue {
   }
 
   private waitingRow(recordKey: string): Waiting | null {
-    const first = this.lockedOrThrow(recordKey).find((a) => !a.running);
+    const first = this.activeOf(recordKey).find((a) => !a.running);
     return first ? { id: first.id, hasPayload: first.payloadHook !== null } : null;
   }
 
@@ -135,7 +135,7 @@ export class Enqueue {
     if (row.status !== 'queued' || isDeleteRequest(row)) return null;
     const waiting = this.waitingRow(row.recordKey);
     if (waiting) return waiting;
-    const running = this.lockedOrThrow(row.recordKey).find((a) => a.running && !a.child);
+    const running = this.activeOf(row.recordKey).find((a) => a.running && !a.child);
     return running ? { id: running.id, hasPayload: false, running: true } : null;
   }
 
@@ -144,7 +144,7 @@ export class Enqueue {
     const id = this.ids.shift();
     if (id === undefined) throw new Error('more requests inserted than ids reserved');
     const active = ACTIVE.has(row.status);
-    const head = active && this.lockedOrThrow(row.recordKey).length === 0;
+    const head = active && this.activeOf(row.recordKey).length === 0;
     const pending = { ...row, id, head };
     this.inserts.push(pending);
     this.insertById.set(id, pending);
@@ -197,12 +197,12 @@ export class Enqueue {
       return;
     }
     this.track(recordKey, { id, running: false, child: false, toHub, payloadHook });
-    this.lockedOrThrow(recordKey).sort((a, b) => a.id - b.id);
+    this.activeOf(recordKey).sort((a, b) => a.id - b.id);
   }
 
   /** A request of a locked record ended (coalesced, cancelled, finished). */
   ended(recordKey: string, id: number): void {
-    const list = this.lockedOrThrow(recordKey);
+    const list = this.activeOf(recordKey);
     const at = list.findIndex((a) => a.id === id);
     if (at >= 0) list.splice(at, 1);
     this.activeById.delete(id);
