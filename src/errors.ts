@@ -30,6 +30,7 @@ export const ERRORS = {
   HY_ERR_REQUEST_MALFORMED: { status: 400, retryable: false, message: 'the request is not valid HTTP' },
   HY_ERR_HEADERS_TOO_LARGE: { status: 431, retryable: false, message: 'the request headers are larger than allowed (16 KiB)' },
   HY_ERR_REQUEST_TIMEOUT: { status: 408, retryable: true, message: 'the request was not received in time' },
+  HY_ERR_INGEST_OFF: { status: 404, retryable: false, message: 'this process runs with --role worker and takes no hooks; send hooks to a process with --role ingest or all' },
   // admin API and routing
   HY_ERR_ROUTE_NOT_FOUND: { status: 404, retryable: false, message: 'no such route' },
   HY_ERR_HOOK_NOT_FOUND: { status: 404, retryable: false, message: 'no hook with this id' },
@@ -68,6 +69,7 @@ export const ERRORS = {
   HY_ERR_CONFIG_INVALID: { status: 400, retryable: false, message: 'the configuration is invalid' },
   HY_ERR_CONFIG_UNREADABLE: { status: 400, retryable: false, message: 'the configuration file could not be read' },
   HY_ERR_STORE_MIGRATION: { status: 500, retryable: false, message: 'the store could not be migrated' },
+  HY_ERR_STORE_UNAVAILABLE: { status: 503, retryable: true, message: 'the store could not be reached or opened' },
   // the last resort at the edge
   HY_ERR_INTERNAL: { status: 500, retryable: true, message: 'an unexpected error; it has been logged' },
 } as const satisfies Record<string, { status: number; retryable: boolean; message: string }>;

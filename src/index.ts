@@ -1,5 +1,5 @@
 /** hookyard as a library: what the CLI and embedders import. */
-export { createHub, type Hub, type HubOptions } from './server.js';
+export { createHub, HUB_ROLES, type Hub, type HubOptions, type HubRole } from './server.js';
 export { loadConfig, loadConfigFile, parseConfig, buildConfig, ConfigError } from './config/load.js';
 export type { HubConfig, ConnectionConfig } from './config/types.js';
 export { DEFAULTS } from './config/defaults.js';

@@ -1,9 +1,14 @@
 /**
  * Assembles a hub: the HTTP server (ingest, admin API, health), group commit and the resolver
  * worker over one store. The only place where failures become HTTP answers.
+ *
+ * Roles split a hub over processes that share one store (PostgreSQL; docs/scaling.md): `ingest`
+ * answers hooks and runs no worker, `worker` runs the resolver, transfer worker and poller and
+ * takes no hooks, `all` (the default) does both. Every role serves /healthz, /readyz, /metrics and
+ * the admin API.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { apiPlugin } from './api/plugin.js';
 import { metricsRoute } from './api/metrics.js';
 import { systemClock, type Clock } from './clock.js';
@@ -53,14 +58,27 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+/** What a process of the hub does (see the top of this file). */
+export type HubRole = 'all' | 'ingest' | 'worker';
+export const HUB_ROLES: readonly HubRole[] = ['all', 'ingest', 'worker'];
+
+/** What each role does, as its start says. */
+const ROLE_SUMMARY: Record<HubRole, string> = {
+  all: 'takes hooks and runs the workers',
+  ingest: 'takes hooks; runs no resolver, transfer worker or poller',
+  worker: 'runs the resolver, transfer worker and poller; takes no hooks',
+};
+
 export interface HubOptions {
   config: HubConfig;
   store: Store;
+  /** Default 'all'. */
+  role?: HubRole;
   clock?: Clock;
   adminToken?: string | null;
   /** Log as JSON lines to stdout; off by default in the library, on in `hookyard serve`. */
   logger?: boolean;
-  /** Start the resolver and transfer workers (default true); tests drive them by hand instead. */
+  /** Start the resolver and transfer workers (default true, never in the ingest role); tests drive them by hand instead. */
   workers?: boolean;
   /** How often an idle resolver looks for hooks without being woken (default DEFAULTS.resolveIdleMs). */
   resolveIdleMs?: number;
@@ -69,6 +87,7 @@ export interface HubOptions {
 export interface Hub {
   app: FastifyInstance;
   store: Store;
+  role: HubRole;
   commit: GroupCommit;
   resolver: HookResolver;
   transfers: TransferWorker;
@@ -91,6 +110,10 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 
 export async function createHub(options: HubOptions): Promise<Hub> {
   const { config, store } = options;
+  const role = options.role ?? 'all';
+  if (!HUB_ROLES.includes(role)) throw new TypeError(`role must be one of ${HUB_ROLES.join(', ')}, not ${String(role)}`);
+  const takesHooks = role !== 'worker';
+  const runsWorkers = role !== 'ingest' && options.workers !== false;
   const clock = options.clock ?? systemClock;
   const app = Fastify({
     logger: options.logger ? { level: 'info', redact: ['req.headers.authorization'] } : false,
@@ -176,15 +199,38 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     yieldMs: DEFAULTS.resolveYieldMs,
     onError: (error) => app.log.error({ err: error }, 'resolver error'),
   });
-  // Group commit hands what it stores to this process's resolver, leased to it (see HookResolver).
-  const commit = new GroupCommit(store, clock, DEFAULTS.groupCommitMaxHooks, resolver);
+  // Group commit hands what it stores to this process's resolver, leased to it (see HookResolver);
+  // an ingest process has no resolver running, so its hooks are stored for the workers to claim.
+  const commit = new GroupCommit(store, clock, DEFAULTS.groupCommitMaxHooks, role === 'ingest' ? null : resolver);
   commit.onCommit(() => resolver.wake());
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async () => ({ status: 'ready', store: store.kind, counts: await store.counts(), circuits: guards.states() }));
+  // Ready when the store answers: its counts are the question (the Store has no ping of its own).
+  app.get('/readyz', async (request, reply) => {
+    let counts: Awaited<ReturnType<Store['counts']>>;
+    try {
+      counts = await store.counts();
+    } catch (error) {
+      // The error may name hosts or users: it goes to the log, not to whoever asks.
+      request.log.error({ err: error }, 'readiness: the store did not answer');
+      return reply
+        .code(ERRORS.HY_ERR_STORE_UNAVAILABLE.status)
+        .send({ ...errorBody('HY_ERR_STORE_UNAVAILABLE', 'the store did not answer; the process log has its error'), status: 'not ready', role, store: store.kind, storeAnswered: false });
+    }
+    return { status: 'ready', role, store: store.kind, storeAnswered: true, counts, circuits: guards.states() };
+  });
   await app.register(metricsRoute, { store, guards, clock });
-  await backlog.start();
-  await app.register(ingestPlugin, { config, commit, backlog, clock });
+  if (takesHooks) {
+    // The backlog is what ingest weighs before it takes a hook: a worker has no use for it.
+    await backlog.start();
+    await app.register(ingestPlugin, { config, commit, backlog, clock });
+  } else {
+    // Answered before the body is read: a worker never buffers a hook it will not take.
+    const ingestOff = (request: FastifyRequest, reply: FastifyReply) => {
+      reply.code(ERRORS.HY_ERR_INGEST_OFF.status).send(errorBody('HY_ERR_INGEST_OFF', `${request.method} ${request.url.split('?')[0]}`));
+    };
+    app.route({ method: 'POST', url: '/hooks/*', onRequest: ingestOff, handler: ingestOff });
+  }
   let apiClosedReason: string | null = null;
   await app.register(apiPlugin, {
     closedReason: () => apiClosedReason,
@@ -199,16 +245,18 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     },
   });
   await app.ready();
-  if (options.workers !== false) {
+  if (runsWorkers) {
     resolver.start();
     transfers.start();
     poller.start();
   }
+  app.log.info({ role, store: store.kind }, `role ${role}: ${ROLE_SUMMARY[role]}`);
 
   let closed = false;
   return {
     app,
     store,
+    role,
     commit,
     resolver,
     transfers,

@@ -24,9 +24,9 @@ describe('the error table', () => {
     for (const code of RETIRED_CODES) expect(Object.keys(ERRORS)).not.toContain(code);
   });
 
-  it('answers 4xx for every code but the last resort and start-up failures', () => {
+  it('answers 4xx for every code but the last resort, start-up failures and a store that does not answer', () => {
     const fiveHundreds = Object.entries(ERRORS).filter(([, e]) => e.status >= 500).map(([code]) => code);
-    expect(fiveHundreds.sort()).toEqual(['HY_ERR_INTERNAL', 'HY_ERR_STORE_MIGRATION']);
+    expect(fiveHundreds.sort()).toEqual(['HY_ERR_INTERNAL', 'HY_ERR_STORE_MIGRATION', 'HY_ERR_STORE_UNAVAILABLE']);
   });
 
   it('renders a coded JSON body', () => {

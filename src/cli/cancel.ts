@@ -1,14 +1,15 @@
 /**
  * `hookyard cancel`: end queued or retrying transfer requests without running them, directly in
- * the store of a data directory — by id, or every one a filter matches (a count first, then a
- * progress bar). Running requests are never cancelled. Cancelled requests can be replayed.
+ * the store (the data directory's, or the configured PostgreSQL database) — by id, or every one a
+ * filter matches (a count first, then a progress bar). Running requests are never cancelled.
+ * Cancelled requests can be replayed.
  */
-import { loadConfig } from '../config/load.js';
+import { loadConfig, type HubConfig } from '../config/load.js';
 import { systemClock } from '../clock.js';
 import { cancelAll } from '../engine/cancel.js';
 import { cancelFilterSchema } from '../api/cancel.js';
-import { openStore } from '../store/index.js';
 import { reportLoadError, type Output } from './commands.js';
+import { openStoreOrReport } from './store.js';
 import { fail, progress } from './progress.js';
 
 export interface CancelOptions {
@@ -25,12 +26,14 @@ export interface CancelOptions {
 }
 
 export async function cancelCommand(options: CancelOptions, output: Output, tty = process.stderr.isTTY): Promise<number> {
+  let config: HubConfig;
   try {
-    await loadConfig(options.config);
+    config = await loadConfig(options.config);
   } catch (error) {
     return reportLoadError(error, options.config, output);
   }
-  const store = await openStore({ dataDir: options.data });
+  const store = await openStoreOrReport(config, options.data, output);
+  if (typeof store === 'number') return store;
   try {
     if (options.transfer !== undefined) {
       const before = await store.getTransfer(options.transfer);

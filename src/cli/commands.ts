@@ -13,6 +13,7 @@ import { readPayloadRecord } from '../resolve/payload.js';
 import { HyError, isHyError } from '../errors.js';
 import { interpretHook } from '../resolve/interpret.js';
 import { formatTable } from './table.js';
+import { describeStore } from './store.js';
 import { dryRunPrerequisites, type PrerequisitesDryRun } from './try-prerequisites.js';
 
 export interface Output {
@@ -75,6 +76,7 @@ export async function checkCommand(file: string, output: Output, env?: Record<st
     return 1;
   }
   output.out(scopeTable(config));
+  output.out(`store: ${describeStore(config)}`);
   for (const warning of config.warnings) output.err(`warning: ${warning}`);
   const n = config.connections.size;
   output.out(`${file}: ok, ${n} connection${n === 1 ? '' : 's'}${config.warnings.length ? `, ${config.warnings.length} warning(s)` : ''}`);

@@ -6,6 +6,9 @@ import { runDemo, serveCommand } from './serve.js';
 import { replayCommand, type ReplayOptions } from './replay.js';
 import { INTERRUPTED, syncCommand, type SyncOptions } from './sync.js';
 import { cancelCommand, type CancelOptions } from './cancel.js';
+import { parseRole, ROLE_HELP } from './role.js';
+import { runDemoSystems } from './demo-systems.js';
+import type { HubRole } from '../server.js';
 
 function port(value: string): number {
   const n = Number(value);
@@ -20,14 +23,18 @@ function collect(value: string, previous: string[]): string[] {
 const program = new Command();
 program.name('hookyard').description('Self-hosted integration hub: receive webhooks, resolve them, transfer records.');
 
+/** Where --data matters: the SQLite store; PostgreSQL is chosen by URL. */
+const DATA_HELP = 'data directory of the embedded SQLite store (unused when HOOKYARD_DATABASE_URL or store.url selects PostgreSQL)';
+
 program
   .command('serve')
-  .description('run the hub: ingest, admin API and workers')
+  .description('run the hub: ingest, admin API and workers (or one of them: --role)')
   .requiredOption('-c, --config <file>', 'configuration file (YAML)')
-  .option('-d, --data <dir>', 'data directory for the embedded store', process.env.HOOKYARD_DATA ?? '.hookyard')
+  .option('-d, --data <dir>', DATA_HELP, process.env.HOOKYARD_DATA ?? '.hookyard')
   .option('-p, --port <n>', 'HTTP port (default: the config, else 8080)', port)
   .option('-H, --host <host>', 'address to listen on (default: the config, else 127.0.0.1)')
-  .action(async (options: { config: string; data: string; port?: number; host?: string }) => {
+  .option('--role <role>', `what this process does: ${ROLE_HELP}`, parseRole, 'all' as HubRole)
+  .action(async (options: { config: string; data: string; port?: number; host?: string; role: HubRole }) => {
     // Exit once stopped: work still waiting on another system was handed back and must not keep
     // the process alive.
     process.exit(await serveCommand(options, consoleOutput));
@@ -58,7 +65,7 @@ program
   .command('replay')
   .description('queue dead (or other finished) transfer requests again, or read a stored hook again')
   .requiredOption('-c, --config <file>', 'configuration file (YAML)')
-  .option('-d, --data <dir>', 'data directory of the store', process.env.HOOKYARD_DATA ?? '.hookyard')
+  .option('-d, --data <dir>', DATA_HELP, process.env.HOOKYARD_DATA ?? '.hookyard')
   .option('--status <status>', 'transfers with this status (default: dead)')
   .option('--connection <name>', 'only this connection')
   .option('--scope <scope>', 'only this scope, e.g. product/updated')
@@ -75,7 +82,7 @@ program
   .command('cancel')
   .description('end queued or retrying transfer requests without running them (running ones are never cancelled)')
   .requiredOption('-c, --config <file>', 'configuration file (YAML)')
-  .option('-d, --data <dir>', 'data directory of the store', process.env.HOOKYARD_DATA ?? '.hookyard')
+  .option('-d, --data <dir>', DATA_HELP, process.env.HOOKYARD_DATA ?? '.hookyard')
   .option('--status <status>', 'queued or retrying (default: both)')
   .option('--connection <name>', 'only this connection')
   .option('--scope <scope>', 'only this scope, e.g. product/updated')
@@ -91,7 +98,7 @@ program
   .command('sync')
   .description('queue records of a connection for transfer: --all (an initialization, resumable) or the ids given')
   .requiredOption('-c, --config <file>', 'configuration file (YAML)')
-  .option('-d, --data <dir>', 'data directory of the store', process.env.HOOKYARD_DATA ?? '.hookyard')
+  .option('-d, --data <dir>', DATA_HELP, process.env.HOOKYARD_DATA ?? '.hookyard')
   .requiredOption('--connection <name>', 'the connection whose system has the records')
   .requiredOption('--type <type>', 'the data type, e.g. product')
   .option('--all', 'every record of the type (an initialization)')
@@ -107,8 +114,20 @@ program
 program
   .command('demo')
   .description('run the demo on embedded SQLite (PORT and HOOKYARD_DATA are honoured)')
-  .action(async () => {
-    process.exit(await runDemo(consoleOutput));
+  .option('--systems-only', 'run only the demo shop and ERP, sending their hooks to the hub at --hub (compose.yaml\'s demo profile)')
+  .option('--hub <url>', 'with --systems-only: the base URL of the hub (an ingest process or its load balancer)')
+  .option('-H, --host <host>', 'with --systems-only: the address the shop and the ERP listen on', '127.0.0.1')
+  .option('--shop-port <n>', 'with --systems-only: the shop\'s port (default: any free one)', port)
+  .option('--erp-port <n>', 'with --systems-only: the ERP\'s port (default: any free one)', port)
+  .action(async (options: { systemsOnly?: boolean; hub?: string; host: string; shopPort?: number; erpPort?: number }) => {
+    if (!options.systemsOnly) {
+      if (options.hub !== undefined || options.shopPort !== undefined || options.erpPort !== undefined) {
+        consoleOutput.err('--hub, --shop-port and --erp-port go with --systems-only');
+        process.exit(1);
+      }
+      process.exit(await runDemo(consoleOutput));
+    }
+    process.exit(await runDemoSystems({ hub: options.hub, host: options.host, shopPort: options.shopPort, erpPort: options.erpPort }, consoleOutput));
   });
 
 await program.parseAsync(process.argv);

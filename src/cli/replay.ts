@@ -1,13 +1,14 @@
 /**
  * `hookyard replay`: put dead (or other finished) transfer requests back in the queue, or read a
- * stored hook again, directly in the store of a data directory. A running hub picks the work up.
+ * stored hook again, directly in the store (the data directory's, or the PostgreSQL database the
+ * configuration names). A running hub picks the work up.
  */
-import { loadConfig } from '../config/load.js';
+import { loadConfig, type HubConfig } from '../config/load.js';
 import { systemClock } from '../clock.js';
 import { replayAll } from '../engine/replay.js';
 import { replayFilterSchema } from '../api/replay.js';
-import { openStore } from '../store/index.js';
 import { reportLoadError, type Output } from './commands.js';
+import { openStoreOrReport } from './store.js';
 import { fail, progress } from './progress.js';
 
 export interface ReplayOptions {
@@ -25,12 +26,14 @@ export interface ReplayOptions {
 }
 
 export async function replayCommand(options: ReplayOptions, output: Output, tty = process.stderr.isTTY): Promise<number> {
+  let config: HubConfig;
   try {
-    await loadConfig(options.config); // a broken config would fail the replayed work again
+    config = await loadConfig(options.config); // a broken config would fail the replayed work again
   } catch (error) {
     return reportLoadError(error, options.config, output);
   }
-  const store = await openStore({ dataDir: options.data });
+  const store = await openStoreOrReport(config, options.data, output);
+  if (typeof store === 'number') return store;
   try {
     if (options.hook !== undefined) {
       if (!(await store.getHook(options.hook))) return fail(output, 'HY_ERR_HOOK_NOT_FOUND', `no hook ${options.hook}`);

@@ -3,17 +3,20 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, resolve as resolvePath } from 'node:path';
 import { loadConfig, type HubConfig } from '../config/load.js';
-import { createHub, type Hub } from '../server.js';
-import { openStore } from '../store/index.js';
+import { createHub, type Hub, type HubRole } from '../server.js';
+import { DATABASE_URL_ENV } from '../config/database-url.js';
 import { startDemoActivity, startDemoSystems, demoGuide } from '../demo/run.js';
 import { demoEnv } from '../demo/keys.js';
 import { reportLoadError, type Output } from './commands.js';
+import { describeStore, openStoreOrReport } from './store.js';
 
 export interface ServeOptions {
   config: string;
   data: string;
   port?: number;
   host?: string;
+  /** Default 'all'. */
+  role?: HubRole;
   env?: Record<string, string | undefined>;
   /** Fastify's JSON log lines on stdout (default true); the demo prints its own, shorter lines. */
   logger?: boolean;
@@ -32,8 +35,16 @@ export async function startServe(options: ServeOptions, output: Output): Promise
   }
   for (const warning of config.warnings) output.err(`warning: ${warning}`);
   const env = options.env ?? process.env;
-  const store = await openStore({ dataDir: options.data, durability: config.store.durability });
-  const hub = await createHub({ config, store, logger: options.logger ?? true, adminToken: env.HOOKYARD_ADMIN_TOKEN || null });
+  const role = options.role ?? 'all';
+  const store = await openStoreOrReport(config, options.data, output);
+  if (typeof store === 'number') return store;
+  let hub: Hub;
+  try {
+    hub = await createHub({ config, store, role, logger: options.logger ?? true, adminToken: env.HOOKYARD_ADMIN_TOKEN || null });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   let address: string;
   try {
     address = await hub.listen(options.port ?? config.server.port, options.host ?? config.server.host);
@@ -42,7 +53,7 @@ export async function startServe(options: ServeOptions, output: Output): Promise
     await hub.close();
     throw error;
   }
-  output.out(`hookyard listening on ${address} — store: sqlite in ${resolvePath(options.data)}, ${config.connections.size} connection(s)`);
+  output.out(`hookyard listening on ${address} — role ${role}, store: ${describeStore(config, options.data)}, ${config.connections.size} connection(s)`);
   return { hub, address, config };
 }
 
@@ -51,7 +62,7 @@ function isAddressInUse(error: unknown): boolean {
 }
 
 /** Resolves when a signal has run `close` (which closes the hub). SIGTERM and SIGINT both drain and exit 0. */
-function untilSignal(close: () => Promise<void>, output: Output): Promise<number> {
+export function untilSignal(close: () => Promise<void>, output: Output): Promise<number> {
   return new Promise((resolve) => {
     const stop = (signal: string) => {
       output.out(`${signal}: stopping — no new hooks; committing what was taken`);
@@ -110,6 +121,9 @@ export async function runDemo(output: Output): Promise<number> {
     }
     for (const file of ['hookyard.db', 'hookyard.db-wal', 'hookyard.db-shm']) rmSync(join(data, file), { force: true });
   }
+  // The demo clears its store at each start: it runs on SQLite whatever the environment selects.
+  const { [DATABASE_URL_ENV]: databaseUrl, ...environment } = process.env;
+  if (databaseUrl) output.err(`${DATABASE_URL_ENV} is set; the demo runs on embedded SQLite in ${data} all the same`);
   const systems = await startDemoSystems(`http://127.0.0.1:${port}`);
   let started: Awaited<ReturnType<typeof startServe>>;
   try {
@@ -119,7 +133,7 @@ export async function runDemo(output: Output): Promise<number> {
         data,
         port,
         host: '127.0.0.1',
-        env: { ...process.env, ...demoEnv({ shop: systems.shop.url, erp: systems.erp.url }) },
+        env: { ...environment, ...demoEnv({ shop: systems.shop.url, erp: systems.erp.url }) },
         logger: false,
       },
       output,

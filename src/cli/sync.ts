@@ -1,6 +1,7 @@
 /**
- * `hookyard sync`: queue records for transfer from a connection's system, in the store of a data
- * directory; a running hub (or the next one started) runs them.
+ * `hookyard sync`: queue records for transfer from a connection's system, in the store (the data
+ * directory's, or the configured PostgreSQL database); a running hub (or the next one started)
+ * runs them.
  *   --all          an initialization: every record of the type, page by page, with progress;
  *                  resumes where an interrupted run stopped. Ctrl-C (SIGINT) stops it between
  *                  pages and gives its lease on the feed up, so running it again resumes at once
@@ -14,8 +15,8 @@ import { unknownTypeMessage } from '../domain/data-types.js';
 import { Guards } from '../engine/guard.js';
 import { InitializationInterrupted, MANUAL_SYNC_MAX_IDS, queueBulk, runInitialization } from '../engine/feeds.js';
 import { isHyError } from '../errors.js';
-import { openStore } from '../store/index.js';
 import { reportLoadError, type Output } from './commands.js';
+import { openStoreOrReport } from './store.js';
 import { progress, progressBar } from './progress.js';
 
 /** The exit code of a run stopped by Ctrl-C (128 + SIGINT's number, as shells report it). */
@@ -53,7 +54,8 @@ export async function syncCommand(options: SyncOptions, output: Output, tty = pr
     output.err('give either --all (every record) or the ids to sync (arguments or --file), not both and not neither');
     return 1;
   }
-  const store = await openStore({ dataDir: options.data });
+  const store = await openStoreOrReport(config, options.data, output);
+  if (typeof store === 'number') return store;
   const shown = progress(output, tty);
   try {
     if (!options.all) {

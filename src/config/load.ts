@@ -20,7 +20,8 @@ import { compileVerifier, type VerifySpec } from '../verify/index.js';
 import { secretDigest } from '../verify/digest.js';
 import { defaultParentId, type FieldSource, type Integration, type ReceiverDefinition } from '../integrations/types.js';
 import { compileField, compileReceiver } from '../resolve/receiver.js';
-import { configSchema, connectionSchema, type ConnectionFile } from './schema.js';
+import { configSchema, connectionSchema, type ConfigFile, type ConnectionFile } from './schema.js';
+import { DATABASE_URL_ENV, databaseUrlProblem, type DatabaseUrlSetting } from './database-url.js';
 import { DEFAULTS } from './defaults.js';
 import type { ConnectionConfig, HubConfig } from './types.js';
 
@@ -171,6 +172,7 @@ export function buildConfig(data: unknown, options: BuildOptions = {}): HubConfi
     const connection = buildConnection(name, spec, integration, types, problems, warnings);
     if (connection) connections.set(name, connection);
   }
+  const store = storeOf(parsed.success ? parsed.data.store : undefined, options.env ?? process.env, problems, warnings);
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const server = parsed.data.server ?? {};
   return {
@@ -184,7 +186,7 @@ export function buildConfig(data: unknown, options: BuildOptions = {}): HubConfi
       requestTimeoutMs: server.requestTimeout ?? DEFAULTS.requestTimeoutMs,
     },
     limits: { notificationsPerHook: parsed.data.limits?.notificationsPerHook ?? DEFAULTS.notificationsPerHook },
-    store: { durability: parsed.data.store?.durability ?? DEFAULTS.durability },
+    store,
     engine: {
       concurrency: parsed.data.engine?.concurrency ?? DEFAULTS.concurrency,
       leaseMs: parsed.data.engine?.lease ?? DEFAULTS.leaseMs,
@@ -196,6 +198,33 @@ export function buildConfig(data: unknown, options: BuildOptions = {}): HubConfi
     connections,
     warnings,
   };
+}
+
+/**
+ * The store the configuration selects: PostgreSQL when HOOKYARD_DATABASE_URL (which wins) or
+ * `store.url` names it, else SQLite. A refused HOOKYARD_DATABASE_URL is a problem at its name.
+ */
+function storeOf(
+  spec: ConfigFile['store'],
+  env: Readonly<Record<string, string | undefined>>,
+  problems: ConfigProblem[],
+  warnings: string[],
+): HubConfig['store'] {
+  const fromEnv = env[DATABASE_URL_ENV];
+  let url: string | null = spec?.url ?? null;
+  let urlSetting: DatabaseUrlSetting | null = url === null ? null : 'store.url';
+  // Unset and empty are the same, as for ${NAME} in the file.
+  if (fromEnv !== undefined && fromEnv !== '') {
+    const problem = databaseUrlProblem(fromEnv);
+    if (problem) problems.push({ path: DATABASE_URL_ENV, message: problem });
+    url = fromEnv;
+    urlSetting = DATABASE_URL_ENV;
+  }
+  const poolSize = spec?.poolSize ?? null;
+  if (poolSize !== null && url === null) {
+    warnings.push(`store.poolSize is set, but the store is SQLite (neither store.url nor ${DATABASE_URL_ENV} is set): it is ignored`);
+  }
+  return { durability: spec?.durability ?? DEFAULTS.durability, url, urlSetting, poolSize };
 }
 
 /** What the hub's data types come to: the built-in ones, the configuration's `types`, each integration's. */

@@ -10,6 +10,7 @@ import { mappingsSchema } from '../mapping/index.js';
 import { headerNameSchema } from '../verify/common.js';
 import { verifySchema } from '../verify/index.js';
 import { durationSchema } from '../domain/duration.js';
+import { databaseUrlProblem } from './database-url.js';
 
 export { DEFAULTS } from './defaults.js';
 
@@ -123,6 +124,22 @@ export const configSchema = z.strictObject({
   store: z
     .strictObject({
       durability: z.enum(['full', 'normal']).optional(),
+      /** postgres://…: the shared PostgreSQL store instead of SQLite (HOOKYARD_DATABASE_URL overrides it). */
+      url: z
+        .string()
+        .superRefine((value, ctx) => {
+          const problem = databaseUrlProblem(value);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        })
+        .optional(),
+      /**
+       * PostgreSQL connections this process opens at most. A whole number, or its text, so that one
+       * file shared by every process can take it from the environment per role (`${POOL_SIZE:-10}`).
+       */
+      poolSize: z
+        .union([z.number(), z.string().regex(/^[0-9]+$/, 'a whole number').transform(Number)])
+        .pipe(z.number().int('a whole number').min(1).max(1_000))
+        .optional(),
     })
     .optional(),
   engine: z

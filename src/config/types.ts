@@ -11,6 +11,7 @@ import type { CompiledMappings } from '../mapping/index.js';
 import type { ResolvingConnection } from '../resolve/interpret.js';
 import type { ResolveLimits } from '../resolve/limits.js';
 import type { CompiledReceiver } from '../resolve/receiver.js';
+import type { DatabaseUrlSetting } from './database-url.js';
 
 export interface GuardPolicy {
   /** At most `calls` calls per `perMs`; null: unlimited. */
@@ -46,7 +47,15 @@ export interface HubConfig extends IngestConfig {
   limits: ResolveLimits;
   /** Every data type the hub knows: the built-in ones, then the declared ones (`types:`). */
   dataTypes: readonly DataType[];
-  store: { durability: 'full' | 'normal' };
+  store: {
+    durability: 'full' | 'normal';
+    /** The PostgreSQL URL (HOOKYARD_DATABASE_URL, else `store.url`); null: SQLite in the data directory. Show it masked only. */
+    url: string | null;
+    /** Where `url` came from, to name it in messages. */
+    urlSetting: DatabaseUrlSetting | null;
+    /** PostgreSQL connections per process at most; null: the store's default. */
+    poolSize: number | null;
+  };
   engine: { concurrency: number; leaseMs: number; echoWindowMs: number; shutdownGraceMs: number; resolveFirstMs: number };
   connections: ReadonlyMap<string, ConnectionConfig>;
   warnings: string[];

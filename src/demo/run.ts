@@ -17,13 +17,20 @@ export interface DemoSystems {
   close(): Promise<void>;
 }
 
-/** Starts the shop and the ERP on ports the OS picks, so two demos can run side by side. */
-export async function startDemoSystems(hubUrl: string): Promise<DemoSystems> {
+/** Where the systems listen: by default on 127.0.0.1, on ports the OS picks. */
+export interface DemoSystemsListen {
+  host?: string;
+  shopPort?: number;
+  erpPort?: number;
+}
+
+/** Starts the shop and the ERP, by default on ports the OS picks, so two demos can run side by side. */
+export async function startDemoSystems(hubUrl: string, listen: DemoSystemsListen = {}): Promise<DemoSystems> {
   const { signingSecret, accessToken } = DEMO_KEYS.shop;
-  const shop = await startDemoShop({ hubUrl, signingSecret, accessToken });
+  const shop = await startDemoShop({ hubUrl, signingSecret, accessToken, host: listen.host, port: listen.shopPort });
   let erp: DemoErp;
   try {
-    erp = await startDemoErp({ hubUrl, webhookKey: DEMO_KEYS.erp.webhookKey, apiToken: DEMO_KEYS.erp.apiToken });
+    erp = await startDemoErp({ hubUrl, webhookKey: DEMO_KEYS.erp.webhookKey, apiToken: DEMO_KEYS.erp.apiToken, host: listen.host, port: listen.erpPort });
   } catch (error) {
     await shop.close();
     throw error;

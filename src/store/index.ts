@@ -4,12 +4,17 @@ import type { Store } from './store.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 
 export interface OpenStoreOptions {
-  /** The data directory; the SQLite file lives in it as `hookyard.db`. */
+  /** The data directory; the SQLite file lives in it as `hookyard.db` (unused with `url`). */
   dataDir: string;
   durability?: 'full' | 'normal';
+  /** A postgres:// URL: the PostgreSQL store, shared by every process, instead of SQLite. */
+  url?: string;
+  /** PostgreSQL: connections this process opens at most. */
+  poolSize?: number;
 }
 
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  if (options.url) throw new Error('the PostgreSQL store is not part of this build');
   return openSqliteStore({ file: join(options.dataDir, 'hookyard.db'), durability: options.durability });
 }
 

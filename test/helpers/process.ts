@@ -61,13 +61,28 @@ export interface StartHubOptions {
   /** Default 0: the OS picks a free port, read back from the CLI's output. */
   port?: number;
   env?: NodeJS.ProcessEnv;
+  /** More arguments for `serve`, e.g. ['--role', 'ingest']. */
+  args?: string[];
   /** How long to wait for the `listening` line (default 20 s). */
   startTimeoutMs?: number;
 }
 
 /** Spawns `node bin/hookyard.js serve …` and resolves once it listens. */
 export function startHub(options: StartHubOptions): Promise<HubProcess> {
-  const args = [BIN, 'serve', '--config', options.config, '--data', options.data, '--port', String(options.port ?? 0), '--host', '127.0.0.1'];
+  const args = ['serve', '--config', options.config, '--data', options.data, '--port', String(options.port ?? 0), '--host', '127.0.0.1', ...(options.args ?? [])];
+  return startCli(args, { env: options.env, startTimeoutMs: options.startTimeoutMs });
+}
+
+/**
+ * Spawns `node bin/hookyard.js <args>` and resolves once stdout has a line matching `ready`
+ * (default: `hookyard listening on <url>`; `url` is the pattern's first group, or '' without one).
+ */
+export function startCli(
+  cliArgs: string[],
+  options: { env?: NodeJS.ProcessEnv; startTimeoutMs?: number; ready?: RegExp } = {},
+): Promise<HubProcess> {
+  const ready = options.ready ?? /^hookyard listening on (http:\/\/\S+)/m;
+  const args = [BIN, ...cliArgs];
   const child = spawn(process.execPath, args, {
     cwd: projectRoot,
     env: { ...process.env, ...options.env },
@@ -96,17 +111,17 @@ export function startHub(options: StartHubOptions): Promise<HubProcess> {
     let stdoutText = '';
     const timer = setTimeout(() => {
       void stop('SIGKILL');
-      reject(new Error(`hookyard did not print its listening line within ${options.startTimeoutMs ?? 20_000} ms; output:\n${output}`));
+      reject(new Error(`hookyard ${cliArgs[0]} did not print ${ready} within ${options.startTimeoutMs ?? 20_000} ms; output:\n${output}`));
     }, options.startTimeoutMs ?? 20_000);
     const onStdout = (chunk: Buffer) => {
       append(chunk);
       stdoutText += chunk.toString('utf8');
-      const match = /^hookyard listening on (http:\/\/\S+)/m.exec(stdoutText);
+      const match = ready.exec(stdoutText);
       if (!match) return;
       clearTimeout(timer);
       child.stdout!.off('data', onStdout);
       child.stdout!.on('data', append);
-      resolve({ child, pid: child.pid!, url: match[1]!, exited, output: () => output, stop });
+      resolve({ child, pid: child.pid!, url: match[1] ?? '', exited, output: () => output, stop });
     };
     child.stdout!.on('data', onStdout);
     child.stderr!.on('data', append);
@@ -116,7 +131,7 @@ export function startHub(options: StartHubOptions): Promise<HubProcess> {
     });
     void exited.then(({ code, signal }) => {
       clearTimeout(timer);
-      reject(new Error(`hookyard exited before listening (code ${code}, signal ${signal}); output:\n${output}`));
+      reject(new Error(`hookyard ${cliArgs[0]} exited before it was ready (code ${code}, signal ${signal}); output:\n${output}`));
     });
   });
 }
