@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import type { Store } from './store.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
+import { openPostgresStore } from './postgres/pg-store.js';
 
 export interface OpenStoreOptions {
   /** The data directory; the SQLite file lives in it as `hookyard.db` (unused with `url`). */
@@ -14,7 +15,7 @@ export interface OpenStoreOptions {
 }
 
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
-  if (options.url) throw new Error('the PostgreSQL store is not part of this build');
+  if (options.url) return openPostgresStore({ url: options.url, durability: options.durability, poolSize: options.poolSize });
   return openSqliteStore({ file: join(options.dataDir, 'hookyard.db'), durability: options.durability });
 }
 
