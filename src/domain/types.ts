@@ -147,6 +147,12 @@ export interface PlannedTransfer {
   origin: string | null;
   /** The hook's element carries the record (a receiver with `record`): the transfer reads it there. */
   payload?: boolean;
+  /**
+   * With `payload`: the version of the record the element carries (the receiver's
+   * `record.version`), read when the hook is resolved, so that a request waiting for the record
+   * keeps the newest of the payloads it absorbs; null without a version.
+   */
+  payloadVersion?: string | null;
 }
 
 export interface TransferRequest {

@@ -7,6 +7,7 @@ import { scopeEnablement } from '../domain/enablement.js';
 import type { ErrorCode } from '../errors.js';
 import { planTransfers, type NewTrackingId, type PlanningConnection } from '../plan/plan.js';
 import { NOTIFICATIONS_PER_HOOK } from './limits.js';
+import { readPayloadRecord } from './payload.js';
 import type { CompiledReceiver } from './receiver.js';
 import { resolveHook, type ScopeIndex } from './resolve.js';
 
@@ -37,10 +38,28 @@ export interface InterpretOptions {
 /**
  * With a receiver that says where the record is, a request for the record the hook is about reads
  * it from the hook. Not a delete (no record), not a parent's request (the element is the child's).
+ * With a `record.version`, the version is read now too: a request waiting for the record keeps the
+ * newest payload it absorbs by it (the stores' enqueue rule). A version that cannot be read is null.
  */
-function markPayloads(receiver: CompiledReceiver, transfers: PlannedTransfer[]): PlannedTransfer[] {
+async function markPayloads(receiver: CompiledReceiver, hook: IncomingHook, parsedBody: { value: unknown } | undefined, transfers: PlannedTransfer[]): Promise<PlannedTransfer[]> {
   if (!receiver.record) return transfers;
-  return transfers.map((t) => (t.requestType === 'standard' && t.origin === null ? { ...t, payload: true } : t));
+  const marked: PlannedTransfer[] = [];
+  for (const t of transfers) {
+    if (t.requestType !== 'standard' || t.origin !== null) {
+      marked.push(t);
+      continue;
+    }
+    let payloadVersion: string | null = null;
+    if (receiver.record.version) {
+      try {
+        payloadVersion = (await readPayloadRecord(receiver, hook, t.seq, parsedBody))?.version ?? null;
+      } catch {
+        payloadVersion = null; // the transfer reads the record again and reports the expression's error
+      }
+    }
+    marked.push({ ...t, payload: true, payloadVersion });
+  }
+  return marked;
 }
 
 export async function interpretHook(
@@ -59,7 +78,7 @@ export async function interpretHook(
     errorCode: null,
     errorMessage: null,
     notifications: resolution.notifications,
-    transfers: markPayloads(connection.receiver, planTransfers(connection, resolution.notifications, now, newTrackingId)),
+    transfers: await markPayloads(connection.receiver, hook, parsedBody, planTransfers(connection, resolution.notifications, now, newTrackingId)),
     polls: [
       ...new Set(
         resolution.notifications

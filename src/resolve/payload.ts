@@ -18,9 +18,15 @@ export interface PayloadRecordRead {
  * The record carried by element `seq` of the hook, or null when the element has none (not an
  * object): the transfer then reads the record from the source. Throws ExpressionError.
  */
-export async function readPayloadRecord(receiver: CompiledReceiver, hook: Pick<IncomingHook, 'headers' | 'segments' | 'body' | 'contentType'>, seq: number): Promise<PayloadRecordRead | null> {
+export async function readPayloadRecord(
+  receiver: CompiledReceiver,
+  hook: Pick<IncomingHook, 'headers' | 'segments' | 'body' | 'contentType'>,
+  seq: number,
+  /** The body already parsed (by ingest), when it is at hand. */
+  parsedBody?: { value: unknown },
+): Promise<PayloadRecordRead | null> {
   if (!receiver.record) return null;
-  const parsed = parseBody(hook.body, hook.contentType);
+  const parsed = parsedBody ? { ok: true as const, value: parsedBody.value } : parseBody(hook.body, hook.contentType);
   if (!parsed.ok) return null;
   const { body, elements } = await selectElements(receiver, parsed.value, hook);
   const element = elements[seq];

@@ -3,4 +3,4 @@ export { checksEcho, collisionValue, decideHubDelete, decideUpsert, type HubDele
 export { decideFromHub, looksForExisting, type FromHubDecision, type FromHubInput, type Step } from './from-hub.js';
 export { circuitOpen, ended, failed, retiresFailedChildren } from './outcome.js';
 export { fanOut, type Destination } from './fan-out.js';
-export { isStalePayload } from './stale.js';
+export { isStalePayload } from '../../domain/version.js';

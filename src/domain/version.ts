@@ -1,7 +1,9 @@
 /**
- * The stale guard of payload records: payloads can arrive out of order (a provider retries an old
+ * Versions of payload records: payloads can arrive out of order (a provider retries an old
  * delivery after a newer one went through), so a payload older than the version the hub last took
- * in from the same source record must not overwrite it.
+ * in from the same source record must not overwrite it (the engine's stale guard), and a request
+ * waiting for a record keeps the newest of the payloads it absorbs, not the last to arrive (the
+ * enqueue rule).
  */
 
 /** Numbers (a revision counter, epoch seconds) compare as numbers; anything else as an ISO time. */
