@@ -4,7 +4,13 @@
  * records are read at once and the destination's creates return at once, so what is measured is
  * hookyard's own bookkeeping per transfer.
  *
- * Usage: engine-hub.ts <data dir> <transfers> <concurrency>
+ * Usage: engine-hub.ts <data dir> <transfers> <concurrency> [all|prepare|work] [database url] [go file]
+ *
+ * With a postgres:// database url the hub runs on PostgreSQL, and the run can be split over
+ * processes (`npm run bench -- --postgres`): `prepare` receives and resolves the hooks and exits;
+ * each `work` process says it is ready, waits until the go file exists (so that all start
+ * together), runs its transfer worker until the store counts every transfer settled, and reports
+ * when it started and ended (epoch ms) and its own CPU time. `all` (the default) does both in one.
  *
  * `transfers` counts both directions: transfers/2 records, each one transfer to the hub (read
  * from the source) and one from the hub (created in the destination). The hooks announcing the
@@ -12,6 +18,7 @@
  * clock and the CPU time (process.cpuUsage: every thread of this process) run until every
  * transfer has succeeded. Progress and the result are JSON lines with a "bench" key on stdout.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,11 +34,21 @@ function say(message: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify({ bench: 'engine', ...message })}\n`);
 }
 
-const [dataDir, transfersArg, concurrencyArg] = process.argv.slice(2);
+const [dataDir, transfersArg, concurrencyArg, modeArg = 'all', databaseUrl = '', goFile = ''] = process.argv.slice(2);
 const transfers = Number(transfersArg);
 const concurrency = Number(concurrencyArg);
-if (!dataDir || !Number.isInteger(transfers) || transfers < 2 || transfers % 2 !== 0 || !Number.isInteger(concurrency) || concurrency < 1) {
-  process.stderr.write('usage: engine-hub.ts <data dir> <transfers, even> <concurrency>\n');
+const mode = modeArg as 'all' | 'prepare' | 'work';
+if (
+  !dataDir ||
+  !Number.isInteger(transfers) ||
+  transfers < 2 ||
+  transfers % 2 !== 0 ||
+  !Number.isInteger(concurrency) ||
+  concurrency < 1 ||
+  !['all', 'prepare', 'work'].includes(mode) ||
+  (mode === 'work' && !goFile)
+) {
+  process.stderr.write('usage: engine-hub.ts <data dir> <transfers, even> <concurrency> [all|prepare|work] [database url] [go file]\n');
   process.exit(2);
 }
 const records = transfers / 2;
@@ -64,7 +81,7 @@ await writeFile(
 );
 
 const config = await loadConfig(configFile);
-const store = await openStore({ dataDir, durability: config.store.durability });
+const store = await openStore({ dataDir, durability: config.store.durability, ...(databaseUrl ? { url: databaseUrl } : {}) });
 // Workers off: the hooks are resolved by hand first, then only the transfer worker is started.
 const hub = await createHub({ config, store, logger: false, workers: false });
 let closing = false;
@@ -76,7 +93,7 @@ process.once('SIGTERM', () => {
 const address = await hub.listen(0, '127.0.0.1');
 
 // 1. The hooks: records/1000 standard hooks of 1,000 notifications each.
-for (let first = 0; first < records; first += PER_HOOK) {
+for (let first = 0; mode !== 'work' && first < records; first += PER_HOOK) {
   const notifications = [];
   for (let id = first; id < Math.min(records, first + PER_HOOK); id++) notifications.push({ scope: 'product/updated', external_id: String(100_000 + id) });
   const response = await fetch(`${address}/hooks/source`, {
@@ -86,26 +103,39 @@ for (let first = 0; first < records; first += PER_HOOK) {
   });
   if (response.status !== 202) throw new Error(`POST /hooks/source answered ${response.status}: ${await response.text()}`);
 }
-while ((await hub.resolver.runOnce()) > 0);
-const queued = await store.counts();
-if ((queued.transfers.queued ?? 0) !== records) {
-  throw new Error(`expected ${records} queued transfers after resolving, found ${JSON.stringify(queued.transfers)}`);
+if (mode !== 'work') {
+  while ((await hub.resolver.runOnce()) > 0);
+  const queued = await store.counts();
+  if ((queued.transfers.queued ?? 0) !== records) {
+    throw new Error(`expected ${records} queued transfers after resolving, found ${JSON.stringify(queued.transfers)}`);
+  }
+  say({ phase: 'queued', records });
 }
-say({ phase: 'queued', records });
+if (mode === 'prepare') {
+  say({ phase: 'done', prepared: records });
+  await hub.close();
+  process.exit(0);
+}
+if (mode === 'work') {
+  say({ phase: 'ready' });
+  while (!existsSync(goFile)) await new Promise((resolve) => setTimeout(resolve, 5));
+}
 
-// 2. The measured run.
+// 2. The measured run. Alone, this process has every transfer; one of several counts the store's.
+const settledOf = (statuses: Record<string, number>) =>
+  Object.entries(statuses).reduce((sum, [status, n]) => (status === 'queued' || status === 'running' || status === 'retrying' ? sum : sum + n), 0);
 const cpuBefore = process.cpuUsage();
+const startedAt = Date.now();
 const started = performance.now();
 hub.transfers.start();
 const progress = setInterval(() => say({ phase: 'progress', done: calls.read + calls.created, total: transfers }), 1_000);
-let counts = queued;
+let counts = await store.counts();
 for (;;) {
-  await new Promise((resolve) => setTimeout(resolve, calls.created < records ? 100 : 20));
+  await new Promise((resolve) => setTimeout(resolve, mode === 'all' && calls.created < records ? 100 : 20));
   if (closing) await new Promise(() => {}); // the SIGTERM handler exits
-  if (calls.created < records) continue;
+  if (mode === 'all' && calls.created < records) continue;
   counts = await store.counts();
-  const settled = Object.entries(counts.transfers).reduce((sum, [status, n]) => (status === 'queued' || status === 'running' || status === 'retrying' ? sum : sum + n), 0);
-  if (settled >= transfers) break;
+  if (settledOf(counts.transfers) >= transfers) break;
 }
 const seconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpuBefore);
@@ -114,6 +144,8 @@ say({
   phase: 'done',
   transfers,
   seconds,
+  startedAt,
+  endedAt: Date.now(),
   cpuMs: (cpu.user + cpu.system) / 1000,
   statuses: counts.transfers,
   created: calls.created,

@@ -5,9 +5,11 @@
  * child process; the PostgreSQL database is made for this run and dropped after it (also on
  * failure and Ctrl-C, through dropBenchDatabase).
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { runScript } from './children.js';
+import { DatabaseCpu } from './pg-cpu.js';
 
 export interface EngineSettings {
   tmp: string;
@@ -16,6 +18,8 @@ export interface EngineSettings {
   /** postgres://… of the server; the bench database is made on it. */
   postgresUrl: string;
   graphileModes: Array<'batched' | 'plain'>;
+  /** hookyard on PostgreSQL with this many worker processes each (none: on SQLite, one process). */
+  postgresWorkers: number[];
   progress: (text: string) => void;
 }
 
@@ -126,9 +130,72 @@ async function graphileFigure(settings: EngineSettings, url: string, mode: 'batc
   };
 }
 
-/** hookyard first, then graphile-worker in each mode; the first mode is the one engine_ratio uses. */
-export async function runEngine(settings: EngineSettings): Promise<{ hookyard: EngineFigure; graphile: EngineFigure[] }> {
-  const hookyard = await hookyardFigure(settings);
+/**
+ * hookyard on PostgreSQL (`--postgres`): one process receives and resolves the hooks; then
+ * `workers` processes, started together, run the transfers until the store counts them all
+ * settled. Time: from the first worker's start to the last one's end. CPU: the workers' own and
+ * the database's (its backends and background processes), from /proc.
+ */
+async function postgresFigure(settings: EngineSettings, workers: number): Promise<EngineFigure> {
+  const label = `hookyard on PostgreSQL, ${workers} worker process${workers === 1 ? '' : 'es'}`;
+  const url = await makeBenchDatabase(settings.postgresUrl);
+  const dir = join(settings.tmp, `engine-postgres-${workers}`);
+  const base = [String(settings.transfers), String(settings.concurrency)];
+  settings.progress(`${label}: receiving and resolving the hooks`);
+  await runMeasured('engine-hub.ts', [join(dir, 'prepare'), ...base, 'prepare', url], label, settings.progress);
+  const goFile = join(dir, 'go');
+  let ready = 0;
+  let allReady: () => void = () => {};
+  const readyAll = new Promise<void>((resolve) => (allReady = resolve));
+  const runs = Array.from({ length: workers }, (_, i) => {
+    let done = null as Record<string, unknown> | null;
+    const run = runScript('engine-hub.ts', [join(dir, `worker-${i + 1}`), ...base, 'work', url, goFile], (line, stream) => {
+      if (stream !== 'stdout' || !line.startsWith('{"bench"')) return;
+      const message = JSON.parse(line) as Record<string, unknown>;
+      if (message.phase === 'ready' && ++ready === workers) allReady();
+      else if (message.phase === 'progress' && i === 0) settings.progress(`${label}: running`);
+      else if (message.phase === 'done') done = message;
+    });
+    return run.then((result) => {
+      if (!done || result.code !== 0) throw new Error(`${label}, worker ${i + 1} ended (${result.signal ?? `code ${result.code}`}) without a result:\n    ${result.stderrTail.join('\n    ')}`);
+      return done;
+    });
+  });
+  await Promise.race([readyAll, Promise.all(runs)]);
+  const database = await DatabaseCpu.open(url);
+  try {
+    const before = await database.sample();
+    writeFileSync(goFile, 'go\n');
+    const done = await Promise.all(runs);
+    const databaseMs = DatabaseCpu.between(before, await database.sample());
+    const seconds = (Math.max(...done.map((d) => d.endedAt as number)) - Math.min(...done.map((d) => d.startedAt as number))) / 1000;
+    const workerMs = done.reduce((sum, d) => sum + (d.cpuMs as number), 0);
+    const statuses = done[0]!.statuses as Record<string, number>;
+    const succeeded = statuses.succeeded ?? 0;
+    const n = settings.transfers;
+    return {
+      label,
+      units: n,
+      seconds,
+      perSecond: n / seconds,
+      cpuUsPerUnit: (1000 * (workerMs + databaseMs)) / n,
+      cpuParts: { workers: (1000 * workerMs) / n, database: (1000 * databaseMs) / n },
+      problem: succeeded === n ? null : `${label}: ${succeeded} of ${n} transfers succeeded (${Object.entries(statuses).filter(([, k]) => k > 0).map(([s, k]) => `${s} ${k}`).join(', ')})`,
+    };
+  } finally {
+    await database.close();
+    await dropBenchDatabase(settings.postgresUrl);
+  }
+}
+
+/**
+ * hookyard first (on SQLite, or on PostgreSQL with each number of worker processes asked), then
+ * graphile-worker in each mode; engine_ratio uses hookyard's first figure and the first mode.
+ */
+export async function runEngine(settings: EngineSettings): Promise<{ hookyard: EngineFigure[]; graphile: EngineFigure[] }> {
+  const hookyard: EngineFigure[] = [];
+  if (settings.postgresWorkers.length === 0) hookyard.push(await hookyardFigure(settings));
+  for (const workers of settings.postgresWorkers) hookyard.push(await postgresFigure(settings, workers));
   const graphile: EngineFigure[] = [];
   if (settings.graphileModes.length > 0) {
     const url = await makeBenchDatabase(settings.postgresUrl);

@@ -1,6 +1,7 @@
 /**
  * A hookyard hub as `hookyard serve` runs it (config file, embedded SQLite, JSON logger on),
- * for bench/run.ts. Usage: hub-server.ts <config.yaml> <data dir>
+ * for bench/run.ts. Usage: hub-server.ts <config.yaml> <data dir> [database url]
+ * (with a postgres:// database url, on PostgreSQL: `npm run bench -- --postgres`)
  *
  * Listens on 127.0.0.1 on a free port and reports it as one JSON line on stdout
  * ({"bench":"ready",...}; the hub's own log lines are JSON too, the parent looks for the
@@ -54,14 +55,15 @@ function timeStore(store: Store): Record<'appendHooks' | 'claimHooks' | 'saveRes
   return stats;
 }
 
-const [configFile, dataDir] = process.argv.slice(2);
+const [configFile, dataDir, databaseUrl] = process.argv.slice(2);
 if (!configFile || !dataDir) {
   process.stderr.write('usage: hub-server.ts <config.yaml> <data dir>\n');
   process.exit(2);
 }
 
 const config = loadConfigFile(configFile);
-const store = await openStore({ dataDir, durability: config.store.durability }); // as hookyard serve opens it
+// As hookyard serve opens it.
+const store = await openStore({ dataDir, durability: config.store.durability, ...(databaseUrl ? { url: databaseUrl } : {}) });
 // Diagnostics only (see bench/README.md): BENCH_HUB_LOGGER=0 runs without the JSON logger,
 // BENCH_HUB_RESOLVE=0 without the resolver worker; the defaults are what `hookyard serve` runs.
 const hub = await createHub({
@@ -73,7 +75,7 @@ const hub = await createHub({
 const stats = process.env.BENCH_HUB_STATS === '1' ? timeStore(store) : null;
 const address = await hub.listen(0, '127.0.0.1');
 const port = Number(new URL(address).port);
-process.stdout.write(`${JSON.stringify({ bench: 'ready', server: 'hookyard', port, durability: config.store.durability })}\n`);
+process.stdout.write(`${JSON.stringify({ bench: 'ready', server: 'hookyard', port, durability: config.store.durability, store: store.kind })}\n`);
 
 process.once('SIGTERM', () => {
   hub.close().then(

@@ -9,6 +9,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import pg from 'pg';
+import { DatabaseCpu } from './pg-cpu.js';
 import { startServer, stopServer, type Child } from './children.js';
 import { drive, preflight, SHOP_KEY, type LoadSettings, type Measured } from './load.js';
 
@@ -21,6 +23,8 @@ export interface IngestSettings extends LoadSettings {
   naive: boolean;
   skeleton: boolean;
   cpuProfDir: string | null;
+  /** postgres:// of a server: hookyard runs on PostgreSQL, a fresh database each round (`--postgres`). */
+  postgresUrl: string | null;
   /** How long hookyard may take to resolve what it took in, after the load, s. */
   resolveLimitS: number;
   progress: (text: string) => void;
@@ -36,6 +40,8 @@ export interface Stage {
   check?: { ok: boolean; line: string; resolverLine: string };
   /** hookyard with BENCH_HUB_STATS=1: time in the store's write transactions. */
   storeLines?: string[];
+  /** hookyard on PostgreSQL: the database's CPU per hook taken (warm-up and measured run together). */
+  databaseUsPerHook?: number;
 }
 
 function hubConfigYaml(durability: 'full' | 'normal'): string {
@@ -132,8 +138,37 @@ async function skeletonStage(settings: IngestSettings, round: number): Promise<S
   }
 }
 
+/** A fresh database on the server for a round on PostgreSQL; dropped by the returned function. */
+async function roundDatabase(serverUrl: string, round: number): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `hookyard_bench_ingest_${process.pid}_${round}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
 async function hookyardStage(settings: IngestSettings, round: number): Promise<Stage> {
-  const label = `hookyard (durability=${settings.durability})`;
+  if (settings.postgresUrl === null) return hookyardRound(settings, round, null);
+  const database = await roundDatabase(settings.postgresUrl, round);
+  try {
+    return await hookyardRound(settings, round, database.url);
+  } finally {
+    await database.drop();
+  }
+}
+
+async function hookyardRound(settings: IngestSettings, round: number, databaseUrl: string | null): Promise<Stage> {
+  const label = databaseUrl ? `hookyard on PostgreSQL (durability=${settings.durability})` : `hookyard (durability=${settings.durability})`;
   const config = join(settings.tmp, `hookyard-${round}.yaml`);
   const data = join(settings.tmp, `data-hookyard-${round}`);
   await writeFile(config, hubConfigYaml(settings.durability));
@@ -142,16 +177,20 @@ async function hookyardStage(settings: IngestSettings, round: number): Promise<S
   // largest file is the main thread's.
   const profDir = settings.cpuProfDir ? join(settings.cpuProfDir, `hookyard-round-${round}`) : null;
   const execArgv = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
-  const child = await startServer(label, 'hub-server.ts', [config, data], execArgv);
+  const child = await startServer(label, 'hub-server.ts', databaseUrl ? [config, data, databaseUrl] : [config, data], execArgv);
+  const databaseCpu = databaseUrl ? await DatabaseCpu.open(databaseUrl) : null;
   try {
     const before = await stored(child.port); // the preflight hook is stored after this
     const settle = () => resolved(child.port, settings.resolveLimitS);
+    const databaseBefore = await databaseCpu?.sample();
     const { warmup, measured } = await warmAndMeasure(settings, `round ${round}, ${label}`, child, settle);
+    const databaseMs = databaseCpu && databaseBefore ? DatabaseCpu.between(databaseBefore, await databaseCpu.sample()) : null;
     const after = await stored(child.port);
     const answered = 1 + (warmup?.ok ?? 0) + measured.ok;
     const fresh = before.total === 0;
     const countOk = after.total - before.total === answered;
-    const idOk = !fresh || after.newestId === after.total;
+    // Ids are dense on SQLite; PostgreSQL's sequences may leave gaps, so the count alone is checked there.
+    const idOk = !fresh || databaseUrl !== null || after.newestId === after.total;
     const unresolved = after.byStatus.received ?? 0;
     const ok = countOk && idOk && unresolved === 0;
     const line =
@@ -164,8 +203,10 @@ async function hookyardStage(settings: IngestSettings, round: number): Promise<S
     await stopServer(child); // the child reports its stats as it exits
     const stats = child.messages.find((m) => m.bench === 'stats') as Record<string, StoreCallStats> | undefined;
     const storeLines = stats ? storeStatsLines(`round ${round}, ${label}`, stats) : undefined;
-    return { server: 'hookyard', label, round, warmup, measured, check: { ok, line, resolverLine }, storeLines };
+    const databaseUsPerHook = databaseMs === null ? undefined : (1000 * databaseMs) / Math.max(1, answered);
+    return { server: 'hookyard', label, round, warmup, measured, check: { ok, line, resolverLine }, storeLines, ...(databaseUsPerHook !== undefined ? { databaseUsPerHook } : {}) };
   } finally {
+    await databaseCpu?.close();
     await stopServer(child);
   }
 }

@@ -55,7 +55,19 @@ function envList<T extends string>(name: string, fallback: readonly T[], choices
 const PARTS = ['ingest', 'engine', 'claims', 'coalescing'] as const;
 type Part = (typeof PARTS)[number];
 
-const ONLY = envList<Part>('BENCH_ONLY', PARTS, PARTS);
+/**
+ * `npm run bench -- --postgres`: hookyard on PostgreSQL — ingest beside the bare ceiling, and the
+ * engine with 1 and 3 worker processes beside graphile-worker on the same server. The claims and
+ * coalescing parts are SQLite's; they run only when BENCH_ONLY asks for them.
+ */
+const ON_POSTGRES = process.argv.slice(2).includes('--postgres');
+const unknownArgs = process.argv.slice(2).filter((arg) => arg !== '--postgres');
+if (unknownArgs.length > 0) {
+  process.stderr.write(`bench: unknown argument ${unknownArgs.join(' ')} (the only one is --postgres; settings are BENCH_* variables, see bench/README.md)\n`);
+  process.exit(2);
+}
+const ONLY = envList<Part>('BENCH_ONLY', ON_POSTGRES ? ['ingest', 'engine'] : PARTS, PARTS);
+const POSTGRES_WORKERS = ON_POSTGRES ? [1, 3] : [];
 const DURATION_S = envNumber('BENCH_DURATION', 10, 1);
 const WARMUP_S = envNumber('BENCH_WARMUP', 2, 0);
 const ROUNDS = Math.floor(envNumber('BENCH_ROUNDS', 3, 1));
@@ -257,6 +269,7 @@ async function main(): Promise<number> {
       durability: DURABILITY,
       naive: NAIVE,
       skeleton: SKELETON,
+      postgresUrl: ON_POSTGRES ? POSTGRES_URL : null,
       cpuProfDir: CPU_PROF_DIR,
       resolveLimitS: RESOLVE_LIMIT_S,
       progress,
@@ -267,6 +280,11 @@ async function main(): Promise<number> {
     for (const stage of stages) if (stage.check) console.log(stage.check.line);
     for (const stage of stages) if (stage.check) console.log(stage.check.resolverLine);
     for (const stage of stages) for (const line of stage.storeLines ?? []) console.log(line);
+    for (const stage of stages) {
+      if (stage.databaseUsPerHook !== undefined) {
+        console.log(`database CPU, round ${stage.round}: ${stage.databaseUsPerHook.toFixed(1)} µs per hook taken (PostgreSQL backends and background processes, warm-up and measured run together; not in the table's server CPU)`);
+      }
+    }
     if (CPU_PROF_DIR) console.log(`cpu profiles of the hookyard children: ${CPU_PROF_DIR}`);
     problems.push(...stages.flatMap((stage) => problemsOf(stage, DRAIN_LIMIT_S)));
 
@@ -305,18 +323,25 @@ async function main(): Promise<number> {
       concurrency: ENGINE_CONCURRENCY,
       postgresUrl: POSTGRES_URL,
       graphileModes: GRAPHILE_MODES,
+      postgresWorkers: POSTGRES_WORKERS,
       progress,
     });
     endProgress();
-    console.log(engineTable([hookyard, ...graphile]));
-    console.log('CPU: hookyard = the hub process; graphile-worker = the worker process + the PostgreSQL backends and background processes.');
-    for (const figure of [hookyard, ...graphile]) if (figure.problem) problems.push(figure.problem);
+    console.log(engineTable([...hookyard, ...graphile]));
+    console.log(
+      ON_POSTGRES
+        ? 'CPU: hookyard = its worker processes + the PostgreSQL backends and background processes; graphile-worker = the same for its worker.'
+        : 'CPU: hookyard = the hub process; graphile-worker = the worker process + the PostgreSQL backends and background processes.',
+    );
+    for (const figure of [...hookyard, ...graphile]) if (figure.problem) problems.push(figure.problem);
     // The first mode is the reference (graphile-worker as installed, unless BENCH_GRAPHILE says
-    // otherwise); the ratio to each other mode is shown beside it.
-    for (const [i, figure] of graphile.entries()) {
-      const ratio = hookyard.perSecond / figure.perSecond;
-      if (i === 0) summary.engine_ratio = ratio;
-      console.log(`${i === 0 ? 'engine_ratio' : 'beside it:  '} = hookyard transfers/s ÷ ${figure.label} jobs/s = ${formatValue(ratio)}`);
+    // otherwise), against hookyard's first figure (one process); every other pair is shown beside it.
+    for (const [h, mine] of hookyard.entries()) {
+      for (const [i, figure] of graphile.entries()) {
+        const ratio = mine.perSecond / figure.perSecond;
+        if (h === 0 && i === 0) summary.engine_ratio = ratio;
+        console.log(`${h === 0 && i === 0 ? 'engine_ratio' : 'beside it:  '} = ${mine.label} transfers/s ÷ ${figure.label} jobs/s = ${formatValue(ratio)}`);
+      }
     }
   }
 
