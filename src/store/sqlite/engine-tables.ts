@@ -47,6 +47,7 @@ export function transferParams(t: NewTransfer, now: number, extra: { status: str
     now,
     payloadHook: null,
     payloadSeq: null,
+    payloadVersion: null,
   };
 }
 

@@ -25,20 +25,33 @@
  * absorbed one's payload pointer — the newer hook's element, or none (it then reads the record
  * from the source, as it is by then). Without payloads on either side nothing is written. A mark
  * keeps the newest request's pointer, which its follow-up (or the request itself, when it waits
- * again) takes.
+ * again) takes. "Newer" is by the records' versions where both payloads have one (the receiver's
+ * `record.version`, read at resolution): hooks arrive out of order, and a payload older than the
+ * one a request holds is not taken — neither by a waiting request nor as a mark — or the hub's
+ * stale guard would keep the record at the older version and the newer change would be lost.
+ * Without comparable versions, the last to arrive wins, as before.
  */
 import type Database from 'better-sqlite3';
 import { isDeleteRequest } from '../../domain/scope.js';
+import { isStalePayload } from '../../domain/version.js';
 
 type Row = Record<string, unknown>;
 
 /** insert_transfer's parameters (see its header); `recordKey` and `status` are what the rule reads. */
-export type TransferRow = Record<string, unknown> & { recordKey: string; status: string; payloadHook?: number | null; payloadSeq?: number | null };
+export type TransferRow = Record<string, unknown> & {
+  recordKey: string;
+  status: string;
+  payloadHook?: number | null;
+  payloadSeq?: number | null;
+  payloadVersion?: string | null;
+};
 
 /** The request that absorbs a new one: waiting for the record, or running it (then it is marked). */
 export interface Waiting {
   id: number;
   hasPayload: boolean;
+  /** The version of the payload it holds (null: none, or without a version). */
+  payloadVersion?: string | null;
   /** Running: the new request becomes its mark (a follow-up when it finishes). */
   running?: boolean;
 }
@@ -72,7 +85,7 @@ export class Enqueue {
 
   private waitingRow(recordKey: string): Waiting | null {
     const row = this.waiting.get({ recordKey }) as Row | undefined;
-    return row ? { id: Number(row.id), hasPayload: row.payload_hook !== null } : null;
+    return row ? { id: Number(row.id), hasPayload: row.payload_hook !== null, payloadVersion: (row.payload_version as string | null) ?? null } : null;
   }
 
   /** The request that would absorb this one (waiting, else running), or null when it is to be inserted. */
@@ -86,7 +99,12 @@ export class Enqueue {
 
   /** Inserts a request that `absorbing` let through. Call inside the same transaction. */
   insert(row: TransferRow): number {
-    return Number((this.inserting.get(row) as Row).id);
+    return Number((this.inserting.get({ ...row, payloadVersion: row.payloadVersion ?? null }) as Row).id);
+  }
+
+  /** Whether `row` carries a payload older than the one `heldVersion` belongs to (then it is not taken). */
+  private olderPayload(row: TransferRow, holds: boolean, heldVersion: string | null | undefined): boolean {
+    return holds && (row.payloadHook ?? null) !== null && isStalePayload(row.payloadVersion ?? null, heldVersion ?? null);
   }
 
   /**
@@ -95,14 +113,20 @@ export class Enqueue {
    */
   absorbed(into: Waiting, row: TransferRow): void {
     if (into.running) {
+      const marked = (this.markOf.get({ id: into.id }) as Row | undefined)?.follow_up;
+      const mark = marked === null || marked === undefined ? null : (JSON.parse(String(marked)) as TransferRow);
+      if (mark && this.olderPayload(row, (mark.payloadHook ?? null) !== null, mark.payloadVersion)) return; // the mark's record is newer
       const { now: _now, ...request } = row;
       this.marking.run({ id: into.id, followUp: JSON.stringify(request) });
       return;
     }
     const payloadHook = row.payloadHook ?? null;
     if (payloadHook === null && !into.hasPayload) return;
-    this.takingPayload.run({ id: into.id, payloadHook, payloadSeq: payloadHook === null ? null : (row.payloadSeq ?? null) });
+    if (this.olderPayload(row, into.hasPayload, into.payloadVersion)) return; // it holds a newer record
+    const payloadVersion = payloadHook === null ? null : (row.payloadVersion ?? null);
+    this.takingPayload.run({ id: into.id, payloadHook, payloadSeq: payloadHook === null ? null : (row.payloadSeq ?? null), payloadVersion });
     into.hasPayload = payloadHook !== null;
+    into.payloadVersion = payloadVersion;
   }
 
   /** Inserts the request, or finds the waiting or running one that absorbs it. Call inside a transaction. */
@@ -121,12 +145,13 @@ export class Enqueue {
    * Call inside the finishing transaction, after the row's new status is written.
    */
   followUp(id: number, retrying: boolean, now: number): FollowUp {
-    const marked = (this.markOf.get({ id }) as Row | undefined)?.follow_up;
+    const own = this.markOf.get({ id }) as Row | undefined;
+    const marked = own?.follow_up;
     if (marked === null || marked === undefined) return { kind: 'none' };
     this.clearing.run({ id });
     const request = { ...(JSON.parse(String(marked)) as TransferRow), now };
     if (retrying) {
-      this.absorbed({ id, hasPayload: true }, request);
+      this.absorbed({ id, hasPayload: own!.payload_hook !== null, payloadVersion: (own!.payload_version as string | null) ?? null }, request);
       return { kind: 'absorbed', id };
     }
     const put = this.put(request);

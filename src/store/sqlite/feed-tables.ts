@@ -38,6 +38,7 @@ export function plannedParams(t: PlannedTransfer, hookId: number | null, notific
     // The element of this hook that carries the record (a receiver with `record`).
     payloadHook: t.payload && hookId !== null ? hookId : null,
     payloadSeq: t.payload && hookId !== null ? t.seq : null,
+    payloadVersion: t.payload && hookId !== null ? (t.payloadVersion ?? null) : null,
   };
 }
 

@@ -262,7 +262,7 @@ export class SqliteStore implements Store {
             return;
           }
           const id = enqueue.insert({ ...row, notificationId });
-          if (row.status === 'queued') firstOfRecord.set(row.recordKey, { id, hasPayload: row.payloadHook != null });
+          if (row.status === 'queued') firstOfRecord.set(row.recordKey, { id, hasPayload: row.payloadHook != null, payloadVersion: row.payloadVersion ?? null });
         });
       }
       if (saved > 0) {
