@@ -5,13 +5,14 @@ import { resolve } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeScope } from '../../src/domain/scope.js';
+import type { PlannedTransfer } from '../../src/domain/types.js';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/pg-store.js';
 import type { ClaimedTransfer, Store } from '../../src/store/store.js';
 import { createDatabase, dropDatabase, dropTemplate, migratedDatabase, serverOf, TEST_DATABASE_URL, unreachable, urlOf } from '../helpers/postgres.js';
 import { projectRoot } from '../helpers/process.js';
 import { adminContract } from './admin.contract.js';
 import { backlogContract } from './backlog.contract.js';
-import { appendIds, LEASE, ok, plannedRequest, T0, type StoreFactory } from './contract.js';
+import { appendIds, freshStore, LEASE, ok, plannedRequest, T0, type StoreFactory } from './contract.js';
 import { feedsContract } from './feeds.contract.js';
 import { followUpContract } from './follow-up.contract.js';
 import { hubRecordsContract } from './hub-records.contract.js';
@@ -97,6 +98,30 @@ async function queueChanges(store: Store, changes: Array<[string, 'updated' | 'd
 }
 
 /**
+ * One hook resolved into one product/updated request per element: `version` undefined means the
+ * element carries no record (the request reads the source), else it carries the record at that
+ * version (null: unversioned). Its id.
+ */
+async function hookWithPayloads(store: Store, elements: Array<{ externalId: string; version?: string | null }>, now: number): Promise<number> {
+  const [hookId] = await appendIds(store, [{ connection: 'shop', headers: {}, segments: [], contentType: null, body: Buffer.from('{}') }], now);
+  await store.claimHooks('r', 10, now, LEASE);
+  const scope = makeScope('product/updated', 'p');
+  const notifications = elements.map((e, seq) => ({ seq, hookName: 'x', scope, externalId: e.externalId, status: 'planned' as const, reason: null }));
+  const transfers = elements.map(
+    (e, seq): PlannedTransfer => ({
+      ...plannedRequest(seq, 'shop', e.externalId, now),
+      trackingId: `track-${hookId}-${seq}`,
+      payload: e.version !== undefined,
+      payloadVersion: e.version ?? null,
+    }),
+  );
+  await store.saveResolutions('r', [{ hookId: hookId!, status: 'resolved', errorCode: null, errorMessage: null, notifications, transfers }], now);
+  return hookId!;
+}
+
+const retrying = { ...ok, status: 'retrying' as const, errorCode: 'HY_ERR_DESTINATION_FAILED', error: '503', runAt: T0 + 100 };
+
+/**
  * A fresh database per test, copied from the migrated template; peers are stores with pools of
  * their own on it. Small pools: five stores at once stay well within the server's connections.
  */
@@ -130,6 +155,111 @@ if (problem !== null && process.env.CI === 'true') {
 } else {
   afterAll(dropTemplate);
   for (const contract of [inboxContract, transferQueueContract, followUpContract, hubRecordsContract, feedsContract, replaysContract, adminContract, backlogContract]) contract('postgres', postgresFactory);
+
+  describe('PostgreSQL store, payload versions: a request keeps the newest payload it absorbs', () => {
+    const store = freshStore(postgresFactory);
+    const pointer = (hookId: number, seq = 0) => ({ hookId, seq });
+
+    it('keeps a waiting request’s newer payload when an older one arrives, and takes a newer one or none', async () => {
+      const v40 = await hookWithPayloads(store, [{ externalId: 'A', version: '40' }], T0);
+      const [waiting] = await store.transfersOf(v40);
+      const v35 = await hookWithPayloads(store, [{ externalId: 'A', version: '35' }], T0 + 1);
+      expect(await store.transfersOf(v35)).toEqual([]);
+      expect((await store.notificationsOf(v35))[0]!.reason).toBe(`coalesced into transfer ${waiting!.id}, which has not run yet`);
+      expect((await store.getTransfer(waiting!.id))!.payload).toEqual(pointer(v40));
+      const v45 = await hookWithPayloads(store, [{ externalId: 'A', version: '45' }], T0 + 2);
+      expect((await store.getTransfer(waiting!.id))!.payload).toEqual(pointer(v45));
+      // The version went with the pointer: 41 is older than 45, though newer than the first.
+      await hookWithPayloads(store, [{ externalId: 'A', version: '41' }], T0 + 3);
+      expect((await store.getTransfer(waiting!.id))!.payload).toEqual(pointer(v45));
+      // A request without a payload clears it: the waiting one reads the source, as it is then.
+      await hookWithPayloads(store, [{ externalId: 'A' }], T0 + 4);
+      expect((await store.getTransfer(waiting!.id))!.payload).toBeNull();
+      // Without a payload of its own, it takes any: even an older version than one it had before.
+      const v30 = await hookWithPayloads(store, [{ externalId: 'A', version: '30' }], T0 + 5);
+      expect((await store.getTransfer(waiting!.id))!.payload).toEqual(pointer(v30));
+      const [claimed] = await store.claimTransfers('w', 10, T0 + 6, LEASE);
+      expect(claimed).toMatchObject({ id: waiting!.id, payload: pointer(v30) });
+    });
+
+    it('compares within one hook, ISO times as times, and lets unversioned or incomparable payloads replace as the newest arrival', async () => {
+      const one = await hookWithPayloads(
+        store,
+        [
+          { externalId: 'A', version: '2026-01-01T10:00:00Z' },
+          { externalId: 'A', version: '2026-01-01T09:00:00+00:00' }, // older
+          { externalId: 'B', version: '7' },
+          { externalId: 'B', version: null }, // unversioned: replaces
+          { externalId: 'C', version: '9' },
+          { externalId: 'C', version: '2026-01-01T09:00:00Z' }, // a time against a number: replaces
+        ],
+        T0,
+      );
+      const byRecord = new Map((await store.transfersOf(one)).map((t) => [t.externalId, t]));
+      expect([...byRecord.keys()].sort()).toEqual(['A', 'B', 'C']);
+      expect(byRecord.get('A')!.payload).toEqual(pointer(one, 0));
+      expect(byRecord.get('B')!.payload).toEqual(pointer(one, 3));
+      expect(byRecord.get('C')!.payload).toEqual(pointer(one, 5));
+      // In a later transaction, the stored version decides: 08:00 is older than 10:00.
+      await hookWithPayloads(store, [{ externalId: 'A', version: '2026-01-01T08:00:00Z' }], T0 + 1);
+      expect((await store.getTransfer(byRecord.get('A')!.id))!.payload).toEqual(pointer(one, 0));
+    });
+
+    it('keeps a running request’s mark when an older payload arrives, and its follow-up keeps that version', async () => {
+      await hookWithPayloads(store, [{ externalId: 'A', version: '10' }], T0);
+      const [claimed] = await store.claimTransfers('w', 10, T0, LEASE);
+      const v40 = await hookWithPayloads(store, [{ externalId: 'A', version: '40' }], T0 + 1);
+      const v35 = await hookWithPayloads(store, [{ externalId: 'A', version: '35' }], T0 + 2);
+      expect((await store.notificationsOf(v35))[0]!.reason).toBe(`transfer ${claimed!.id} for this record is running: it runs once more when it finishes`);
+      expect(await store.finishTransfer(claimed!.claim, ok, [], {}, T0 + 3)).toBe(true);
+      const [followUp] = await store.transfersOf(v40);
+      expect(followUp).toMatchObject({ status: 'queued', trackingId: `track-${v40}-0`, payload: pointer(v40) });
+      expect(await store.transfersOf(v35)).toEqual([]);
+      // The follow-up was inserted with its version: an older payload does not replace it either.
+      await hookWithPayloads(store, [{ externalId: 'A', version: '38' }], T0 + 4);
+      expect((await store.getTransfer(followUp!.id))!.payload).toEqual(pointer(v40));
+      const [next] = await store.claimTransfers('w', 10, T0 + 5, LEASE);
+      expect(next).toMatchObject({ id: followUp!.id, payload: pointer(v40) });
+    });
+
+    it('replaces a running request’s mark with a newer payload', async () => {
+      await hookWithPayloads(store, [{ externalId: 'A', version: '10' }], T0);
+      const [claimed] = await store.claimTransfers('w', 10, T0, LEASE);
+      await hookWithPayloads(store, [{ externalId: 'A', version: '40' }], T0 + 1);
+      const v45 = await hookWithPayloads(store, [{ externalId: 'A', version: '45' }], T0 + 2);
+      await store.finishTransfer(claimed!.claim, ok, [], {}, T0 + 3);
+      const [followUp] = await store.claimTransfers('w', 10, T0 + 4, LEASE);
+      expect(followUp).toMatchObject({ hookId: v45, trackingId: `track-${v45}-0`, payload: pointer(v45) });
+    });
+
+    it('lets an attempt that ends retrying keep its own payload when its mark’s is older, and take a newer one', async () => {
+      const v40 = await hookWithPayloads(store, [{ externalId: 'A', version: '40' }], T0);
+      const [claimed] = await store.claimTransfers('w', 10, T0, LEASE);
+      await hookWithPayloads(store, [{ externalId: 'A', version: '35' }], T0 + 1);
+      expect(await store.finishTransfer(claimed!.claim, retrying, [], {}, T0 + 2)).toBe(true);
+      expect(await store.getTransfer(claimed!.id)).toMatchObject({ status: 'retrying', payload: pointer(v40) });
+
+      const [again] = await store.claimTransfers('w', 10, T0 + 100, LEASE);
+      const v50 = await hookWithPayloads(store, [{ externalId: 'A', version: '50' }], T0 + 101);
+      expect(await store.finishTransfer(again!.claim, { ...retrying, runAt: T0 + 200 }, [], {}, T0 + 102)).toBe(true);
+      expect(await store.getTransfer(claimed!.id)).toMatchObject({ status: 'retrying', payload: pointer(v50) });
+      // Waiting again with version 50: an older payload does not replace it.
+      await hookWithPayloads(store, [{ externalId: 'A', version: '49' }], T0 + 103);
+      expect((await store.getTransfer(claimed!.id))!.payload).toEqual(pointer(v50));
+    });
+
+    it('hands a stopping worker’s request back with its own payload when its mark’s is older, and with the mark’s when it is newer', async () => {
+      const a40 = await hookWithPayloads(store, [{ externalId: 'A', version: '40' }, { externalId: 'B', version: '40' }], T0);
+      expect(await store.claimTransfers('stopping', 10, T0, LEASE)).toHaveLength(2);
+      const marks = await hookWithPayloads(store, [{ externalId: 'A', version: '35' }, { externalId: 'B', version: '45' }], T0 + 1);
+      expect(await store.releaseTransfers('stopping', T0 + 2)).toBe(2);
+      const again = new Map((await store.claimTransfers('w', 10, T0 + 3, LEASE)).map((t) => [t.externalId, t]));
+      expect(again.get('A')!.payload).toEqual(pointer(a40, 0));
+      expect(again.get('B')!.payload).toEqual(pointer(marks, 1));
+      for (const t of again.values()) await store.finishTransfer(t.claim, ok, [], {}, T0 + 4);
+      expect(await store.claimTransfers('w', 10, T0 + 5, LEASE)).toEqual([]);
+    });
+  });
 
   describe('PostgreSQL store', () => {
     it('migrates once when three processes open one empty database at once', async () => {

@@ -9,6 +9,7 @@
  * (enqueue.ts), so a claim never takes a request while another transaction decides about its record.
  */
 import type { ActivityEntry, DataType, HubRecord, TransferRequest } from '../../domain/types.js';
+import { isStalePayload } from '../../domain/version.js';
 import { claimedFromRow, hubRecordFromRow, recordKey, transferFromRow } from '../rows.js';
 import {
   HubConflictError,
@@ -160,7 +161,12 @@ export class EngineTables {
       await sql.run('lock_records', [running.map((row) => String(row.record_key))]);
       const ids = running.map((row) => Number(row.id));
       await sql.run('release_children', [ids, worker, now]);
-      return sql.run('release_transfers', [ids, worker, now]);
+      // A request marked while it ran waits again and takes its mark in, as a retrying one does
+      // (enqueue.ts): it keeps its own payload when the mark's is older.
+      const keep = (await sql.rows('marks_of_transfers', [ids]))
+        .filter((row) => isStalePayload(textOrNull(row.mark_version), textOrNull(row.payload_version)))
+        .map((row) => Number(row.id));
+      return sql.run('release_transfers', [ids, worker, now, keep]);
     });
   }
 
@@ -266,4 +272,8 @@ export class EngineTables {
   async consumeEcho(connection: string, type: DataType, externalId: string, now: number): Promise<boolean> {
     return (await this.db.sql.row('consume_echo', [connection, type, externalId, now])) !== undefined;
   }
+}
+
+function textOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
 }

@@ -10,10 +10,18 @@
  * go out together at the end (flush): the new requests in one multi-row insert, the payload
  * pointers and marks in one statement each.
  *
+ * Payload versions: hooks arrive out of order, so a waiting request that carries a payload does not
+ * take in the pointer of an absorbed request whose payload is older than its own
+ * (isStalePayload); it keeps its pointer and version. A running request's mark is not replaced by
+ * a request whose payload is older than the mark's, and a request that waits again (retrying)
+ * takes its mark in by the same comparison. A request without a payload still clears the pointer:
+ * it reads the record from the source, as it is by then.
+ *
  * New requests get ids reserved after the locks are taken: a record's requests are numbered in the
  * order they arrive, whichever process queues them, and the first active one is its head.
  */
 import { isDeleteRequest } from '../../domain/scope.js';
+import { isStalePayload } from '../../domain/version.js';
 import type { Row, Sql } from './db.js';
 
 /** insert_transfers' columns for one request, as SQLite's insert_transfer takes them (this is also what a mark keeps, as JSON). */
@@ -41,12 +49,16 @@ export type TransferRow = Record<string, unknown> & {
   now: number;
   payloadHook: number | null;
   payloadSeq: number | null;
+  /** The version of the payload record (null: no payload, or none read); a mark made before migration 002 lacks it. */
+  payloadVersion?: string | null;
 };
 
 /** The request that absorbs a new one: waiting for the record, or running it (then it is marked). */
 export interface Waiting {
   id: number;
   hasPayload: boolean;
+  /** Waiting: the version of its payload record (null: no payload, or unversioned). */
+  payloadVersion?: string | null;
   /** Running: the new request becomes its mark (a follow-up when it finishes). */
   running?: boolean;
 }
@@ -61,6 +73,9 @@ interface Active {
   child: boolean;
   toHub: boolean;
   payloadHook: number | null;
+  payloadVersion: string | null;
+  /** Running: the payload version of its mark (null: no mark, or a mark without a versioned payload). */
+  markVersion: string | null;
 }
 
 const ACTIVE = new Set(['queued', 'retrying', 'running']);
@@ -71,7 +86,7 @@ export class Enqueue {
   private readonly ids: number[] = [];
   private readonly inserts: Array<TransferRow & { id: number; head: boolean }> = [];
   private readonly insertById = new Map<number, TransferRow & { id: number; head: boolean }>();
-  private readonly payloads = new Map<number, { hook: number | null; seq: number | null }>();
+  private readonly payloads = new Map<number, { hook: number | null; seq: number | null; version: string | null }>();
   private readonly marks = new Map<number, string>();
 
   constructor(private readonly sql: Sql) {}
@@ -127,7 +142,7 @@ export class Enqueue {
 
   private waitingRow(recordKey: string): Waiting | null {
     const first = this.activeOf(recordKey).find((a) => !a.running);
-    return first ? { id: first.id, hasPayload: first.payloadHook !== null } : null;
+    return first ? { id: first.id, hasPayload: first.payloadHook !== null, payloadVersion: first.payloadVersion } : null;
   }
 
   /** The request that would absorb this one (waiting, else running), or null when it is to be inserted. */
@@ -148,37 +163,57 @@ export class Enqueue {
     const pending = { ...row, id, head };
     this.inserts.push(pending);
     this.insertById.set(id, pending);
-    if (active) this.track(row.recordKey, { id, running: row.status === 'running', child: row.requestType === 'child', toHub: row.direction === 'to_hub', payloadHook: row.payloadHook ?? null });
+    if (active) {
+      this.track(row.recordKey, {
+        id,
+        running: row.status === 'running',
+        child: row.requestType === 'child',
+        toHub: row.direction === 'to_hub',
+        payloadHook: row.payloadHook ?? null,
+        payloadVersion: row.payloadVersion ?? null,
+        markVersion: null,
+      });
+    }
     return id;
   }
 
   /**
-   * `row` was absorbed by `into`: a waiting request takes its payload pointer; a running one is
-   * marked with it (its notification id included), replacing an older mark.
+   * `row` was absorbed by `into`: a waiting request takes its payload pointer and version, unless
+   * it has a payload and `row`'s is older; a running one is marked with it (its notification id
+   * included), replacing an older mark unless `row`'s payload is older than the mark's.
    */
   absorbed(into: Waiting, row: TransferRow): void {
+    const payloadHook = row.payloadHook ?? null;
+    const payloadVersion = payloadHook === null ? null : (row.payloadVersion ?? null);
     if (into.running) {
+      const active = this.activeById.get(into.id);
+      if (active && isStalePayload(payloadVersion, active.markVersion)) return;
       const { now: _now, ...request } = row;
-      this.marks.set(into.id, JSON.stringify(request));
+      this.marks.set(into.id, JSON.stringify({ ...request, payloadVersion }));
+      if (active) active.markVersion = payloadVersion;
       return;
     }
-    const payloadHook = row.payloadHook ?? null;
     if (payloadHook === null && !into.hasPayload) return;
+    if (payloadHook !== null && into.hasPayload && isStalePayload(payloadVersion, into.payloadVersion ?? null)) return;
     const payloadSeq = payloadHook === null ? null : (row.payloadSeq ?? null);
-    this.takePayload(into.id, payloadHook, payloadSeq);
+    this.takePayload(into.id, payloadHook, payloadSeq, payloadVersion);
     into.hasPayload = payloadHook !== null;
+    into.payloadVersion = payloadVersion;
   }
 
-  /** As take_payload: only a to_hub request takes a payload pointer. */
-  private takePayload(id: number, hook: number | null, seq: number | null): void {
+  /** As take_payloads: only a to_hub request takes a payload pointer. */
+  private takePayload(id: number, hook: number | null, seq: number | null, version: string | null): void {
     const pending = this.insertById.get(id);
     if (pending) {
-      if (pending.direction === 'to_hub') Object.assign(pending, { payloadHook: hook, payloadSeq: seq });
+      if (pending.direction === 'to_hub') Object.assign(pending, { payloadHook: hook, payloadSeq: seq, payloadVersion: version });
     } else {
-      this.payloads.set(id, { hook, seq });
+      this.payloads.set(id, { hook, seq, version });
     }
     const active = this.activeById.get(id);
-    if (active?.toHub) active.payloadHook = hook;
+    if (active?.toHub) {
+      active.payloadHook = hook;
+      active.payloadVersion = version;
+    }
   }
 
   /** Inserts the request, or finds the waiting or running one that absorbs it. */
@@ -190,13 +225,13 @@ export class Enqueue {
   }
 
   /** A request of a locked record became active again, waiting (a replay queued it). */
-  requeued(recordKey: string, id: number, toHub: boolean, payloadHook: number | null): void {
+  requeued(recordKey: string, id: number, toHub: boolean, payloadHook: number | null, payloadVersion: string | null): void {
     const known = this.activeById.get(id);
     if (known) {
       known.running = false;
       return;
     }
-    this.track(recordKey, { id, running: false, child: false, toHub, payloadHook });
+    this.track(recordKey, { id, running: false, child: false, toHub, payloadHook, payloadVersion, markVersion: null });
     this.activeOf(recordKey).sort((a, b) => a.id - b.id);
   }
 
@@ -212,19 +247,23 @@ export class Enqueue {
    * Request `id` (of the locked `recordKey`) just ended an attempt with its claim held, and its
    * mark was `marked`. Ended for good: the mark becomes one follow-up request — absorbed by a
    * request that waits for the record by then (a replay put one back), else queued. Ended
-   * retrying: the request reads the record anew, so it takes the mark in as a waiting request would.
+   * retrying: the request reads the record anew, so it takes the mark in as a waiting request would
+   * (keeping its own payload when the mark's is older).
    */
   followUp(id: number, recordKey: string, retrying: boolean, marked: string | null, now: number): FollowUp {
+    const self = this.activeById.get(id);
     if (retrying) {
-      const self = this.activeById.get(id);
-      if (self) self.running = false;
+      if (self) {
+        self.running = false;
+        self.markVersion = null;
+      }
     } else {
       this.ended(recordKey, id);
     }
     if (marked === null) return { kind: 'none' };
     const request = { ...(JSON.parse(marked) as TransferRow), now };
     if (retrying) {
-      this.absorbed({ id, hasPayload: true }, request);
+      this.absorbed({ id, hasPayload: true, payloadVersion: self?.payloadVersion ?? null }, request);
       return { kind: 'absorbed', id };
     }
     const put = this.put(request);
@@ -261,6 +300,7 @@ export class Enqueue {
         column('leaseUntil'),
         column('payloadHook'),
         column('payloadSeq'),
+        column('payloadVersion'),
         column('head'),
         now,
       ]);
@@ -268,7 +308,7 @@ export class Enqueue {
     if (this.payloads.size > 0) {
       const entries = [...this.payloads];
       this.payloads.clear();
-      await this.sql.run('take_payloads', [entries.map(([id]) => id), entries.map(([, p]) => p.hook), entries.map(([, p]) => p.seq)]);
+      await this.sql.run('take_payloads', [entries.map(([id]) => id), entries.map(([, p]) => p.hook), entries.map(([, p]) => p.seq), entries.map(([, p]) => p.version)]);
     }
     if (this.marks.size > 0) {
       const entries = [...this.marks];
@@ -285,5 +325,11 @@ function activeFromRow(row: Row): Active {
     child: row.request_type === 'child',
     toHub: row.direction === 'to_hub',
     payloadHook: row.payload_hook === null || row.payload_hook === undefined ? null : Number(row.payload_hook),
+    payloadVersion: textOrNull(row.payload_version),
+    markVersion: textOrNull(row.mark_version),
   };
+}
+
+function textOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
 }

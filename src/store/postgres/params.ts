@@ -31,6 +31,8 @@ export function plannedParams(t: PlannedTransfer, hookId: number | null, notific
     // The element of this hook that carries the record (a receiver with `record`).
     payloadHook: t.payload && hookId !== null ? hookId : null,
     payloadSeq: t.payload && hookId !== null ? t.seq : null,
+    // Its version, read at resolution: a waiting request keeps the newest payload it absorbs (enqueue.ts).
+    payloadVersion: t.payload && hookId !== null ? (t.payloadVersion ?? null) : null,
   };
 }
 
@@ -60,5 +62,6 @@ export function transferParams(t: NewTransfer, now: number, extra: { status: str
     now,
     payloadHook: null,
     payloadSeq: null,
+    payloadVersion: null,
   };
 }

@@ -27,7 +27,13 @@ async function requeue(sql: Sql, enqueue: Enqueue, request: Row, replayId: numbe
     return true;
   }
   if ((await sql.run('requeue_transfer', [id, now])) === 0) return false;
-  enqueue.requeued(key, id, request.direction === 'to_hub', request.payload_hook === null ? null : Number(request.payload_hook));
+  enqueue.requeued(
+    key,
+    id,
+    request.direction === 'to_hub',
+    request.payload_hook === null ? null : Number(request.payload_hook),
+    request.payload_version === null || request.payload_version === undefined ? null : String(request.payload_version),
+  );
   steps.push({ transferId: id, at: now, step: 'replayed', detail: `replay ${replayId}: queued again with its attempts renewed` });
   return true;
 }

@@ -94,7 +94,7 @@ export async function saveResolutions(sql: Sql, worker: string, resolutions: rea
       }
       const inserted: TransferRow = { ...row, notificationId };
       const id = enqueue.insert(inserted);
-      if (row.status === 'queued') firstOfRecord.set(row.recordKey, { id, hasPayload: row.payloadHook != null });
+      if (row.status === 'queued') firstOfRecord.set(row.recordKey, { id, hasPayload: row.payloadHook != null, payloadVersion: row.payloadVersion ?? null });
     });
   }
   if (notifications.length > 0) {

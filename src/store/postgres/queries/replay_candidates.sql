@@ -1,7 +1,7 @@
 -- The next page of requests a replay filter matches, oldest first, with what the enqueue rule
 -- needs of each. A null filter term matches all.
 -- Params: $1 status, $2 connection, $3 scope, $4 since (ms), $5 until (ms), $6 after id, $7 limit
-SELECT id, record_key, scope, request_type AS "requestType", direction, payload_hook FROM transfers
+SELECT id, record_key, scope, request_type AS "requestType", direction, payload_hook, payload_version FROM transfers
 WHERE status NOT IN ('running', 'queued')
   AND ($1::text IS NULL OR status = $1::text)
   AND ($2::text IS NULL OR connection = $2::text)
