@@ -16,6 +16,8 @@ interface Change {
   action?: 'updated' | 'deleted';
   status?: PlannedTransfer['status'];
   payload?: boolean;
+  /** With `payload`: the version of the record the hook carries. */
+  version?: string;
 }
 
 /** One hook resolved into one request per change; its id. */
@@ -42,6 +44,7 @@ async function hookWith(store: Store, changes: Change[], now: number): Promise<n
       reason: skipped ? 'delete scopes are off' : null,
       reasonCode: skipped ? 'delete_off' : null,
       payload: c.payload ?? false,
+      ...(c.version !== undefined ? { payloadVersion: c.version } : {}),
     };
   });
   await store.saveResolutions('r', [{ hookId: hookId!, status: 'resolved', errorCode: null, errorMessage: null, notifications, transfers }], now);
@@ -129,6 +132,41 @@ export const followUpContract: ContractSuite = (adapter, factory) => {
       await store.finishTransfer(followUp!.claim, ok, [], {}, T0 + 6);
       const [second] = await store.claimTransfers('w', 10, T0 + 7, LEASE);
       expect(second).toMatchObject({ externalId: 'A', payload: null, hookId: null });
+    });
+
+    it('keeps the newest payload by version when hooks arrive out of order: a waiting request, a mark, a retry taking its mark in', async () => {
+      // Waiting: version 40 arrives first, 35 after it; the request keeps 40's record, and 41 replaces it.
+      const v40 = await hookWith(store, [{ externalId: 'A', payload: true, version: '40' }], T0);
+      await hookWith(store, [{ externalId: 'A', payload: true, version: '35' }], T0 + 1);
+      const [waiting] = await store.claimTransfers('w', 10, T0 + 2, LEASE);
+      expect(waiting).toMatchObject({ hookId: v40, payload: { hookId: v40, seq: 0 } });
+      // Marks: while it runs, 45 then 42 arrive; the follow-up takes 45's record.
+      const v45 = await hookWith(store, [{ externalId: 'A', payload: true, version: '45' }], T0 + 3);
+      await hookWith(store, [{ externalId: 'A', payload: true, version: '42' }], T0 + 4);
+      await store.finishTransfer(waiting!.claim, ok, [], {}, T0 + 5);
+      const [followUp] = await store.claimTransfers('w', 10, T0 + 6, LEASE);
+      expect(followUp).toMatchObject({ payload: { hookId: v45, seq: 0 } });
+      // A retry takes its mark in only when the mark's record is newer than its own.
+      await hookWith(store, [{ externalId: 'A', payload: true, version: '44' }], T0 + 7);
+      await store.finishTransfer(followUp!.claim, outcome('retrying'), [], {}, T0 + 8);
+      expect(await store.getTransfer(followUp!.id)).toMatchObject({ status: 'retrying', payload: { hookId: v45, seq: 0 } });
+      // Newer by version, waiting again: taken. Without comparable versions, the last to arrive wins.
+      const v46 = await hookWith(store, [{ externalId: 'A', payload: true, version: '46' }], T0 + 9);
+      expect(await store.getTransfer(followUp!.id)).toMatchObject({ payload: { hookId: v46, seq: 0 } });
+      const unversioned = await hookWith(store, [{ externalId: 'A', payload: true }], T0 + 10);
+      expect(await store.getTransfer(followUp!.id)).toMatchObject({ payload: { hookId: unversioned, seq: 0 } });
+    });
+
+    it("hands a stopping worker's request back with its mark taken in only where the mark's record is newer", async () => {
+      const v40 = await hookWith(store, [{ externalId: 'A', payload: true, version: '40' }], T0);
+      await hookWith(store, [{ externalId: 'B', payload: true, version: '10' }], T0);
+      const claimed = await store.claimTransfers('w', 10, T0 + 1, LEASE);
+      await hookWith(store, [{ externalId: 'A', payload: true, version: '35' }], T0 + 2);
+      const v12 = await hookWith(store, [{ externalId: 'B', payload: true, version: '12' }], T0 + 2);
+      expect(await store.releaseTransfers('w', T0 + 3)).toBe(2);
+      const [a, b] = ['A', 'B'].map((id) => claimed.find((t) => t.externalId === id)!);
+      expect(await store.getTransfer(a!.id)).toMatchObject({ status: 'queued', payload: { hookId: v40, seq: 0 } });
+      expect(await store.getTransfer(b!.id)).toMatchObject({ status: 'queued', payload: { hookId: v12, seq: 0 } });
     });
 
     it('follows an update that ran with a delete that arrived meanwhile — never folds the delete into the update — and marks nothing for a skipped delete', async () => {

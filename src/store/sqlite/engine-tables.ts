@@ -3,6 +3,7 @@
  * echoes and activity. SqliteStore delegates to this; each method is one transaction.
  */
 import type Database from 'better-sqlite3';
+import { isStalePayload } from '../../domain/version.js';
 import type { ActivityEntry, DataType, HubRecord, TransferRequest } from '../../domain/types.js';
 import { claimedFromRow, hubRecordFromRow, recordKey, transferFromRow } from '../rows.js';
 import {
@@ -86,6 +87,8 @@ export class EngineTables {
         'consume_echo',
         'release_transfers',
         'release_children',
+        'marks_of_worker',
+        'set_follow_up',
         'abandon_orphans',
         'mark_link_deleted',
         'drop_deleted_link',
@@ -110,6 +113,15 @@ export class EngineTables {
 
     this.releaseTx = db.transaction((worker: string, now: number) => {
       this.s.release_children!.run({ worker, now });
+      // A mark whose record is older than the request's own payload is not taken in (enqueue.ts).
+      for (const row of this.s.marks_of_worker!.all({ worker }) as Row[]) {
+        const mark = JSON.parse(String(row.follow_up)) as Record<string, unknown>;
+        const ownVersion = (row.payload_version as string | null) ?? null;
+        if (row.payload_hook === null || (mark.payloadHook ?? null) === null) continue;
+        if (!isStalePayload((mark.payloadVersion as string | null | undefined) ?? null, ownVersion)) continue;
+        const kept = { ...mark, payloadHook: row.payload_hook, payloadSeq: row.payload_seq, payloadVersion: ownVersion };
+        this.s.set_follow_up!.run({ id: row.id, followUp: JSON.stringify(kept) });
+      }
       return this.s.release_transfers!.run({ worker, now }).changes;
     });
 
