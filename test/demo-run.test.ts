@@ -20,6 +20,8 @@ import type { Store } from '../src/store/store.js';
 import { projectRoot, type Exit } from './helpers/process.js';
 import { openStore } from '../src/store/index.js';
 import { freePort } from './helpers/wait.js';
+import { serverOf, TEST_DATABASE_URL, unreachable } from './helpers/postgres.js';
+import pg from 'pg';
 
 const BIN = resolvePath(projectRoot, 'bin/hookyard.js');
 /** Bound on every wait: starting takes a second or two, the first transfers a few more. */
@@ -53,9 +55,10 @@ afterEach(async () => {
 });
 
 
-function startDemo(port: number, data = mkdtempSync(join(tmpdir(), 'hookyard-demo-'))): Demo {
+function startDemo(port: number, data = mkdtempSync(join(tmpdir(), 'hookyard-demo-')), extraEnv: NodeJS.ProcessEnv = {}): Demo {
   tempDirs.push(data);
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOOKYARD_DATA: data };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOOKYARD_DATA: data, ...extraEnv };
+  if (!('HOOKYARD_DATABASE_URL' in extraEnv)) delete env.HOOKYARD_DATABASE_URL;
   delete env.HOOKYARD_ADMIN_TOKEN; // the test reads /api without a token
   const child = spawn(process.execPath, [BIN, 'demo'], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -121,6 +124,8 @@ async function send(method: string, url: string, headers: Record<string, string>
   return JSON.parse(text) as unknown;
 }
 
+const postgresProblem = await unreachable();
+
 describe('npm start (hookyard demo)', () => {
   it('moves products both ways between the demo shop and ERP, and stops on SIGTERM with exit code 0', async () => {
     const demo = startDemo(await freePort());
@@ -151,6 +156,54 @@ describe('npm start (hookyard demo)', () => {
     demo.child.kill('SIGTERM');
     expect(await demo.exited).toEqual({ code: 0, signal: null });
   }, TEST_TIMEOUT_MS);
+
+  const onPostgres = postgresProblem === null || process.env.CI === 'true' ? it : it.skip;
+  onPostgres(
+    `runs on PostgreSQL with HOOKYARD_DATABASE_URL, in a database of its own made anew, with nothing dead${postgresProblem === null ? '' : ` (PostgreSQL unreachable at ${serverOf(TEST_DATABASE_URL)}: ${postgresProblem})`}`,
+    async () => {
+      if (postgresProblem !== null) throw new Error(`PostgreSQL unreachable at ${serverOf(TEST_DATABASE_URL)} (${postgresProblem}); CI runs this test: start PostgreSQL or set HOOKYARD_TEST_DATABASE_URL`);
+      const port = await freePort();
+      const name = `hookyard_demo_${port}`;
+      const admin = async (sql: string) => {
+        const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+        await client.connect();
+        try {
+          return (await client.query(sql)).rows;
+        } finally {
+          await client.end();
+        }
+      };
+      try {
+        // A database of that name the demo did not make is left alone.
+        await admin(`CREATE DATABASE ${name}`);
+        const refused = startDemo(port, undefined, { HOOKYARD_DATABASE_URL: TEST_DATABASE_URL });
+        expect(await refused.exited).toEqual({ code: 1, signal: null });
+        expect(refused.output()).toContain(`database ${name} on `);
+        expect(refused.output()).toContain('was not made by the demo');
+        await admin(`DROP DATABASE ${name}`);
+
+        for (const run of [1, 2]) {
+          // Twice: the second run drops the first one's database and starts empty again.
+          const demo = startDemo(port, undefined, { HOOKYARD_DATABASE_URL: TEST_DATABASE_URL });
+          await waitFor(demo, 'ready hub with hooks', () => ready(demo));
+          expect(demo.output()).toContain(`~ the demo's store: PostgreSQL database ${name} on `);
+          const body = await getJson<{ store: string; counts: { hooks: Record<string, number>; transfers: Record<string, number> } }>(`${demo.url}/readyz`);
+          expect(body?.store).toBe('postgres');
+          await waitFor(demo, 'succeeded from_hub transfer to erp', () => succeededFromHub(demo, 'erp'));
+          await waitFor(demo, 'succeeded from_hub transfer to shop', () => succeededFromHub(demo, 'shop'));
+          const counts = (await getJson<{ counts: { transfers: Record<string, number> } }>(`${demo.url}/readyz`))!.counts;
+          expect(counts.transfers.dead ?? 0, `run ${run}`).toBe(0);
+          demo.child.kill('SIGTERM');
+          expect(await demo.exited).toEqual({ code: 0, signal: null });
+        }
+        // The database the URL names holds no hookyard tables: only the demo's own database was used.
+        expect(await admin("SELECT 1 FROM pg_tables WHERE tablename = 'transfers' AND schemaname = 'public'").then((rows) => rows.length)).toBe(0);
+      } finally {
+        await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      }
+    },
+    2 * TEST_TIMEOUT_MS,
+  );
 
   it('runs two demos side by side on different PORT and HOOKYARD_DATA', async () => {
     const [portA, portB] = [await freePort(), await freePort()];

@@ -113,7 +113,7 @@ program
 
 program
   .command('demo')
-  .description('run the demo on embedded SQLite (PORT and HOOKYARD_DATA are honoured)')
+  .description('run the demo: on embedded SQLite in HOOKYARD_DATA, or with HOOKYARD_DATABASE_URL in a database of its own on that PostgreSQL server (PORT is honoured)')
   .option('--systems-only', 'run only the demo shop and ERP, sending their hooks to the hub at --hub (compose.yaml\'s demo profile)')
   .option('--hub <url>', 'with --systems-only: the base URL of the hub (an ingest process or its load balancer)')
   .option('-H, --host <host>', 'with --systems-only: the address the shop and the ERP listen on', '127.0.0.1')

@@ -9,6 +9,9 @@ import { startDemoActivity, startDemoSystems, demoGuide } from '../demo/run.js';
 import { demoEnv } from '../demo/keys.js';
 import { reportLoadError, type Output } from './commands.js';
 import { describeStore, openStoreOrReport } from './store.js';
+import { freshDemoDatabase } from './demo-database.js';
+import { isHyError } from '../errors.js';
+import { databaseUrlProblem, maskDatabaseUrl } from '../config/database-url.js';
 
 export interface ServeOptions {
   config: string;
@@ -111,19 +114,36 @@ export async function runDemo(output: Output): Promise<number> {
     return 1;
   }
   const data = process.env.HOOKYARD_DATA || '.hookyard';
-  // The demo systems keep their data in memory and start empty each time, so the demo's store must
-  // too: one an earlier demo made (it leaves a marker) is cleared; any other is never touched.
-  const marker = join(data, DEMO_MARKER);
-  if (existsSync(join(data, 'hookyard.db'))) {
-    if (!existsSync(marker)) {
-      output.err(`${data} holds a store that the demo did not make (hookyard serve's?); the demo starts empty each run and leaves it alone. Point HOOKYARD_DATA at another directory, e.g. HOOKYARD_DATA=.hookyard-demo npm start`);
+  const { [DATABASE_URL_ENV]: databaseUrl, ...environment } = process.env;
+  // On PostgreSQL (HOOKYARD_DATABASE_URL): a database of the demo's own on that server, made anew.
+  let store: { [DATABASE_URL_ENV]: string } | Record<string, never> = {};
+  if (databaseUrl) {
+    const problem = databaseUrlProblem(databaseUrl);
+    if (problem) {
+      output.err(`${DATABASE_URL_ENV}: ${problem}`);
       return 1;
     }
-    for (const file of ['hookyard.db', 'hookyard.db-wal', 'hookyard.db-shm']) rmSync(join(data, file), { force: true });
+    try {
+      const demo = await freshDemoDatabase(databaseUrl, port);
+      store = { [DATABASE_URL_ENV]: demo.url };
+      output.out(`~ the demo's store: PostgreSQL database ${demo.name} on ${maskDatabaseUrl(databaseUrl)}, made anew at each start`);
+    } catch (error) {
+      if (!isHyError(error)) throw error;
+      output.err(`${error.code}: ${error.message}`);
+      return 1;
+    }
+  } else {
+    // The demo systems keep their data in memory and start empty each time, so the demo's store must
+    // too: one an earlier demo made (it leaves a marker) is cleared; any other is never touched.
+    const marker = join(data, DEMO_MARKER);
+    if (existsSync(join(data, 'hookyard.db'))) {
+      if (!existsSync(marker)) {
+        output.err(`${data} holds a store that the demo did not make (hookyard serve's?); the demo starts empty each run and leaves it alone. Point HOOKYARD_DATA at another directory, e.g. HOOKYARD_DATA=.hookyard-demo npm start`);
+        return 1;
+      }
+      for (const file of ['hookyard.db', 'hookyard.db-wal', 'hookyard.db-shm']) rmSync(join(data, file), { force: true });
+    }
   }
-  // The demo clears its store at each start: it runs on SQLite whatever the environment selects.
-  const { [DATABASE_URL_ENV]: databaseUrl, ...environment } = process.env;
-  if (databaseUrl) output.err(`${DATABASE_URL_ENV} is set; the demo runs on embedded SQLite in ${data} all the same`);
   const systems = await startDemoSystems(`http://127.0.0.1:${port}`);
   let started: Awaited<ReturnType<typeof startServe>>;
   try {
@@ -133,7 +153,7 @@ export async function runDemo(output: Output): Promise<number> {
         data,
         port,
         host: '127.0.0.1',
-        env: { ...environment, ...demoEnv({ shop: systems.shop.url, erp: systems.erp.url }) },
+        env: { ...environment, ...store, ...demoEnv({ shop: systems.shop.url, erp: systems.erp.url }) },
         logger: false,
       },
       output,
@@ -149,7 +169,7 @@ export async function runDemo(output: Output): Promise<number> {
     return started;
   }
   const { hub, address, config } = started;
-  writeFileSync(marker, 'This store was made by `hookyard demo`, which clears it at its next start.\n');
+  if (!databaseUrl) writeFileSync(join(data, DEMO_MARKER), 'This store was made by `hookyard demo`, which clears it at its next start.\n');
   output.out(demoGuide(address, systems));
   const activity = await startDemoActivity({ store: hub.store, leaseMs: config.engine.leaseMs, systems, print: (line) => output.out(line) });
   // Traffic stops first, then the hub drains (its transfers still reach the systems), then the systems go.
