@@ -245,7 +245,16 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     },
   });
   await app.ready();
+  // Work stored by other processes (hooks from ingest processes, requests queued by other workers):
+  // a shared store says so at once; the idle timers stay as the backstop. An ingest process runs
+  // no worker to wake, so it does not listen (and keeps no extra connection).
+  let unwatch: (() => void) | null = null;
   if (runsWorkers) {
+    unwatch =
+      store.watch?.((work) => {
+        if (work === 'hooks') resolver.wake();
+        else transfers.wake();
+      }) ?? null;
     resolver.start();
     transfers.start();
     poller.start();
@@ -282,6 +291,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       await app.close();
       clearTimeout(force);
       backlog.stop();
+      unwatch?.();
       await commit.drain();
       await resolver.stop();
       await poller.stop();

@@ -35,5 +35,13 @@ export * from './roles/transfer-queue.js';
 
 export interface Store extends Inbox, TransferQueue, HubRecords, Feeds, Replays, AdminQueries {
   readonly kind: 'sqlite' | 'postgres';
+  /**
+   * Optional: tells `listener` when another process (or this one) committed work — hooks to
+   * resolve, or requests to run now — so that idle workers look at once instead of when their idle
+   * timer fires. A hint, never a guarantee: notifications can be lost (a dropped connection), so
+   * workers keep polling. Returns the function that stops listening. Where the store shares no
+   * database across processes (SQLite), it is absent.
+   */
+  watch?(listener: (work: 'hooks' | 'transfers') => void): () => void;
   close(): Promise<void>;
 }

@@ -12,7 +12,7 @@
  */
 import type { IncomingHook } from '../../domain/types.js';
 import type { Appended, HookLease } from '../store.js';
-import { RetryTransaction, type Sql } from './db.js';
+import { notifyWork, RetryTransaction, type Sql } from './db.js';
 
 interface Decision {
   /** The id the hook gets back. */
@@ -89,6 +89,9 @@ export async function appendHooks(sql: Sql, hooks: readonly IncomingHook[], now:
       await sql.run('remember_bodies', [connections, remembered.map(({ hook }) => hook.bodyGuard!.hash), remembered.map(({ id }) => id), now]);
       await sql.run('prune_body_hashes', [connections, remembered.map(({ hook }) => now - hook.bodyGuard!.windowMs)]);
     }
+    // Hooks leased to the appending process's resolver wait for it alone (it is woken in-process);
+    // others can be claimed by any worker process.
+    if (lease === null) await notifyWork(sql, 'hooks');
   }
 
   const answers: Appended[] = [];

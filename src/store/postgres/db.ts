@@ -52,6 +52,14 @@ const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 8;
 
 /** Thrown inside a transaction to roll it back and run it again (a concurrent writer won a race it can see next time). */
+/** What a transaction stored for idle workers elsewhere to take (listen.ts hears it). */
+export type Work = 'hooks' | 'transfers';
+
+/** Notifies the listening processes of `work`, on this transaction's commit (notify_work.sql). */
+export async function notifyWork(sql: Sql, work: Work): Promise<void> {
+  await sql.run('notify_work', [work]);
+}
+
 export class RetryTransaction extends Error {
   constructor(reason: string) {
     super(reason);
@@ -65,11 +73,13 @@ export interface DbOptions {
 }
 
 export class Db {
+  readonly url: string;
   readonly pool: pg.Pool;
   /** Single statements, each committed on its own. */
   readonly sql: Sql;
 
   constructor(options: DbOptions) {
+    this.url = options.url;
     this.pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolSize,

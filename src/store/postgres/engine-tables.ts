@@ -22,7 +22,7 @@ import {
   type NewTransfer,
   type TransferOutcome,
 } from '../store.js';
-import type { Db, Row, Sql } from './db.js';
+import { notifyWork, type Db, type Row, type Sql } from './db.js';
 import { Enqueue, type FollowUp } from './enqueue.js';
 import { transferParams } from './params.js';
 
@@ -166,7 +166,9 @@ export class EngineTables {
       const keep = (await sql.rows('marks_of_transfers', [ids]))
         .filter((row) => isStalePayload(textOrNull(row.mark_version), textOrNull(row.payload_version)))
         .map((row) => Number(row.id));
-      return sql.run('release_transfers', [ids, worker, now, keep]);
+      const released = await sql.run('release_transfers', [ids, worker, now, keep]);
+      if (released > 0) await notifyWork(sql, 'transfers'); // handed back to run at once, by another process
+      return released;
     });
   }
 

@@ -22,7 +22,7 @@
  */
 import { isDeleteRequest } from '../../domain/scope.js';
 import { isStalePayload } from '../../domain/version.js';
-import type { Row, Sql } from './db.js';
+import { notifyWork, type Row, type Sql } from './db.js';
 
 /** insert_transfers' columns for one request, as SQLite's insert_transfer takes them (this is also what a mark keeps, as JSON). */
 export type TransferRow = Record<string, unknown> & {
@@ -270,10 +270,15 @@ export class Enqueue {
     return put.absorbed ? { kind: 'absorbed', id: put.id } : { kind: 'queued', id: put.id };
   }
 
-  /** Writes what the rule decided: new requests, payload pointers, marks. */
+  /**
+   * Writes what the rule decided: new requests, payload pointers, marks. A new waiting request
+   * notifies the listening processes (their transfer workers may be idle); an absorbed one or a
+   * mark adds nothing to run now.
+   */
   async flush(now: number): Promise<void> {
     if (this.inserts.length > 0) {
       const rows = this.inserts.splice(0);
+      if (rows.some((row) => row.status === 'queued')) await notifyWork(this.sql, 'transfers');
       this.insertById.clear();
       const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((row) => row[key] ?? null);
       await this.sql.run('insert_transfers', [

@@ -41,6 +41,7 @@ import { CancelTables } from './cancel-tables.js';
 import { Db } from './db.js';
 import { EngineTables } from './engine-tables.js';
 import { FeedTables } from './feed-tables.js';
+import { WorkChannel, type WorkListener } from './listen.js';
 import { migrate } from './migrate.js';
 import { ReplayTables } from './replay-tables.js';
 import { saveResolutions } from './resolutions.js';
@@ -93,6 +94,8 @@ export class PostgresStore implements Store {
   private readonly feeds: FeedTables;
   private readonly replays: ReplayTables;
   private readonly cancels: CancelTables;
+  /** LISTEN hookyard_work on a connection of its own, opened by the first watch (listen.ts). */
+  private readonly channel: WorkChannel;
 
   constructor(
     private readonly db: Db,
@@ -103,6 +106,11 @@ export class PostgresStore implements Store {
     this.feeds = new FeedTables(db);
     this.replays = new ReplayTables(db);
     this.cancels = new CancelTables(db);
+    this.channel = new WorkChannel(db.url);
+  }
+
+  watch(listener: WorkListener): () => void {
+    return this.channel.watch(listener);
   }
 
   async appendHooks(hooks: readonly IncomingHook[], now: number, lease?: HookLease): Promise<Appended[]> {
@@ -315,6 +323,7 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.channel.close();
     await this.db.close();
   }
 }

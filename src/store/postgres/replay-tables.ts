@@ -6,7 +6,7 @@ import type { TransferRequest } from '../../domain/types.js';
 import { isDeleteRequest } from '../../domain/scope.js';
 import { transferFromRow } from '../rows.js';
 import type { Replay, ReplayFilter } from '../store.js';
-import type { Db, Row, Sql } from './db.js';
+import { notifyWork, type Db, type Row, type Sql } from './db.js';
 import { Enqueue } from './enqueue.js';
 import { insertActivity } from './engine-tables.js';
 import { filterParams } from './filters.js';
@@ -51,6 +51,7 @@ export class ReplayTables {
         await enqueue.open([String(request.record_key)], 0);
         const steps: Step[] = [];
         if (!(await requeue(sql, enqueue, { ...request, id }, replayId, now, steps))) throw new NotReplayable();
+        await notifyWork(sql, 'transfers');
         await insertActivity(sql, steps);
         await sql.run('add_to_replay', [replayId, 1]);
         return transferFromRow((await sql.row('get_transfer', [id]))!);
@@ -80,6 +81,7 @@ export class ReplayTables {
       const steps: Step[] = [];
       let requeued = 0;
       for (const request of candidates) if (await requeue(sql, enqueue, request, replayId, now, steps)) requeued += 1;
+      if (requeued > 0) await notifyWork(sql, 'transfers');
       await insertActivity(sql, steps);
       await sql.run('add_to_replay', [replayId, requeued]);
       return { requeued, lastId: candidates.length === limit ? Number(candidates.at(-1)!.id) : null };
@@ -90,6 +92,7 @@ export class ReplayTables {
     return this.db.transaction(async (sql) => {
       // The hooks' counters follow the row (migration 001's statement triggers).
       if ((await sql.run('rereceive_hook', [id])) === 0) return null;
+      await notifyWork(sql, 'hooks');
       return Number((await sql.row('insert_replay', ['hook', String(id), 1, actor, now]))!.id);
     });
   }
