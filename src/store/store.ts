@@ -35,5 +35,11 @@ export * from './roles/transfer-queue.js';
 
 export interface Store extends Inbox, TransferQueue, HubRecords, Feeds, Replays, AdminQueries {
   readonly kind: 'sqlite' | 'postgres';
+  /**
+   * A store shared by processes on several machines: the database's own time now (epoch ms), so
+   * that every process reckons leases and due times on one clock (src/store/database-clock.ts).
+   * Absent on a store of one process, which takes the machine's clock.
+   */
+  databaseNow?(): Promise<number>;
   close(): Promise<void>;
 }
