@@ -12,6 +12,7 @@ import Fastify, { LogController, type FastifyError, type FastifyInstance, type F
 import { apiPlugin } from './api/plugin.js';
 import { metricsRoute } from './api/metrics.js';
 import { systemClock, type Clock } from './clock.js';
+import { DatabaseClock } from './store/database-clock.js';
 import type { HubConfig } from './config/types.js';
 import { DEFAULTS } from './config/defaults.js';
 import { HookResolver } from './engine/resolver.js';
@@ -114,7 +115,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   if (!HUB_ROLES.includes(role)) throw new TypeError(`role must be one of ${HUB_ROLES.join(', ')}, not ${String(role)}`);
   const takesHooks = role !== 'worker';
   const runsWorkers = role !== 'ingest' && options.workers !== false;
-  const clock = options.clock ?? systemClock;
+  // On a store shared across machines (PostgreSQL), every process reckons time by the database's
+  // clock: leases and due times are compared between processes (src/store/database-clock.ts).
+  const clock = options.clock ?? (await DatabaseClock.of(store, systemClock));
   const app = Fastify({
     logger: options.logger ? { level: 'info', redact: ['req.headers.authorization'] } : false,
     // One log line per hook would cost more than storing it; errors and lifecycle still log.
@@ -297,6 +300,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       await poller.stop();
       const handedBack = await transfers.stop(config.engine.shutdownGraceMs);
       if (handedBack > 0) app.log.warn(`${handedBack} transfer(s) still running after ${config.engine.shutdownGraceMs} ms were handed back`);
+      if (clock instanceof DatabaseClock) clock.stop();
       await store.close();
     },
   };

@@ -43,5 +43,11 @@ export interface Store extends Inbox, TransferQueue, HubRecords, Feeds, Replays,
    * database across processes (SQLite), it is absent.
    */
   watch?(listener: (work: 'hooks' | 'transfers') => void): () => void;
+  /**
+   * A store shared by processes on several machines: the database's own time now (epoch ms), so
+   * that every process reckons leases and due times on one clock (src/store/database-clock.ts).
+   * Absent on a store of one process, which takes the machine's clock.
+   */
+  databaseNow?(): Promise<number>;
   close(): Promise<void>;
 }

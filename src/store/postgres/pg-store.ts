@@ -318,6 +318,11 @@ export class PostgresStore implements Store {
     return this.cancels.listCancels(limit);
   }
 
+  async databaseNow(): Promise<number> {
+    const result = await this.db.pool.query<{ now: string }>('SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS now');
+    return Number(result.rows[0]!.now);
+  }
+
   private closed = false;
 
   async close(): Promise<void> {
