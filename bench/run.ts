@@ -308,8 +308,21 @@ async function main(): Promise<number> {
     for (const m of [bare, hub]) {
       console.log(`CPU by thread, ${m.label} (µs/hook, median): ${m.threads.filter(([, us]) => us >= 0.05).map(([name, us]) => `${name} ${us.toFixed(1)}`).join(', ') || 'n/a'}`);
     }
-    if (bare.cpuUsPerHook !== null && hub.cpuUsPerHook !== null) summary.ingest_cpu_ratio = bare.cpuUsPerHook / hub.cpuUsPerHook;
-    summary.ingest_rps_ratio = hub.rps / bare.rps;
+    // Each round measures bare and hookyard back to back: the ratios are taken per round and their
+    // median reported, so that a round in which the machine was busier weighs on both sides alike.
+    const paired = (round: number) => ({
+      bare: stages.find((s) => s.round === round && s.server === 'bare')!,
+      hub: stages.find((s) => s.round === round && s.server === 'hookyard')!,
+    });
+    const rounds = [...new Set(stages.map((s) => s.round))].map(paired);
+    const cpuRatios = rounds
+      .map(({ bare: b, hub: h }) => [cpuUsPerHook(b.measured), cpuUsPerHook(h.measured)] as const)
+      .filter((pair): pair is readonly [number, number] => pair[0] !== null && pair[1] !== null)
+      .map(([b, h]) => b / h);
+    const rpsRatios = rounds.map(({ bare: b, hub: h }) => h.measured.rps / b.measured.rps);
+    console.log(`ratios per round (bare ÷ hookyard CPU per hook; hookyard ÷ bare hooks/s): ${rounds.map((_, i) => `${cpuRatios[i]?.toFixed(3) ?? 'n/a'} / ${rpsRatios[i]!.toFixed(3)}`).join(', ')}; the summary takes their medians`);
+    if (cpuRatios.length > 0) summary.ingest_cpu_ratio = median(cpuRatios);
+    summary.ingest_rps_ratio = median(rpsRatios);
   }
 
   if (ONLY.includes('engine')) {
