@@ -24,7 +24,7 @@ import {
 } from '../store.js';
 import { notifyWork, type Db, type Row, type Sql } from './db.js';
 import { Enqueue, type FollowUp } from './enqueue.js';
-import { transferParams } from './params.js';
+import { transferParams } from '../params.js';
 
 /** Writes a run's activity steps (one statement). */
 export async function insertActivity(sql: Sql, entries: ReadonlyArray<{ transferId: number; at: number; step: string; detail: string | null }>): Promise<void> {

@@ -8,7 +8,7 @@ import type { PlannedTransfer } from '../../domain/types.js';
 import type { Enqueued, Feed, FeedClaim, FeedKind, FeedPage } from '../store.js';
 import type { Db, Row, Sql } from './db.js';
 import { Enqueue } from './enqueue.js';
-import { plannedParams } from './params.js';
+import { plannedParams } from '../params.js';
 
 function feedFromRow(row: Row): Feed {
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));

@@ -7,7 +7,7 @@ import { isDeleteRequest } from '../../domain/scope.js';
 import type { HookResolution } from '../store.js';
 import type { Sql } from './db.js';
 import { Enqueue, type TransferRow, type Waiting } from './enqueue.js';
-import { plannedParams } from './params.js';
+import { plannedParams } from '../params.js';
 
 export const coalescedInto = (into: Waiting) =>
   into.running ? `transfer ${into.id} for this record is running: it runs once more when it finishes` : `coalesced into transfer ${into.id}, which has not run yet`;

@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 import { isStalePayload } from '../../domain/version.js';
 import type { ActivityEntry, DataType, HubRecord, TransferRequest } from '../../domain/types.js';
-import { claimedFromRow, hubRecordFromRow, recordKey, transferFromRow } from '../rows.js';
+import { claimedFromRow, hubRecordFromRow, transferFromRow } from '../rows.js';
 import {
   HubConflictError,
   LinkConflictError,
@@ -18,39 +18,11 @@ import {
   type TransferOutcome,
 } from '../store.js';
 import type { Enqueue } from './enqueue.js';
+import { transferParams } from '../params.js';
 
 type Row = Record<string, unknown>;
 type Statement = Database.Statement;
 
-/** The parameters of insert_transfer for an engine-made request. */
-export function transferParams(t: NewTransfer, now: number, extra: { status: string; leaseOwner: string | null; leaseUntil: number | null }) {
-  return {
-    trackingId: t.trackingId,
-    hookId: t.hookId,
-    notificationId: null,
-    parentId: t.parentId,
-    connection: t.connection,
-    type: t.type,
-    direction: t.direction,
-    scope: t.scope,
-    externalId: t.externalId,
-    requestType: t.requestType,
-    status: extra.status,
-    reason: null,
-    reasonCode: null,
-    recordKey: recordKey(t.direction, t.connection, t.type, t.externalId, t.hubId),
-    hubId: t.hubId,
-    sourceConnection: t.sourceConnection,
-    origin: t.origin,
-    runAt: now,
-    leaseOwner: extra.leaseOwner,
-    leaseUntil: extra.leaseUntil,
-    now,
-    payloadHook: null,
-    payloadSeq: null,
-    payloadVersion: null,
-  };
-}
 
 export class EngineTables {
   private readonly s: Record<string, Statement>;

@@ -5,42 +5,12 @@
  */
 import type Database from 'better-sqlite3';
 import type { PlannedTransfer } from '../../domain/types.js';
-import { recordKey } from '../rows.js';
 import type { Enqueued, Feed, FeedClaim, FeedKind, FeedPage } from '../store.js';
 import type { Enqueue } from './enqueue.js';
+import { plannedParams } from '../params.js';
 
 type Row = Record<string, unknown>;
 
-/** insert_transfer's parameters for a planned request. */
-export function plannedParams(t: PlannedTransfer, hookId: number | null, notificationId: number | null, now: number) {
-  return {
-    trackingId: t.trackingId,
-    hookId,
-    notificationId,
-    parentId: null,
-    connection: t.connection,
-    type: t.type,
-    direction: t.direction,
-    scope: t.scope,
-    externalId: t.externalId,
-    requestType: t.requestType,
-    status: t.status,
-    reason: t.reason,
-    reasonCode: t.reasonCode,
-    recordKey: recordKey(t.direction, t.connection, t.type, t.externalId, null),
-    hubId: null,
-    sourceConnection: null,
-    origin: t.origin,
-    runAt: t.runAt,
-    leaseOwner: null,
-    leaseUntil: null,
-    now,
-    // The element of this hook that carries the record (a receiver with `record`).
-    payloadHook: t.payload && hookId !== null ? hookId : null,
-    payloadSeq: t.payload && hookId !== null ? t.seq : null,
-    payloadVersion: t.payload && hookId !== null ? (t.payloadVersion ?? null) : null,
-  };
-}
 
 function feedFromRow(row: Row): Feed {
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));

@@ -56,7 +56,8 @@ import { WriteBatch } from './write-batch.js';
 import { EngineTables } from './engine-tables.js';
 import { ReplayTables } from './replay-tables.js';
 import { CancelTables } from './cancel-tables.js';
-import { FeedTables, plannedParams } from './feed-tables.js';
+import { FeedTables } from './feed-tables.js';
+import { plannedParams } from '../params.js';
 import { WorkTables } from './work-tables.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

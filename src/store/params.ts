@@ -1,8 +1,38 @@
-/** The columns of a new transfer request (insert_transfers), from what the engine and the planner hand the store. */
-import type { PlannedTransfer } from '../../domain/types.js';
-import type { NewTransfer } from '../store.js';
-import { recordKey } from '../rows.js';
-import type { TransferRow } from './enqueue.js';
+/**
+ * The columns of a new transfer request, from what the engine and the planner hand the store: the
+ * same for every adapter (SQLite's insert_transfer, PostgreSQL's insert_transfers).
+ */
+import type { PlannedTransfer } from '../domain/types.js';
+import type { NewTransfer } from './store.js';
+import { recordKey } from './rows.js';
+
+export type TransferRow = {
+  trackingId: string;
+  hookId: number | null;
+  notificationId: number | null;
+  parentId: number | null;
+  connection: string;
+  type: string;
+  direction: string;
+  scope: string;
+  externalId: string | null;
+  requestType: string;
+  status: string;
+  reason: string | null;
+  reasonCode: string | null;
+  recordKey: string;
+  hubId: number | null;
+  sourceConnection: string | null;
+  origin: string | null;
+  runAt: number;
+  leaseOwner: string | null;
+  leaseUntil: number | null;
+  now: number;
+  payloadHook: number | null;
+  payloadSeq: number | null;
+  /** The version of the payload record (null: no payload, or none read). */
+  payloadVersion: string | null;
+};
 
 /** A planned request: from a resolved hook (`hookId`), a feed or a manual sync (no hook). */
 export function plannedParams(t: PlannedTransfer, hookId: number | null, notificationId: number | null, now: number): TransferRow {
