@@ -42,6 +42,7 @@ const transfersQuery = z.strictObject({
   before,
   limit,
 });
+const lineageQuery = z.strictObject({ after: z.coerce.number().int().min(1).optional(), limit });
 const idParam = z.strictObject({ id: z.coerce.number().int().min(1) });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -105,6 +106,14 @@ export async function apiPlugin(app: FastifyInstance, options: ApiOptions): Prom
     const record = await store.getHubRecord(id);
     if (!record || record.type !== type) throw new HyError('HY_ERR_RECORD_NOT_FOUND', `no hub ${type} ${id}`);
     return { record, externalIds: await store.externalIdsOfHubRecord(id) };
+  });
+
+  app.get('/api/records/:type/:id/lineage', async (request) => {
+    const { type, id } = parse(recordParams, request.params);
+    const filter = parse(lineageQuery, request.query);
+    const record = await store.getHubRecord(id);
+    if (!record || record.type !== type) throw new HyError('HY_ERR_RECORD_NOT_FOUND', `no hub ${type} ${id}`);
+    return store.lineageOf(id, filter);
   });
 
   await replayRoutes(app, { store, clock: options.clock, wake: options.wake });

@@ -1,6 +1,6 @@
 /** Row ↔ domain conversions shared by the adapters (column names are the same in both). */
-import type { HubRecord, StoredHook, TransferRequest } from '../domain/types.js';
-import type { ClaimedTransfer, HookSummary, StoredNotification } from './store.js';
+import type { ActivityEntry, HubRecord, StoredHook, TransferRequest } from '../domain/types.js';
+import type { ClaimedTransfer, HookSummary, LineageFilter, LineageStep, Page, StoredNotification } from './store.js';
 
 type Row = Record<string, unknown>;
 
@@ -101,6 +101,16 @@ export function hubRecordFromRow(row: Row): HubRecord {
 }
 
 /** `direction|connection|type|id`: transfers with the same key run one at a time, in order. */
+/** A lineage page: each transfer with its activity (rows of activity_of_transfers, by transfer id). */
+export function lineagePage(transfers: TransferRequest[], activityRows: Row[], filter: LineageFilter): Page<LineageStep> {
+  const activity = new Map<number, ActivityEntry[]>(transfers.map((t) => [t.id, []]));
+  for (const row of activityRows) {
+    activity.get(Number(row.transfer_id))?.push({ at: Number(row.at), step: String(row.step), detail: row.detail === null ? null : String(row.detail) });
+  }
+  const items = transfers.map((transfer) => ({ transfer, activity: activity.get(transfer.id)! }));
+  return { items, next: items.length === filter.limit ? items.at(-1)!.transfer.id : null };
+}
+
 export function recordKey(direction: string, connection: string, type: string, externalId: string | null, hubId: number | null): string {
   return direction === 'from_hub' ? `from_hub|${connection}|${type}|hub:${hubId ?? ''}` : `to_hub|${connection}|${type}|${externalId ?? ''}`;
 }

@@ -1,7 +1,7 @@
 /** The Store contract, admin queries: what operators read, newest first, filtered and paged. */
 import { describe, expect, it } from 'vitest';
 import type { HookResolution } from '../../src/store/store.js';
-import { appendIds, freshStore, hook, LEASE, resolution as planned, T0, type ContractSuite } from './contract.js';
+import { appendIds, byId, fanOutTo, freshStore, hook, LEASE, ok, queue, resolution as planned, T0, type ContractSuite } from './contract.js';
 
 export const adminContract: ContractSuite = (adapter, factory) => {
   describe(`Store contract, admin queries: ${adapter}`, () => {
@@ -52,6 +52,39 @@ export const adminContract: ContractSuite = (adapter, factory) => {
       expect((await store.listTransfers({ limit: 2, before: page.next! })).items.map((t) => t.externalId)).toEqual(['a']);
       const counts = await store.counts();
       expect(counts.transfers).toMatchObject({ queued: 2, skipped: 1, succeeded: 0 });
+    });
+
+    it("lists a hub record's lineage oldest first, each request with its own activity, paged forwards", async () => {
+      const [a, b] = await queue(store, [['shop', 'A'], ['shop', 'B']]);
+      const claims = byId(await store.claimTransfers('w', 10, T0, LEASE));
+      const change = (sku: string, externalId: string, fanOut: ReturnType<typeof fanOutTo>[]) => ({
+        type: 'product' as const, hubId: null, expectedVersion: null, data: { sku }, deleted: false,
+        link: { connection: 'shop', externalId, replaceExisting: false }, match: null, fanOut,
+      });
+      const applied = await store.applyHubChange(claims.get(a!)!.claim, change('S1', 'A', [fanOutTo('erp', a!), fanOutTo('till', a!)]), T0);
+      const other = await store.applyHubChange(claims.get(b!)!.claim, change('S2', 'B', []), T0);
+      const hubId = applied!.hubId;
+      await store.finishTransfer(claims.get(a!)!.claim, { ...ok, hubId }, [{ at: T0, step: 'read', detail: 'shop A' }, { at: T0 + 1, step: 'hub', detail: 'created' }], {}, T0 + 1);
+      await store.finishTransfer(claims.get(b!)!.claim, { ...ok, hubId: other!.hubId }, [{ at: T0, step: 'read', detail: 'shop B' }], {}, T0 + 1);
+
+      const all = await store.lineageOf(hubId, { limit: 50 });
+      expect(all.next).toBeNull();
+      expect(all.items.map((s) => [s.transfer.id, s.transfer.direction, s.transfer.connection, s.transfer.status])).toEqual([
+        [a, 'to_hub', 'shop', 'succeeded'],
+        [applied!.fanOut[0], 'from_hub', 'erp', 'queued'],
+        [applied!.fanOut[1], 'from_hub', 'till', 'queued'],
+      ]);
+      expect(all.items[0]!.activity).toEqual([{ at: T0, step: 'read', detail: 'shop A' }, { at: T0 + 1, step: 'hub', detail: 'created' }]);
+      expect(all.items[1]!.activity).toEqual([]);
+
+      const first = await store.lineageOf(hubId, { limit: 2 });
+      expect(first.items.map((s) => s.transfer.id)).toEqual([a, applied!.fanOut[0]]);
+      expect(first.next).toBe(applied!.fanOut[0]);
+      const rest = await store.lineageOf(hubId, { limit: 2, after: first.next! });
+      expect(rest).toEqual({ items: [all.items[2]], next: null });
+
+      expect((await store.lineageOf(other!.hubId, { limit: 50 })).items.map((s) => [s.transfer.id, s.activity.map((e) => e.detail)])).toEqual([[b, ['shop B']]]);
+      expect(await store.lineageOf(999_999, { limit: 50 })).toEqual({ items: [], next: null });
     });
   });
 };

@@ -6,7 +6,7 @@
  * and never wait; writes that change a record's active requests hold that record's lock.
  */
 import { HOOK_STATUSES, TRANSFER_STATUSES, type ActivityEntry, type DataType, type HubRecord, type IncomingHook, type PlannedTransfer, type StoredHook, type TransferRequest } from '../../domain/types.js';
-import { hookFromRow, hookSummaryFromRow, notificationFromRow, transferFromRow } from '../rows.js';
+import { hookFromRow, hookSummaryFromRow, lineagePage, notificationFromRow, transferFromRow } from '../rows.js';
 import type {
   Appended,
   Cancel,
@@ -26,6 +26,8 @@ import type {
   HookSummary,
   HubChange,
   NewTransfer,
+  LineageFilter,
+  LineageStep,
   Page,
   Replay,
   ReplayFilter,
@@ -212,6 +214,12 @@ export class PostgresStore implements Store {
 
   async childrenOf(transferId: number): Promise<TransferRequest[]> {
     return this.engine.childrenOf(transferId);
+  }
+
+  async lineageOf(hubId: number, filter: LineageFilter): Promise<Page<LineageStep>> {
+    const transfers = (await this.db.sql.rows('lineage_of_hub_record', [hubId, filter.after ?? null, filter.limit])).map(transferFromRow);
+    const activity = transfers.length === 0 ? [] : await this.db.sql.rows('activity_of_transfers', [transfers.map((t) => t.id)]);
+    return lineagePage(transfers, activity, filter);
   }
 
   async getHubRecord(id: number): Promise<HubRecord | null> {

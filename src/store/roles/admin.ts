@@ -17,7 +17,7 @@ export type HookSummary = Omit<StoredHook, 'body' | 'headers' | 'segments'> & { 
 
 export interface Page<T> {
   items: T[];
-  /** Pass as `before` to get the next (older) page; null on the last page. */
+  /** Pass as `before` to get the next (older) page (`after` for oldest-first lists); null on the last page. */
   next: number | null;
 }
 
@@ -37,6 +37,18 @@ export interface TransferFilter {
   limit: number;
 }
 
+/** Oldest first: pass the page's `next` as `after`. */
+export interface LineageFilter {
+  after?: number;
+  limit: number;
+}
+
+/** One transfer request that touched a hub record, with its activity log. */
+export interface LineageStep {
+  transfer: TransferRequest;
+  activity: ActivityEntry[];
+}
+
 export interface StoreCounts {
   hooks: Record<HookStatus, number>;
   transfers: Record<TransferStatus, number>;
@@ -53,5 +65,7 @@ export interface AdminQueries {
   listTransfers(filter: TransferFilter): Promise<Page<TransferRequest>>;
   activityOf(transferId: number): Promise<ActivityEntry[]>;
   childrenOf(transferId: number): Promise<TransferRequest[]>;
+  /** The transfer requests that wrote a hub record in (to_hub) or out (from_hub), oldest first. */
+  lineageOf(hubId: number, filter: LineageFilter): Promise<Page<LineageStep>>;
   counts(): Promise<StoreCounts>;
 }

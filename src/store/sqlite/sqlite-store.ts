@@ -20,7 +20,7 @@ import {
 import { HyError } from '../../errors.js';
 import { loadMigrations, loadQueries } from '../sql-files.js';
 import { prepareAppend } from './append.js';
-import { hookFromRow, hookSummaryFromRow, notificationFromRow, transferFromRow } from '../rows.js';
+import { hookFromRow, hookSummaryFromRow, lineagePage, notificationFromRow, transferFromRow } from '../rows.js';
 import type {
   Appended,
   Claim,
@@ -40,6 +40,8 @@ import type {
   Feed,
   FeedKind,
   FeedPage,
+  LineageFilter,
+  LineageStep,
   Page,
   Replay,
   ReplayFilter,
@@ -179,6 +181,8 @@ export class SqliteStore implements Store {
       transfersOf: prepare('transfers_of_hook'),
       getTransfer: prepare('get_transfer'),
       listTransfers: prepare('list_transfers'),
+      lineageOf: prepare('lineage_of_hub_record'),
+      activityOfTransfers: prepare('activity_of_transfers'),
       countStatuses: prepare('count_statuses'),
       countReceived: prepare('count_received'),
       noteCoalesced: prepare('note_coalesced'),
@@ -369,6 +373,12 @@ export class SqliteStore implements Store {
 
   async childrenOf(transferId: number): Promise<TransferRequest[]> {
     return this.engine.childrenOf(transferId);
+  }
+
+  async lineageOf(hubId: number, filter: LineageFilter): Promise<Page<LineageStep>> {
+    const transfers = (this.statements.lineageOf.all({ hubId, after: filter.after ?? null, limit: filter.limit }) as Row[]).map(transferFromRow);
+    const activity = transfers.length === 0 ? [] : (this.statements.activityOfTransfers.all({ ids: JSON.stringify(transfers.map((t) => t.id)) }) as Row[]);
+    return lineagePage(transfers, activity, filter);
   }
 
   async getHubRecord(id: number): Promise<HubRecord | null> {
