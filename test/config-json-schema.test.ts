@@ -52,6 +52,9 @@ describe('hookyard schema', () => {
       [{ connections: { shop: { webhook: { apiKey: 'k' } } } }, 'integration'], // integration is required
       [{ connections: { shop: { integration: 'shopify', webhook: { apiKey: 'k' }, retries: 3 } } }, 'retries'], // unknown key
       [{ connections: { shop: { integration: 'shopify', webhook: { apiKey: 'k' }, poll: { product: 'soon' } } } }, '/connections/shop/poll/product'], // not a duration
+      // A field mapping is a path or an object with one of formula, static or lookup.
+      [{ connections: { shop: { integration: 'shopify', webhook: { apiKey: 'k' }, mappings: { product: { to_hub: { sync: 'add', fields: { name: 42 } } } } } } }, '/connections/shop/mappings/product/to_hub/fields/name'],
+      [{ connections: { shop: { integration: 'shopify', webhook: { apiKey: 'k' }, mappings: { product: { to_hub: { sync: 'add', fields: { name: { formula: '' } } } } } } } }, '/connections/shop/mappings/product/to_hub/fields/name'],
       [{ engine: { concurrency: 0 }, connections: { shop: { integration: 'shopify', webhook: { apiKey: 'k' } } } }, '/engine/concurrency'],
       [{ connections: { 'a shop': { integration: 'shopify', webhook: { apiKey: 'k' } } } }, 'a shop'], // a name with a space
     ];

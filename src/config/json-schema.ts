@@ -9,7 +9,19 @@
  * schema/hookyard.schema.json, is regenerated with `npm run schema`.
  */
 import { z } from 'zod';
+import { deleteFieldInputSchema, deleteFieldSchema, fieldMappingInputSchema, fieldMappingSchema } from '../mapping/schema.js';
 import { configSchema, connectionSchema } from './schema.js';
+
+const TARGET = 'draft-2020-12';
+
+/**
+ * Parts that take any value and check it by hand (for their messages) would come out as `{}`:
+ * these are described by the shapes they accept instead.
+ */
+const INPUT_SHAPES = new Map<unknown, { name: string; shapes: z.ZodType }>([
+  [fieldMappingSchema, { name: 'fieldMapping', shapes: fieldMappingInputSchema }],
+  [deleteFieldSchema, { name: 'deleteField', shapes: deleteFieldInputSchema }],
+]);
 
 /** The `$id` of the schema: a name, not an address (editors are pointed at the file itself). */
 export const CONFIG_SCHEMA_ID = 'urn:hookyard:config';
@@ -20,7 +32,24 @@ export function configJsonSchema(): Record<string, unknown> {
   const file = configSchema.extend({
     connections: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/), connectionSchema),
   });
-  const generated = z.toJSONSchema(file, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  // A shape's own definitions (z.json() is recursive) move to the top, where "#/$defs/…" points.
+  const hoisted: Record<string, unknown> = {};
+  const generated = z.toJSONSchema(file, {
+    target: TARGET,
+    io: 'input',
+    unrepresentable: 'any',
+    override: ({ zodSchema, jsonSchema }) => {
+      const input = INPUT_SHAPES.get(zodSchema);
+      if (!input) return;
+      const { name, shapes } = input;
+      const prefix = `${name}_`;
+      const text = JSON.stringify(z.toJSONSchema(shapes, { target: TARGET, io: 'input' })).replaceAll('"#/$defs/', `"#/$defs/${prefix}`);
+      const { $schema: _, $defs = {}, ...described } = JSON.parse(text) as Record<string, unknown> & { $defs?: Record<string, unknown> };
+      for (const [key, definition] of Object.entries($defs)) hoisted[`${prefix}${key}`] = definition;
+      Object.assign(jsonSchema, described);
+    },
+  }) as Record<string, unknown>;
+  if (Object.keys(hoisted).length > 0) generated.$defs = { ...(generated.$defs as Record<string, unknown> | undefined), ...hoisted };
   const { $schema, ...rest } = generated;
   return {
     $schema,
