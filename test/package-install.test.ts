@@ -80,6 +80,17 @@ describe('the package installed from its tarball', () => {
     expect(help.stdout).toMatch(/check \[options\]/);
   });
 
+  it('prints its version and the configuration schema it ships', async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const printed = await inApp('npx', ['--no-install', 'hookyard', '--version']);
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(printed.stdout).toBe(`${version}\n`);
+    const schema = await inApp('npx', ['--no-install', 'hookyard', 'schema']);
+    expect(schema.code, schema.stderr).toBe(0);
+    expect(schema.stdout).toBe(readFileSync(join(app, 'node_modules/hookyard/schema/hookyard.schema.json'), 'utf8'));
+    expect(schema.stdout).toBe(readFileSync(join(ROOT, 'schema/hookyard.schema.json'), 'utf8'));
+  });
+
   it('exports defineIntegration to import()', async () => {
     const script = `import('hookyard').then((m) => {
       const crm = m.defineIntegration({ id: 'crm', scopes: [{ scope: 'customer/updated', description: 'contact → customer' }] });

@@ -1,6 +1,8 @@
 /** The `hookyard` command: a thin commander layer over src/index.ts. */
 
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
+import { configJsonSchemaText } from '../config/json-schema.js';
 import { checkCommand, consoleOutput, tryCommand } from './commands.js';
 import { runDemo, serveCommand } from './serve.js';
 import { replayCommand, type ReplayOptions } from './replay.js';
@@ -21,7 +23,14 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 const program = new Command();
-program.name('hookyard').description('Self-hosted integration hub: receive webhooks, resolve them, transfer records.');
+// package.json is two folders up both from src/cli/ (a source checkout) and from dist/cli/ (the
+// package), and the package ships it.
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+program
+  .name('hookyard')
+  .description('Self-hosted integration hub: receive webhooks, resolve them, transfer records.')
+  .version(version, '-V, --version', 'print the version');
 
 /** Where --data matters: the SQLite store; PostgreSQL is chosen by URL. */
 const DATA_HELP = 'data directory of the embedded SQLite store (unused when HOOKYARD_DATABASE_URL or store.url selects PostgreSQL)';
@@ -46,6 +55,13 @@ program
   .requiredOption('-c, --config <file>', 'configuration file (YAML)')
   .action(async (options: { config: string }) => {
     process.exitCode = await checkCommand(options.config, consoleOutput);
+  });
+
+program
+  .command('schema')
+  .description('print the configuration file\'s JSON Schema (the package ships it as schema/hookyard.schema.json), for editors')
+  .action(() => {
+    process.stdout.write(configJsonSchemaText());
   });
 
 program

@@ -73,6 +73,13 @@ const EVEN_WITH_ISSUES = { when: (payload: { value: unknown }) => isRecord(paylo
 /** The keys of a fields block that may not have parsed. */
 const keysOf = (fields: unknown): string[] => (isRecord(fields) ? Object.keys(fields) : []);
 
+/**
+ * The shapes a field mapping and a delete field take as written, for the configuration's JSON
+ * Schema (src/config/json-schema.ts): the schemas below read them by key instead, for their messages.
+ */
+export const fieldMappingInputSchema = z.union([expressionText('the path'), formulaSchema, staticSchema, lookupSchema]);
+export const deleteFieldInputSchema = z.union([formulaSchema, staticSchema]);
+
 export const fieldMappingSchema = z.unknown().transform((value, ctx): FieldMappingSpec => {
   if (typeof value === 'string') return parseWith(expressionText('the path'), value, ctx);
   const hint = 'a field mapping is a JSONata path (a string) or an object with one of formula, static or lookup';
