@@ -1,6 +1,6 @@
 /** Row ↔ domain conversions shared by the adapters (column names are the same in both). */
 import type { ActivityEntry, HubRecord, StoredHook, TransferRequest } from '../domain/types.js';
-import type { ClaimedTransfer, HookSummary, LineageFilter, LineageStep, Page, StoredNotification } from './store.js';
+import type { ClaimedTransfer, Feed, FeedKind, HookSummary, LineageFilter, LineageStep, Page, StoredNotification } from './store.js';
 
 type Row = Record<string, unknown>;
 
@@ -113,4 +113,24 @@ export function lineagePage(transfers: TransferRequest[], activityRows: Row[], f
 
 export function recordKey(direction: string, connection: string, type: string, externalId: string | null, hubId: number | null): string {
   return direction === 'from_hub' ? `from_hub|${connection}|${type}|hub:${hubId ?? ''}` : `to_hub|${connection}|${type}|${externalId ?? ''}`;
+}
+
+/** A feed row as both stores keep it. */
+export function feedFromRow(row: Row): Feed {
+  return {
+    connection: String(row.connection),
+    type: row.type as Feed['type'],
+    kind: row.kind as FeedKind,
+    cursor: row.cursor === null ? null : String(row.cursor),
+    status: String(row.status) as Feed['status'],
+    nextRunAt: Number(row.next_run_at),
+    pages: Number(row.pages),
+    records: Number(row.records),
+    total: numOrNull(row.total),
+    lastError: row.last_error === null ? null : String(row.last_error),
+    startedAt: numOrNull(row.started_at),
+    updatedAt: numOrNull(row.updated_at),
+    finishedAt: numOrNull(row.finished_at),
+    leaseOwner: row.lease_owner === null ? null : String(row.lease_owner),
+  };
 }

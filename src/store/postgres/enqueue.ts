@@ -23,35 +23,13 @@
 import { isDeleteRequest } from '../../domain/scope.js';
 import { isStalePayload } from '../../domain/version.js';
 import { notifyWork, type Row, type Sql } from './db.js';
+import type { TransferRow as TransferParams } from '../params.js';
 
-/** insert_transfers' columns for one request, as SQLite's insert_transfer takes them (this is also what a mark keeps, as JSON). */
-export type TransferRow = Record<string, unknown> & {
-  trackingId: string;
-  hookId: number | null;
-  notificationId: number | null;
-  parentId: number | null;
-  connection: string;
-  type: string;
-  direction: string;
-  scope: string;
-  externalId: string | null;
-  requestType: string;
-  status: string;
-  reason: string | null;
-  reasonCode: string | null;
-  recordKey: string;
-  hubId: number | null;
-  sourceConnection: string | null;
-  origin: string | null;
-  runAt: number;
-  leaseOwner: string | null;
-  leaseUntil: number | null;
-  now: number;
-  payloadHook: number | null;
-  payloadSeq: number | null;
-  /** The version of the payload record (null: no payload, or none read); a mark made before migration 002 lacks it. */
-  payloadVersion?: string | null;
-};
+/**
+ * insert_transfers' columns for one request (src/store/params.ts; this is also what a mark keeps,
+ * as JSON). A mark made before migration 002 lacks the payload version.
+ */
+export type TransferRow = Record<string, unknown> & Omit<TransferParams, 'payloadVersion'> & { payloadVersion?: string | null };
 
 /** The request that absorbs a new one: waiting for the record, or running it (then it is marked). */
 export interface Waiting {

@@ -9,26 +9,8 @@ import type { Enqueued, Feed, FeedClaim, FeedKind, FeedPage } from '../store.js'
 import type { Db, Row, Sql } from './db.js';
 import { Enqueue } from './enqueue.js';
 import { plannedParams } from '../params.js';
+import { feedFromRow } from '../rows.js';
 
-function feedFromRow(row: Row): Feed {
-  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-  return {
-    connection: String(row.connection),
-    type: row.type as Feed['type'],
-    kind: row.kind as FeedKind,
-    cursor: row.cursor === null ? null : String(row.cursor),
-    status: String(row.status) as Feed['status'],
-    nextRunAt: Number(row.next_run_at),
-    pages: Number(row.pages),
-    records: Number(row.records),
-    total: num(row.total),
-    lastError: row.last_error === null ? null : String(row.last_error),
-    startedAt: num(row.started_at),
-    updatedAt: num(row.updated_at),
-    finishedAt: num(row.finished_at),
-    leaseOwner: row.lease_owner === null ? null : String(row.lease_owner),
-  };
-}
 
 /**
  * Queues planned requests through the enqueue rule, inside the caller's transaction; null when

@@ -8,29 +8,11 @@ import type { PlannedTransfer } from '../../domain/types.js';
 import type { Enqueued, Feed, FeedClaim, FeedKind, FeedPage } from '../store.js';
 import type { Enqueue } from './enqueue.js';
 import { plannedParams } from '../params.js';
+import { feedFromRow } from '../rows.js';
 
 type Row = Record<string, unknown>;
 
 
-function feedFromRow(row: Row): Feed {
-  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-  return {
-    connection: String(row.connection),
-    type: row.type as Feed['type'],
-    kind: row.kind as FeedKind,
-    cursor: row.cursor === null ? null : String(row.cursor),
-    status: String(row.status) as Feed['status'],
-    nextRunAt: Number(row.next_run_at),
-    pages: Number(row.pages),
-    records: Number(row.records),
-    total: num(row.total),
-    lastError: row.last_error === null ? null : String(row.last_error),
-    startedAt: num(row.started_at),
-    updatedAt: num(row.updated_at),
-    finishedAt: num(row.finished_at),
-    leaseOwner: row.lease_owner === null ? null : String(row.lease_owner),
-  };
-}
 
 export class FeedTables {
   private readonly s: Record<string, Database.Statement>;
