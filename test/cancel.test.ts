@@ -140,6 +140,6 @@ describe('hookyard cancel', () => {
     const counts = await store.counts();
     expect(counts.transfers.skipped).toBe(1_100);
     expect(counts.reasons.cancelled).toBe(1_100);
-    expect(await store.listCancels(10)).toMatchObject([{ kind: 'cancels', count: 1_100, actor: 'cli' }]);
+    expect((await store.listCancels({ limit: 10 })).items).toMatchObject([{ kind: 'cancels', count: 1_100, actor: 'cli' }]);
   });
 });

@@ -54,6 +54,46 @@ export const adminContract: ContractSuite = (adapter, factory) => {
       expect(counts.transfers).toMatchObject({ queued: 2, skipped: 1, succeeded: 0 });
     });
 
+    it('lists hooks received in a time range (since inclusive, until exclusive) and hooks that name an external id', async () => {
+      const [early] = await appendIds(store, [hook('shop', '{}')], T0);
+      const [middle] = await appendIds(store, [hook('shop', '{}')], T0 + 1_000);
+      const [late] = await appendIds(store, [hook('erp', '{}')], T0 + 2_000);
+      await store.claimHooks('w', 10, T0 + 2_000, LEASE);
+      await store.saveResolutions('w', [planned(early!, ['A', 'B']), planned(middle!, ['B']), planned(late!, ['C'])], T0 + 2_000);
+      const ids = async (filter: Omit<Parameters<typeof store.listHooks>[0], 'limit'>) => (await store.listHooks({ limit: 50, ...filter })).items.map((h) => h.id);
+
+      expect(await ids({ since: T0 + 1_000 })).toEqual([late, middle]);
+      expect(await ids({ until: T0 + 1_000 })).toEqual([early]);
+      expect(await ids({ since: T0 + 1, until: T0 + 2_000 })).toEqual([middle]);
+      expect(await ids({ externalId: 'B' })).toEqual([middle, early]);
+      expect(await ids({ externalId: 'A' })).toEqual([early]);
+      expect(await ids({ externalId: 'B', since: T0 + 1 })).toEqual([middle]);
+      expect(await ids({ externalId: 'C', connection: 'shop' })).toEqual([]);
+      expect(await ids({ externalId: 'nobody' })).toEqual([]);
+      const first = await store.listHooks({ limit: 1, externalId: 'B' });
+      expect([first.items.map((h) => h.id), first.next]).toEqual([[middle], middle]);
+      expect(await store.listHooks({ limit: 1, externalId: 'B', before: first.next! })).toMatchObject({ items: [{ id: early }], next: early });
+      expect(await store.listHooks({ limit: 1, externalId: 'B', before: early! })).toEqual({ items: [], next: null });
+    });
+
+    it('lists transfer requests created in a time range and those for one external id', async () => {
+      const [a1] = await queue(store, [['shop', 'A']], T0);
+      const [b] = await queue(store, [['erp', 'B']], T0 + 1_000);
+      const [a2] = await queue(store, [['erp', 'A']], T0 + 2_000);
+      const ids = async (filter: Omit<Parameters<typeof store.listTransfers>[0], 'limit'>) => (await store.listTransfers({ limit: 50, ...filter })).items.map((t) => t.id);
+
+      expect(await ids({ since: T0 + 1_000 })).toEqual([a2, b]);
+      expect(await ids({ until: T0 + 1_000 })).toEqual([a1]);
+      expect(await ids({ since: T0 + 1, until: T0 + 2_000 })).toEqual([b]);
+      expect(await ids({ externalId: 'A' })).toEqual([a2, a1]);
+      expect(await ids({ externalId: 'A', connection: 'shop' })).toEqual([a1]);
+      expect(await ids({ externalId: 'A', until: T0 + 2_000 })).toEqual([a1]);
+      expect(await ids({ externalId: 'A', status: 'succeeded' })).toEqual([]);
+      const first = await store.listTransfers({ limit: 1, externalId: 'A' });
+      expect([first.items.map((t) => t.id), first.next]).toEqual([[a2], a2]);
+      expect((await store.listTransfers({ limit: 1, externalId: 'A', before: first.next! })).items.map((t) => t.id)).toEqual([a1]);
+    });
+
     it("lists a hub record's lineage oldest first, each request with its own activity, paged forwards", async () => {
       const [a, b] = await queue(store, [['shop', 'A'], ['shop', 'B']]);
       const claims = byId(await store.claimTransfers('w', 10, T0, LEASE));

@@ -17,7 +17,7 @@ export const replaysContract: ContractSuite = (adapter, factory) => {
       expect(retried).toMatchObject({ id, status: 'queued', attempts: 0, runAt: T0 + 10, lastErrorCode: 'HY_ERR_DESTINATION_REJECTED', finishedAt: null });
       expect((await store.activityOf(id!)).map((a) => a.step)).toEqual(['failed', 'replayed']);
       expect(await store.retryTransfer(id!, 'api', T0 + 11)).toBeNull(); // queued already
-      const replays = await store.listReplays(10);
+      const replays = (await store.listReplays({ limit: 10 })).items;
       expect(replays).toEqual([{ id: expect.any(Number), kind: 'transfer', target: String(id), count: 1, actor: 'api', createdAt: T0 + 10 }]);
     });
 
@@ -48,7 +48,7 @@ export const replaysContract: ContractSuite = (adapter, factory) => {
       expect(await store.replayPage(replay, filter, second.lastId!, 1, T0 + 5)).toEqual({ requeued: 0, lastId: null });
       expect((await store.getTransfer(ids[2]!))!.status).toBe('dead'); // another connection
       expect((await store.getTransfer(ids[3]!))!.status).toBe('running');
-      expect((await store.listReplays(10))[0]).toMatchObject({ id: replay, kind: 'transfers', count: 2, target: JSON.stringify(filter) });
+      expect((await store.listReplays({ limit: 10 })).items[0]).toMatchObject({ id: replay, kind: 'transfers', count: 2, target: JSON.stringify(filter) });
       expect(await store.countReplayable({ status: 'dead', since: T0 + 100 })).toBe(0);
     });
 
@@ -60,6 +60,23 @@ export const replaysContract: ContractSuite = (adapter, factory) => {
       expect(await store.getHook(hookId!)).toMatchObject({ status: 'received', errorCode: null });
       expect(await store.replayHook(hookId!, 'api', T0 + 2)).toBeNull();
       expect((await store.claimHooks('r2', 10, T0 + 3, LEASE)).map((h) => h.id)).toEqual([hookId]);
+    });
+
+    it('lists replays and cancels apart, newest first, paged with before', async () => {
+      const r1 = await store.startReplay({ status: 'dead' }, 'api', T0);
+      const c1 = await store.startCancel({ connection: 'shop' }, 'api', T0 + 1);
+      const r2 = await store.startReplay({ connection: 'erp' }, 'cli', T0 + 2);
+      const r3 = await store.startReplay({ scope: 'product/updated' }, 'api', T0 + 3);
+      const c2 = await store.startCancel({ status: 'queued' }, 'cli', T0 + 4);
+
+      const first = await store.listReplays({ limit: 2 });
+      expect(first.items.map((r) => [r.id, r.actor, r.createdAt])).toEqual([[r3, 'api', T0 + 3], [r2, 'cli', T0 + 2]]);
+      expect(first.next).toBe(r2);
+      expect(await store.listReplays({ limit: 2, before: first.next! })).toMatchObject({ items: [{ id: r1, kind: 'transfers' }], next: null });
+      const cancels = await store.listCancels({ limit: 1 });
+      expect([cancels.items.map((c) => c.id), cancels.next]).toEqual([[c2], c2]);
+      expect(await store.listCancels({ limit: 1, before: c2 })).toMatchObject({ items: [{ id: c1, kind: 'cancels' }], next: c1 });
+      expect(await store.listCancels({ limit: 1, before: c1 })).toEqual({ items: [], next: null });
     });
 
     it('cancels waiting requests page by page, never running ones, and records each cancel', async () => {
@@ -77,8 +94,11 @@ export const replaysContract: ContractSuite = (adapter, factory) => {
       expect(skipped).toHaveLength(4);
       expect(items.find((t) => t.id === running!.id)).toMatchObject({ status: 'running' });
       expect(await store.cancelTransfer(running!.id, 'cli', T0 + 2)).toBeNull();
-      expect(await store.listCancels(10)).toEqual([{ id: cancel, kind: 'cancels', target: JSON.stringify(filter), count: 4, actor: 'cli', createdAt: T0 + 1 }]);
-      expect(await store.listReplays(10)).toEqual([]);
+      expect(await store.listCancels({ limit: 10 })).toEqual({
+        items: [{ id: cancel, kind: 'cancels', target: JSON.stringify(filter), count: 4, actor: 'cli', createdAt: T0 + 1 }],
+        next: null,
+      });
+      expect(await store.listReplays({ limit: 10 })).toEqual({ items: [], next: null });
     });
   });
 };

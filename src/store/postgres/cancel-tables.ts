@@ -6,7 +6,7 @@
  */
 import type { TransferRequest } from '../../domain/types.js';
 import { transferFromRow } from '../rows.js';
-import type { Cancel, CancelFilter } from '../store.js';
+import type { Cancel, CancelFilter, Page, RecordedFilter } from '../store.js';
 import type { Db, Sql } from './db.js';
 import { insertActivity } from './engine-tables.js';
 import { filterParams } from './filters.js';
@@ -60,8 +60,8 @@ export class CancelTables {
     });
   }
 
-  async listCancels(limit: number): Promise<Cancel[]> {
-    return (await this.db.sql.rows('list_cancels', [limit])).map((row) => ({
+  async listCancels(filter: RecordedFilter): Promise<Page<Cancel>> {
+    const items = (await this.db.sql.rows('list_cancels', [filter.before ?? null, filter.limit])).map((row): Cancel => ({
       id: Number(row.id),
       kind: row.kind as Cancel['kind'],
       target: String(row.target),
@@ -69,6 +69,7 @@ export class CancelTables {
       actor: String(row.actor),
       createdAt: Number(row.created_at),
     }));
+    return { items, next: items.length === filter.limit ? items.at(-1)!.id : null };
   }
 }
 

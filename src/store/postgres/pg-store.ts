@@ -35,6 +35,7 @@ import type {
   StoreCounts,
   StoredNotification,
   TransferFilter,
+  RecordedFilter,
   TransferOutcome,
   WaitingWork,
 } from '../store.js';
@@ -145,7 +146,9 @@ export class PostgresStore implements Store {
   }
 
   async listHooks(filter: HookFilter): Promise<Page<HookSummary>> {
-    const rows = await this.db.sql.rows('list_hooks', [filter.status ?? null, filter.connection ?? null, filter.before ?? null, filter.limit]);
+    const params = [filter.status ?? null, filter.connection ?? null, filter.since ?? null, filter.until ?? null, filter.before ?? null, filter.limit];
+    const rows =
+      filter.externalId === undefined ? await this.db.sql.rows('list_hooks', params) : await this.db.sql.rows('list_hooks_by_external_id', [filter.externalId, ...params]);
     const items = rows.map(hookSummaryFromRow);
     return { items, next: items.length === filter.limit ? items.at(-1)!.id : null };
   }
@@ -164,7 +167,11 @@ export class PostgresStore implements Store {
   }
 
   async listTransfers(filter: TransferFilter): Promise<Page<TransferRequest>> {
-    const rows = await this.db.sql.rows('list_transfers', [filter.status ?? null, filter.scope ?? null, filter.connection ?? null, filter.before ?? null, filter.limit]);
+    const params = [filter.status ?? null, filter.scope ?? null, filter.connection ?? null, filter.since ?? null, filter.until ?? null, filter.before ?? null, filter.limit];
+    const rows =
+      filter.externalId === undefined
+        ? await this.db.sql.rows('list_transfers', params)
+        : await this.db.sql.rows('list_transfers_by_external_id', [filter.externalId, ...params]);
     const items = rows.map(transferFromRow);
     return { items, next: items.length === filter.limit ? items.at(-1)!.id : null };
   }
@@ -302,8 +309,8 @@ export class PostgresStore implements Store {
     return this.replays.replayHook(id, actor, now);
   }
 
-  async listReplays(limit: number): Promise<Replay[]> {
-    return this.replays.listReplays(limit);
+  async listReplays(filter: RecordedFilter): Promise<Page<Replay>> {
+    return this.replays.listReplays(filter);
   }
 
   async cancelTransfer(id: number, actor: string, now: number): Promise<TransferRequest | null> {
@@ -322,8 +329,8 @@ export class PostgresStore implements Store {
     return this.cancels.cancelPage(cancelId, filter, afterId, limit, now);
   }
 
-  async listCancels(limit: number): Promise<Cancel[]> {
-    return this.cancels.listCancels(limit);
+  async listCancels(filter: RecordedFilter): Promise<Page<Cancel>> {
+    return this.cancels.listCancels(filter);
   }
 
   async databaseNow(): Promise<number> {

@@ -5,7 +5,7 @@
 import type { TransferRequest } from '../../domain/types.js';
 import { isDeleteRequest } from '../../domain/scope.js';
 import { transferFromRow } from '../rows.js';
-import type { Replay, ReplayFilter } from '../store.js';
+import type { Page, RecordedFilter, Replay, ReplayFilter } from '../store.js';
 import { notifyWork, type Db, type Row, type Sql } from './db.js';
 import { Enqueue } from './enqueue.js';
 import { insertActivity } from './engine-tables.js';
@@ -97,8 +97,8 @@ export class ReplayTables {
     });
   }
 
-  async listReplays(limit: number): Promise<Replay[]> {
-    return (await this.db.sql.rows('list_replays', [limit])).map((row) => ({
+  async listReplays(filter: RecordedFilter): Promise<Page<Replay>> {
+    const items = (await this.db.sql.rows('list_replays', [filter.before ?? null, filter.limit])).map((row): Replay => ({
       id: Number(row.id),
       kind: row.kind as Replay['kind'],
       target: String(row.target),
@@ -106,6 +106,7 @@ export class ReplayTables {
       actor: String(row.actor),
       createdAt: Number(row.created_at),
     }));
+    return { items, next: items.length === filter.limit ? items.at(-1)!.id : null };
   }
 }
 

@@ -24,6 +24,12 @@ export interface Page<T> {
 export interface HookFilter {
   status?: HookStatus;
   connection?: string;
+  /** received_at ≥ since (ms) */
+  since?: number;
+  /** received_at < until (ms) */
+  until?: number;
+  /** Only hooks with a notification for this external id. */
+  externalId?: string;
   /** Only hooks with a smaller id (paging backwards from the newest). */
   before?: number;
   limit: number;
@@ -33,6 +39,11 @@ export interface TransferFilter {
   status?: TransferStatus;
   scope?: string;
   connection?: string;
+  /** created_at ≥ since (ms) */
+  since?: number;
+  /** created_at < until (ms) */
+  until?: number;
+  externalId?: string;
   before?: number;
   limit: number;
 }

@@ -4,6 +4,13 @@
  * and each cancel is recorded.
  */
 import type { TransferRequest, TransferStatus } from '../../domain/types.js';
+import type { Page } from './admin.js';
+
+/** Newest first: pass the page's `next` as `before`. */
+export interface RecordedFilter {
+  before?: number;
+  limit: number;
+}
 
 /** Which finished or waiting requests a replay puts back in the queue (running and queued ones never). */
 export interface ReplayFilter {
@@ -64,7 +71,7 @@ export interface Replays {
   replayPage(replayId: number, filter: ReplayFilter, afterId: number, limit: number, now: number): Promise<{ requeued: number; lastId: number | null }>;
   /** Reads a stored hook again; resolves with the replay's id, or null when it is being read already. */
   replayHook(id: number, actor: string, now: number): Promise<number | null>;
-  listReplays(limit: number): Promise<Replay[]>;
+  listReplays(filter: RecordedFilter): Promise<Page<Replay>>;
 
   /**
    * Ends one queued or retrying request as skipped, reason code `cancelled`; null (nothing
@@ -76,5 +83,5 @@ export interface Replays {
   startCancel(filter: CancelFilter, actor: string, now: number): Promise<number>;
   /** One page, one transaction: requests with an id above `afterId`; lastId null on the last page. */
   cancelPage(cancelId: number, filter: CancelFilter, afterId: number, limit: number, now: number): Promise<{ cancelled: number; lastId: number | null }>;
-  listCancels(limit: number): Promise<Cancel[]>;
+  listCancels(filter: RecordedFilter): Promise<Page<Cancel>>;
 }

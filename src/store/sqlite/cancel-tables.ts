@@ -7,7 +7,7 @@
 import type Database from 'better-sqlite3';
 import type { TransferRequest } from '../../domain/types.js';
 import { transferFromRow } from '../rows.js';
-import type { Cancel, CancelFilter } from '../store.js';
+import type { Cancel, CancelFilter, Page, RecordedFilter } from '../store.js';
 import { filterParams } from './filters.js';
 
 type Row = Record<string, unknown>;
@@ -66,8 +66,8 @@ export class CancelTables {
     return this.pageTx.immediate(cancelId, filter, afterId, limit, now);
   }
 
-  listCancels(limit: number): Cancel[] {
-    return (this.s.list_cancels!.all({ limit }) as Row[]).map((row) => ({
+  listCancels(filter: RecordedFilter): Page<Cancel> {
+    const items = (this.s.list_cancels!.all({ before: filter.before ?? null, limit: filter.limit }) as Row[]).map((row): Cancel => ({
       id: Number(row.id),
       kind: row.kind as Cancel['kind'],
       target: String(row.target),
@@ -75,6 +75,7 @@ export class CancelTables {
       actor: String(row.actor),
       createdAt: Number(row.created_at),
     }));
+    return { items, next: items.length === filter.limit ? items.at(-1)!.id : null };
   }
 }
 

@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { TransferRequest } from '../../domain/types.js';
 import { transferFromRow } from '../rows.js';
-import type { Replay, ReplayFilter } from '../store.js';
+import type { Page, RecordedFilter, Replay, ReplayFilter } from '../store.js';
 import type { Enqueue } from './enqueue.js';
 import { isDeleteRequest } from '../../domain/scope.js';
 import { filterParams } from './filters.js';
@@ -94,8 +94,8 @@ export class ReplayTables {
     return this.hookTx.immediate(id, actor, now);
   }
 
-  listReplays(limit: number): Replay[] {
-    return (this.s.list_replays!.all({ limit }) as Row[]).map((row) => ({
+  listReplays(filter: RecordedFilter): Page<Replay> {
+    const items = (this.s.list_replays!.all({ before: filter.before ?? null, limit: filter.limit }) as Row[]).map((row): Replay => ({
       id: Number(row.id),
       kind: row.kind as Replay['kind'],
       target: String(row.target),
@@ -103,6 +103,7 @@ export class ReplayTables {
       actor: String(row.actor),
       createdAt: Number(row.created_at),
     }));
+    return { items, next: items.length === filter.limit ? items.at(-1)!.id : null };
   }
 }
 

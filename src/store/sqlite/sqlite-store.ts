@@ -49,6 +49,7 @@ import type {
   StoreCounts,
   StoredNotification,
   TransferFilter,
+  RecordedFilter,
   TransferOutcome,
   WaitingWork,
 } from '../store.js';
@@ -177,10 +178,12 @@ export class SqliteStore implements Store {
       insertTransfer: prepare('insert_transfer'),
       getHook: prepare('get_hook'),
       listHooks: prepare('list_hooks'),
+      listHooksByExternalId: prepare('list_hooks_by_external_id'),
       notificationsOf: prepare('notifications_of_hook'),
       transfersOf: prepare('transfers_of_hook'),
       getTransfer: prepare('get_transfer'),
       listTransfers: prepare('list_transfers'),
+      listTransfersByExternalId: prepare('list_transfers_by_external_id'),
       lineageOf: prepare('lineage_of_hub_record'),
       activityOfTransfers: prepare('activity_of_transfers'),
       countStatuses: prepare('count_statuses'),
@@ -297,12 +300,17 @@ export class SqliteStore implements Store {
   }
 
   async listHooks(filter: HookFilter): Promise<Page<HookSummary>> {
-    const rows = this.statements.listHooks.all({
+    const params = {
       status: filter.status ?? null,
       connection: filter.connection ?? null,
+      since: filter.since ?? null,
+      until: filter.until ?? null,
       before: filter.before ?? null,
       limit: filter.limit,
-    }) as Row[];
+    };
+    const rows = (
+      filter.externalId === undefined ? this.statements.listHooks.all(params) : this.statements.listHooksByExternalId.all({ ...params, externalId: filter.externalId })
+    ) as Row[];
     const items = rows.map(hookSummaryFromRow);
     return { items, next: items.length === filter.limit ? items.at(-1)!.id : null };
   }
@@ -321,13 +329,20 @@ export class SqliteStore implements Store {
   }
 
   async listTransfers(filter: TransferFilter): Promise<Page<TransferRequest>> {
-    const rows = this.statements.listTransfers.all({
+    const params = {
       status: filter.status ?? null,
       scope: filter.scope ?? null,
       connection: filter.connection ?? null,
+      since: filter.since ?? null,
+      until: filter.until ?? null,
       before: filter.before ?? null,
       limit: filter.limit,
-    }) as Row[];
+    };
+    const rows = (
+      filter.externalId === undefined
+        ? this.statements.listTransfers.all(params)
+        : this.statements.listTransfersByExternalId.all({ ...params, externalId: filter.externalId })
+    ) as Row[];
     const items = rows.map(transferFromRow);
     return { items, next: items.length === filter.limit ? items.at(-1)!.id : null };
   }
@@ -425,8 +440,8 @@ export class SqliteStore implements Store {
     return this.replays.replayHook(id, actor, now);
   }
 
-  async listReplays(limit: number): Promise<Replay[]> {
-    return this.replays.listReplays(limit);
+  async listReplays(filter: RecordedFilter): Promise<Page<Replay>> {
+    return this.replays.listReplays(filter);
   }
 
   async cancelTransfer(id: number, actor: string, now: number): Promise<TransferRequest | null> {
@@ -445,8 +460,8 @@ export class SqliteStore implements Store {
     return this.cancels.cancelPage(cancelId, filter, afterId, limit, now);
   }
 
-  async listCancels(limit: number): Promise<Cancel[]> {
-    return this.cancels.listCancels(limit);
+  async listCancels(filter: RecordedFilter): Promise<Page<Cancel>> {
+    return this.cancels.listCancels(filter);
   }
 
   async releaseFeed(claim: FeedClaim, now: number): Promise<void> {

@@ -1,4 +1,8 @@
 -- Cancels are kept in the replays table beside replays (an operator's action on the queue, with
--- the same columns), under the kinds cancel (one request) and cancels (by filter).
--- Params: @limit
-SELECT * FROM replays WHERE kind IN ('cancel', 'cancels') ORDER BY id DESC LIMIT @limit
+-- the same columns), under the kinds cancel (one request) and cancels (by filter). Newest first.
+-- Params: @before (id; null: from the newest), @limit
+SELECT * FROM replays
+WHERE kind IN ('cancel', 'cancels')
+  AND (@before IS NULL OR id < @before)
+ORDER BY id DESC
+LIMIT @limit
