@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { apiPlugin } from './api/plugin.js';
+import { collectRoutes } from './api/openapi.js';
 import { metricsRoute } from './api/metrics.js';
 import { systemClock, type Clock } from './clock.js';
 import { DatabaseClock } from './store/database-clock.js';
@@ -161,6 +162,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     reply.code(404).send(errorBody('HY_ERR_ROUTE_NOT_FOUND', `${request.method} ${request.url.split('?')[0]}`));
   });
 
+  // Every route from here on is described in GET /api/openapi.json.
+  const routes = collectRoutes(app);
+
   const backlog = new BacklogGauge(store, clock, DEFAULTS.backlogLookMs, (error) => app.log.error({ err: error }, 'backlog look failed'));
   const processId = randomUUID();
   const guards = new Guards((name) => config.connections.get(name)?.guard ?? DEFAULT_GUARD, clock);
@@ -242,6 +246,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     clock,
     engine: { store, config, clock, guards, worker: `feeds-${processId}`, leaseMs: config.engine.leaseMs },
     adminToken: options.adminToken ?? null,
+    routes,
     wake: () => {
       resolver.wake();
       transfers.wake();

@@ -78,7 +78,7 @@ describe('cancel over the API', () => {
     expect((await hub.store.activityOf(retrying!.id)).map((a) => a.step)).toContain('cancelled');
 
     const cancels = (await hub.app.inject({ method: 'GET', url: '/api/cancels' })).json().items;
-    expect(cancels).toEqual([{ id: cancelId, kind: 'cancels', target: JSON.stringify({ connection: 'std', scope: 'product/updated' }), count: 1_199, actor: 'api', createdAt: now }]);
+    expect(cancels).toEqual([{ id: cancelId, kind: 'cancels', target: JSON.stringify({ connection: 'std', scope: 'product/updated' }), count: 1_199, actor: 'api', createdAt: new Date(now).toISOString() }]);
     expect((await hub.app.inject({ method: 'GET', url: '/api/replays' })).json().items).toEqual([]); // cancels are not replays
 
     // A running request cannot be cancelled by id either; a queued one can.

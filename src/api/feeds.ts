@@ -8,14 +8,11 @@ import { dataTypeSchema } from './data-types.js';
 import { queueBulk, runInitialization } from '../engine/feeds.js';
 import type { EngineDeps } from '../engine/deps.js';
 import { HyError } from '../errors.js';
+import { route } from './route.js';
+import { afterPosition, feedSchema, limit, pageOf, slicePage } from './schemas.js';
 
 const nameParam = z.strictObject({ name: z.string().min(1) });
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value ?? {});
-  if (result.success) return result.data;
-  throw new HyError('HY_ERR_QUERY_INVALID', result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
-}
+const feedsQuery = z.strictObject({ connection: z.string().min(1).optional(), after: afterPosition, limit });
 
 export async function feedRoutes(app: FastifyInstance, options: { engine: EngineDeps; wake: () => void; log: (error: unknown) => void }): Promise<void> {
   const { engine } = options;
@@ -30,34 +27,74 @@ export async function feedRoutes(app: FastifyInstance, options: { engine: Engine
     return connection;
   };
 
-  app.post('/api/connections/:name/initialize', async (request, reply) => {
-    const { name } = parse(nameParam, request.params);
-    const { type } = parse(initializeBody, request.body);
-    const connection = connectionOf(name);
-    if (!connection.integration.list) throw new HyError('HY_ERR_INTEGRATION_UNSUPPORTED', `integration ${connection.integration.id} cannot list records`);
-    const key = `${name}|${type}`;
-    if (running.has(key)) throw new HyError('HY_ERR_INITIALIZATION_RUNNING', `${name} ${type}`);
-    running.add(key);
-    void runInitialization(engine, name, type, () => options.wake())
-      .catch(options.log)
-      .finally(() => running.delete(key));
-    reply.code(202);
-    return { initialization: { connection: name, type }, progress: `/api/feeds?connection=${encodeURIComponent(name)}` };
-  });
+  const tag = 'feeds';
 
-  app.post('/api/connections/:name/sync', async (request, reply) => {
-    const { name } = parse(nameParam, request.params);
-    const { type, ids } = parse(syncBody, request.body);
-    connectionOf(name);
-    const result = await queueBulk(engine, name, type, ids);
-    options.wake();
-    reply.code(202);
-    return result;
-  });
+  route(
+    app,
+    {
+      method: 'POST',
+      url: '/api/connections/:name/initialize',
+      tag,
+      summary: "Start an initialization: every record of a type, read from the connection's system in the background",
+      params: nameParam,
+      body: initializeBody,
+      status: 202,
+      response: z.object({ initialization: z.object({ connection: z.string(), type: z.string() }), progress: z.string() }),
+      responseDescription: 'started; progress names where GET /api/feeds shows it',
+      errors: ['HY_ERR_CONNECTION_UNKNOWN', 'HY_ERR_INTEGRATION_UNSUPPORTED', 'HY_ERR_INITIALIZATION_RUNNING'],
+    },
+    async ({ params: { name }, body: { type } }) => {
+      const connection = connectionOf(name);
+      if (!connection.integration.list) throw new HyError('HY_ERR_INTEGRATION_UNSUPPORTED', `integration ${connection.integration.id} cannot list records`);
+      const key = `${name}|${type}`;
+      if (running.has(key)) throw new HyError('HY_ERR_INITIALIZATION_RUNNING', `${name} ${type}`);
+      running.add(key);
+      void runInitialization(engine, name, type, () => options.wake())
+        .catch(options.log)
+        .finally(() => running.delete(key));
+      return { initialization: { connection: name, type }, progress: `/api/feeds?connection=${encodeURIComponent(name)}` };
+    },
+  );
 
-  app.get('/api/feeds', async (request) => {
-    const { connection } = parse(z.strictObject({ connection: z.string().optional() }), request.query);
-    const feeds = await engine.store.listFeeds();
-    return { items: feeds.filter((feed) => !connection || feed.connection === connection) };
-  });
+  route(
+    app,
+    {
+      method: 'POST',
+      url: '/api/connections/:name/sync',
+      tag,
+      summary: 'A manual sync: transfer requests for exactly these ids (at most 3,000 per request)',
+      params: nameParam,
+      body: syncBody,
+      status: 202,
+      response: z.object({ queued: z.number().int(), absorbed: z.number().int() }),
+      responseDescription: 'how many requests were queued, and how many were absorbed by requests already waiting',
+      errors: ['HY_ERR_CONNECTION_UNKNOWN', 'HY_ERR_SYNC_TOO_MANY_IDS'],
+    },
+    async ({ params: { name }, body: { type, ids } }) => {
+      connectionOf(name);
+      const result = await queueBulk(engine, name, type, ids);
+      options.wake();
+      return result;
+    },
+  );
+
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/api/feeds',
+      tag,
+      summary: 'Polls and initializations: where each has got to, by connection, type and kind',
+      querystring: feedsQuery,
+      response: pageOf(feedSchema),
+      responseDescription: 'a page of feeds (pass next as after)',
+    },
+    async ({ query }) => {
+      const feeds = await engine.store.listFeeds();
+      return slicePage(
+        feeds.filter((feed) => !query.connection || feed.connection === query.connection),
+        query,
+      );
+    },
+  );
 }

@@ -7,11 +7,17 @@ import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { Guards } from '../engine/guard.js';
 import type { Store } from '../store/store.js';
+import type { RouteDoc } from './route.js';
 
 const escape = (value: string) => value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n');
 
 export async function metricsRoute(app: FastifyInstance, options: { store: Store; guards: Guards; clock: Clock }): Promise<void> {
-  app.get('/metrics', async (_request, reply) => {
+  const openapi: RouteDoc = {
+    summary: 'Metrics in the Prometheus text format',
+    tag: 'health',
+    responses: { 200: { description: 'gauges: inbox backlog, transfers due, hooks and transfer requests by status and reason, circuits', contentType: 'text/plain; version=0.0.4' } },
+  };
+  app.get('/metrics', { config: { openapi } }, async (_request, reply) => {
     const [counts, waiting] = await Promise.all([options.store.counts(), options.store.waitingWork(options.clock.now())]);
     const lines: string[] = [];
     const family = (name: string, help: string, samples: Array<[Record<string, string>, number]>) => {

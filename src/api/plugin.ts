@@ -17,6 +17,27 @@ import { replayRoutes } from './replay.js';
 import { cancelRoutes } from './cancel.js';
 import { feedRoutes } from './feeds.js';
 import type { EngineDeps } from '../engine/deps.js';
+import { openApiRoute, type CollectedRoute } from './openapi.js';
+import { route } from './route.js';
+import {
+  activitySchema,
+  afterId,
+  afterPosition,
+  before,
+  connectionSchema,
+  externalIdSchema,
+  hookDetailSchema,
+  hookSummarySchema,
+  hubRecordSchema,
+  idParam,
+  limit,
+  lineageStepSchema,
+  notificationSchema,
+  pageOf,
+  slicePage,
+  timeFilter,
+  transferSchema,
+} from './schemas.js';
 
 export interface ApiOptions {
   config: HubConfig;
@@ -30,27 +51,31 @@ export interface ApiOptions {
   closedReason?: () => string | null;
   /** Tells the workers that replays queued work. */
   wake: () => void;
+  /** The hub's routes, for GET /api/openapi.json (src/api/openapi.ts collectRoutes). */
+  routes: readonly CollectedRoute[];
 }
 
-const limit = z.coerce.number().int().min(1).max(500).default(50);
-const before = z.coerce.number().int().min(1).optional();
-const hooksQuery = z.strictObject({ status: z.enum(HOOK_STATUSES).optional(), connection: z.string().optional(), before, limit });
-const transfersQuery = z.strictObject({
-  status: z.enum(TRANSFER_STATUSES).optional(),
-  scope: z.string().optional(),
-  connection: z.string().optional(),
+const hooksQuery = z.strictObject({
+  status: z.enum(HOOK_STATUSES).optional(),
+  connection: z.string().min(1).optional(),
+  externalId: z.string().min(1).optional().meta({ description: 'only hooks with a notification for this external id' }),
+  since: timeFilter.optional().meta({ description: 'received at or after (ISO 8601 or epoch ms)' }),
+  until: timeFilter.optional().meta({ description: 'received before (ISO 8601 or epoch ms)' }),
   before,
   limit,
 });
-const lineageQuery = z.strictObject({ after: z.coerce.number().int().min(1).optional(), limit });
-const idParam = z.strictObject({ id: z.coerce.number().int().min(1) });
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const detail = result.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; ');
-  throw new HyError('HY_ERR_QUERY_INVALID', detail);
-}
+const transfersQuery = z.strictObject({
+  status: z.enum(TRANSFER_STATUSES).optional(),
+  scope: z.string().min(1).optional(),
+  connection: z.string().min(1).optional(),
+  externalId: z.string().min(1).optional(),
+  since: timeFilter.optional().meta({ description: 'created at or after (ISO 8601 or epoch ms)' }),
+  until: timeFilter.optional().meta({ description: 'created before (ISO 8601 or epoch ms)' }),
+  before,
+  limit,
+});
+const lineageQuery = z.strictObject({ after: afterId, limit });
+const positionQuery = z.strictObject({ after: afterPosition, limit });
 
 /** The body as text when it is valid UTF-8, else base64. */
 function bodyForDisplay(body: Buffer): { encoding: 'utf8' | 'base64'; data: string } {
@@ -58,14 +83,14 @@ function bodyForDisplay(body: Buffer): { encoding: 'utf8' | 'base64'; data: stri
   return Buffer.from(text, 'utf8').equals(body) ? { encoding: 'utf8', data: text } : { encoding: 'base64', data: body.toString('base64') };
 }
 
-function hookForDisplay(hook: StoredHook) {
-  const { body, ...rest } = hook;
-  return { ...rest, bodyBytes: body.length, body: bodyForDisplay(body) };
+function hookForDisplay(hook: StoredHook): z.output<typeof hookDetailSchema> {
+  const { id, connection, receivedAt, contentType, status, errorCode, errorMessage, resolvedAt, headers, segments, body } = hook;
+  return { id, connection, receivedAt, contentType, status, errorCode, errorMessage, resolvedAt, headers, segments, bodyBytes: body.length, body: bodyForDisplay(body) };
 }
 
 export async function apiPlugin(app: FastifyInstance, options: ApiOptions): Promise<void> {
   const { config, store, adminToken } = options;
-  const recordParams = z.strictObject({ type: dataTypeSchema(config.dataTypes), id: z.coerce.number().int().min(1) });
+  const recordParams = z.strictObject({ type: dataTypeSchema(config.dataTypes), id: idParam.shape.id });
 
   app.addHook('onRequest', async () => {
     const closed = options.closedReason?.();
@@ -81,47 +106,104 @@ export async function apiPlugin(app: FastifyInstance, options: ApiOptions): Prom
     });
   }
 
-  app.get('/api/hooks', async (request) => store.listHooks(parse(hooksQuery, request.query)));
+  const tag = 'admin';
+  route(
+    app,
+    { method: 'GET', url: '/api/hooks', tag, summary: 'Hooks, newest first', querystring: hooksQuery, response: pageOf(hookSummarySchema), responseDescription: 'a page of hooks (pass next as before)' },
+    async ({ query }) => store.listHooks(query),
+  );
 
-  app.get('/api/hooks/:id', async (request) => {
-    const { id } = parse(idParam, request.params);
-    const hook = await store.getHook(id);
-    if (!hook) throw new HyError('HY_ERR_HOOK_NOT_FOUND', String(id));
-    const [notifications, transfers] = await Promise.all([store.notificationsOf(id), store.transfersOf(id)]);
-    return { hook: hookForDisplay(hook), notifications, transfers };
-  });
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/api/hooks/:id',
+      tag,
+      summary: 'One hook with its notifications and the transfer requests it made',
+      params: idParam,
+      response: z.object({ hook: hookDetailSchema, notifications: z.array(notificationSchema), transfers: z.array(transferSchema) }),
+      responseDescription: 'the hook, its body as text (UTF-8) or base64',
+      errors: ['HY_ERR_HOOK_NOT_FOUND'],
+    },
+    async ({ params: { id } }) => {
+      const hook = await store.getHook(id);
+      if (!hook) throw new HyError('HY_ERR_HOOK_NOT_FOUND', String(id));
+      const [notifications, transfers] = await Promise.all([store.notificationsOf(id), store.transfersOf(id)]);
+      return { hook: hookForDisplay(hook), notifications, transfers };
+    },
+  );
 
-  app.get('/api/transfers', async (request) => store.listTransfers(parse(transfersQuery, request.query)));
+  route(
+    app,
+    { method: 'GET', url: '/api/transfers', tag, summary: 'Transfer requests, newest first', querystring: transfersQuery, response: pageOf(transferSchema), responseDescription: 'a page of transfer requests (pass next as before)' },
+    async ({ query }) => store.listTransfers(query),
+  );
 
-  app.get('/api/transfers/:id', async (request) => {
-    const { id } = parse(idParam, request.params);
-    const transfer = await store.getTransfer(id);
-    if (!transfer) throw new HyError('HY_ERR_TRANSFER_NOT_FOUND', String(id));
-    const [activity, children] = await Promise.all([store.activityOf(id), store.childrenOf(id)]);
-    return { transfer, activity, children };
-  });
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/api/transfers/:id',
+      tag,
+      summary: 'One transfer request with its activity and children',
+      params: idParam,
+      response: z.object({ transfer: transferSchema, activity: z.array(activitySchema), children: z.array(transferSchema) }),
+      responseDescription: 'the transfer request',
+      errors: ['HY_ERR_TRANSFER_NOT_FOUND'],
+    },
+    async ({ params: { id } }) => {
+      const transfer = await store.getTransfer(id);
+      if (!transfer) throw new HyError('HY_ERR_TRANSFER_NOT_FOUND', String(id));
+      const [activity, children] = await Promise.all([store.activityOf(id), store.childrenOf(id)]);
+      return { transfer, activity, children };
+    },
+  );
 
-  app.get('/api/records/:type/:id', async (request) => {
-    const { type, id } = parse(recordParams, request.params);
-    const record = await store.getHubRecord(id);
-    if (!record || record.type !== type) throw new HyError('HY_ERR_RECORD_NOT_FOUND', `no hub ${type} ${id}`);
-    return { record, externalIds: await store.externalIdsOfHubRecord(id) };
-  });
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/api/records/:type/:id',
+      tag,
+      summary: "A hub record with the external ids it is known by",
+      params: recordParams,
+      response: z.object({ record: hubRecordSchema, externalIds: z.array(externalIdSchema) }),
+      responseDescription: 'the hub record',
+      errors: ['HY_ERR_RECORD_NOT_FOUND'],
+    },
+    async ({ params: { type, id } }) => {
+      const record = await store.getHubRecord(id);
+      if (!record || record.type !== type) throw new HyError('HY_ERR_RECORD_NOT_FOUND', `no hub ${type} ${id}`);
+      return { record, externalIds: await store.externalIdsOfHubRecord(id) };
+    },
+  );
 
-  app.get('/api/records/:type/:id/lineage', async (request) => {
-    const { type, id } = parse(recordParams, request.params);
-    const filter = parse(lineageQuery, request.query);
-    const record = await store.getHubRecord(id);
-    if (!record || record.type !== type) throw new HyError('HY_ERR_RECORD_NOT_FOUND', `no hub ${type} ${id}`);
-    return store.lineageOf(id, filter);
-  });
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/api/records/:type/:id/lineage',
+      tag,
+      summary: 'The transfer requests that wrote a hub record in or out, oldest first',
+      params: recordParams,
+      querystring: lineageQuery,
+      response: pageOf(lineageStepSchema),
+      responseDescription: 'a page of the lineage (pass next as after)',
+      errors: ['HY_ERR_RECORD_NOT_FOUND'],
+    },
+    async ({ params: { type, id }, query }) => {
+      const record = await store.getHubRecord(id);
+      if (!record || record.type !== type) throw new HyError('HY_ERR_RECORD_NOT_FOUND', `no hub ${type} ${id}`);
+      return store.lineageOf(id, query);
+    },
+  );
 
   await replayRoutes(app, { store, clock: options.clock, wake: options.wake });
   await cancelRoutes(app, { store, clock: options.clock });
   await feedRoutes(app, { engine: options.engine, wake: options.wake, log: (error) => app.log.error({ err: error }, 'initialization failed') });
 
-  app.get('/api/connections', async () => ({
-    items: [...config.connections.values()].map((connection) => ({
+  const connections = () =>
+    [...config.connections.values()].map((connection) => ({
       name: connection.name,
       integration: { id: connection.integration.id, title: connection.integration.title },
       scopes: connection.integration.scopes.map((declaration) => {
@@ -135,6 +217,20 @@ export async function apiPlugin(app: FastifyInstance, options: ApiOptions): Prom
           ...(enablement.enabled ? {} : { reason: enablement.reason }),
         };
       }),
-    })),
-  }));
+    }));
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/api/connections',
+      tag,
+      summary: 'The configured connections with their scopes (never their secrets), in configuration order',
+      querystring: positionQuery,
+      response: pageOf(connectionSchema),
+      responseDescription: 'a page of connections (pass next as after)',
+    },
+    async ({ query }) => slicePage(connections(), query),
+  );
+
+  await openApiRoute(app, { routes: options.routes });
 }

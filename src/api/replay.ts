@@ -10,53 +10,94 @@ import { TRANSFER_STATUSES } from '../domain/types.js';
 import { HyError } from '../errors.js';
 import { replayAll } from '../engine/replay.js';
 import type { Store } from '../store/store.js';
+import { route } from './route.js';
+import { before, idParam, limit, pageOf, replaySchema, timeFilter, transferSchema } from './schemas.js';
 
-const idParam = z.strictObject({ id: z.coerce.number().int().min(1) });
-/** A time as epoch milliseconds or an ISO 8601 text. */
-const time = z.union([z.number().int(), z.string().datetime({ offset: true }).transform((text) => Date.parse(text))]);
 export const replayFilterSchema = z.strictObject({
   status: z.enum(TRANSFER_STATUSES).optional(),
   connection: z.string().min(1).optional(),
   scope: z.string().min(1).optional(),
-  since: time.optional(),
-  until: time.optional(),
+  since: timeFilter.optional().meta({ description: 'created at or after (ISO 8601 or epoch ms)' }),
+  until: timeFilter.optional().meta({ description: 'created before (ISO 8601 or epoch ms)' }),
 });
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value ?? {});
-  if (result.success) return result.data;
-  throw new HyError('HY_ERR_QUERY_INVALID', result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
-}
 
 export async function replayRoutes(app: FastifyInstance, options: { store: Store; clock: Clock; wake: () => void }): Promise<void> {
   const { store, clock, wake } = options;
+  const tag = 'replay and cancel';
 
-  app.post('/api/transfers/:id/retry', async (request) => {
-    const { id } = parse(idParam, request.params);
-    if (!(await store.getTransfer(id))) throw new HyError('HY_ERR_TRANSFER_NOT_FOUND', String(id));
-    const transfer = await store.retryTransfer(id, 'api', clock.now());
-    if (!transfer) throw new HyError('HY_ERR_TRANSFER_NOT_REPLAYABLE', String(id));
-    wake();
-    return { transfer };
-  });
+  route(
+    app,
+    {
+      method: 'POST',
+      url: '/api/transfers/:id/retry',
+      tag,
+      summary: 'Queue a finished transfer request again, its attempts renewed',
+      params: idParam,
+      response: z.object({ transfer: transferSchema }),
+      responseDescription: 'the request as queued again (or skipped as coalesced when another one waits for its record)',
+      errors: ['HY_ERR_TRANSFER_NOT_FOUND', 'HY_ERR_TRANSFER_NOT_REPLAYABLE'],
+    },
+    async ({ params: { id } }) => {
+      if (!(await store.getTransfer(id))) throw new HyError('HY_ERR_TRANSFER_NOT_FOUND', String(id));
+      const transfer = await store.retryTransfer(id, 'api', clock.now());
+      if (!transfer) throw new HyError('HY_ERR_TRANSFER_NOT_REPLAYABLE', String(id));
+      wake();
+      return { transfer };
+    },
+  );
 
-  app.post('/api/transfers/replay', async (request, reply) => {
-    const filter = parse(replayFilterSchema, request.body);
-    const result = await replayAll(store, filter, 'api', clock);
-    wake();
-    reply.code(202);
-    return result;
-  });
+  route(
+    app,
+    {
+      method: 'POST',
+      url: '/api/transfers/replay',
+      tag,
+      summary: 'Queue again every finished transfer request a filter matches',
+      body: replayFilterSchema,
+      status: 202,
+      response: z.object({ replay: z.number().int(), count: z.number().int() }),
+      responseDescription: 'the replay (GET /api/replays) and how many requests it queued',
+    },
+    async ({ body }) => {
+      const result = await replayAll(store, body, 'api', clock);
+      wake();
+      return result;
+    },
+  );
 
-  app.post('/api/hooks/:id/replay', async (request, reply) => {
-    const { id } = parse(idParam, request.params);
-    if (!(await store.getHook(id))) throw new HyError('HY_ERR_HOOK_NOT_FOUND', String(id));
-    const replay = await store.replayHook(id, 'api', clock.now());
-    if (replay === null) throw new HyError('HY_ERR_HOOK_NOT_REPLAYABLE', String(id));
-    wake();
-    reply.code(202);
-    return { hook: id, replay };
-  });
+  route(
+    app,
+    {
+      method: 'POST',
+      url: '/api/hooks/:id/replay',
+      tag,
+      summary: 'Read a stored hook again',
+      params: idParam,
+      status: 202,
+      response: z.object({ hook: z.number().int(), replay: z.number().int() }),
+      responseDescription: 'the hook and the replay',
+      errors: ['HY_ERR_HOOK_NOT_FOUND', 'HY_ERR_HOOK_NOT_REPLAYABLE'],
+    },
+    async ({ params: { id } }) => {
+      if (!(await store.getHook(id))) throw new HyError('HY_ERR_HOOK_NOT_FOUND', String(id));
+      const replay = await store.replayHook(id, 'api', clock.now());
+      if (replay === null) throw new HyError('HY_ERR_HOOK_NOT_REPLAYABLE', String(id));
+      wake();
+      return { hook: id, replay };
+    },
+  );
 
-  app.get('/api/replays', async () => ({ items: await store.listReplays(100) }));
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/api/replays',
+      tag,
+      summary: 'Recorded replays, newest first',
+      querystring: z.strictObject({ before, limit }),
+      response: pageOf(replaySchema),
+      responseDescription: 'a page of replays (pass next as before)',
+    },
+    async ({ query }) => store.listReplays(query),
+  );
 }

@@ -143,7 +143,7 @@ describe('BigCommerce to an ERP, through the shipped integration', () => {
 
     const retrying = await hub!.untilTransfer('retrying', 'connection=bigcommerce');
     expect(retrying).toMatchObject({ attempts: 1, lastErrorCode: 'HY_ERR_RATE_LIMITED' });
-    expect(retrying.runAt).toBeGreaterThanOrEqual(before + 1500);
+    expect(Date.parse(retrying.runAt)).toBeGreaterThanOrEqual(before + 1500);
     await hub!.untilTransfer('succeeded', 'connection=bigcommerce');
     await until('the ERP has the item', () => erp.records.size === 1);
     expect(productReads()).toHaveLength(2);

@@ -123,7 +123,7 @@ describe('github, end to end', () => {
     const refused = github.received.find((r) => r.status === 403)!;
     expect(refused.answered['x-ratelimit-remaining']).toBe('0');
     expect(retrying).toMatchObject({ attempts: 1, lastErrorCode: 'HY_ERR_RATE_LIMITED' });
-    expect(retrying.runAt).toBeGreaterThanOrEqual(Number(refused.answered['x-ratelimit-reset']) * 1000);
+    expect(Date.parse(retrying.runAt)).toBeGreaterThanOrEqual(Number(refused.answered['x-ratelimit-reset']) * 1000);
 
     await hub.untilTransfer('succeeded', 'connection=github');
     expect(github.received.map((r) => `${r.url} ${r.status}`)).toEqual([`/repos/octo-org/hello-world/issues/${issue.number} 403`, `/repos/octo-org/hello-world/issues/${issue.number} 200`]);

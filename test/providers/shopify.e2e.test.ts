@@ -115,7 +115,7 @@ describe('shopify, end to end', () => {
     expect(answer.status).toBe(202);
     const [retrying] = await hub.untilTransfers(1, 'retrying', 'connection=shop');
     expect(retrying).toMatchObject({ scope: 'transaction/updated', externalId: String(order.id), attempts: 1, lastErrorCode: 'HY_ERR_RATE_LIMITED' });
-    expect(retrying.runAt - before).toBeGreaterThanOrEqual(2000);
+    expect(Date.parse(retrying.runAt) - before).toBeGreaterThanOrEqual(2000);
     expect(limited.hits).toBe(1);
     const [done] = await hub.untilTransfers(1, 'succeeded', 'connection=shop');
     expect(done.attempts).toBe(2);

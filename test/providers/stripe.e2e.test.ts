@@ -110,7 +110,7 @@ describe('stripe, end to end', () => {
     const retrying = await hub.untilTransfer('retrying', 'connection=stripe');
     const refused = stripe.received.find((r) => r.status === 429)!;
     expect(retrying).toMatchObject({ type: 'product', scope: 'product/updated', externalId: product.id, attempts: 1, lastErrorCode: 'HY_ERR_RATE_LIMITED' });
-    expect(retrying.runAt).toBeGreaterThanOrEqual(refused.at + 2000);
+    expect(Date.parse(retrying.runAt)).toBeGreaterThanOrEqual(refused.at + 2000);
 
     const done = await hub.untilTransfer('succeeded', 'connection=stripe');
     expect(done.attempts).toBe(2);
