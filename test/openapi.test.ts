@@ -4,7 +4,7 @@
  * really answers.
  */
 import { Validator } from '@seriousme/openapi-schema-validator';
-import Ajv2020 from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorld, transfers, type World } from './helpers/world.js';
 import { fixtureConfig, startTestHub } from './helpers/hub.js';
