@@ -68,6 +68,8 @@ export const ERRORS = {
   // configuration and CLI
   HY_ERR_CONFIG_INVALID: { status: 400, retryable: false, message: 'the configuration is invalid' },
   HY_ERR_CONFIG_UNREADABLE: { status: 400, retryable: false, message: 'the configuration file could not be read' },
+  HY_ERR_CONFIG_RESTART_REQUIRED: { status: 409, retryable: false, message: 'the new configuration changes settings that take effect only when the process starts again; the running configuration is kept' },
+  HY_ERR_CONFIG_NO_FILE: { status: 409, retryable: false, message: 'this hub was not started from a configuration file, so there is no file to load again' },
   HY_ERR_STORE_MIGRATION: { status: 500, retryable: false, message: 'the store could not be migrated' },
   HY_ERR_STORE_UNAVAILABLE: { status: 503, retryable: true, message: 'the store could not be reached or opened' },
   // the last resort at the edge

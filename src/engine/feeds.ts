@@ -79,6 +79,16 @@ export class Poller {
     this.tick();
   }
 
+  /**
+   * The configuration changed (a reload): the schedule is read again, and the timer set for its
+   * shortest interval. Polls running now go on; a feed is never polled twice at once.
+   */
+  reschedule(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.start();
+  }
+
   /** Look now (a "poll now" hook arrived). */
   wake(): void {
     if (this.timer) this.tick();
