@@ -32,7 +32,6 @@ export const RESTART_ONLY: readonly RestartOnly[] = [
   { path: 'engine.concurrency', value: (c) => String(c.engine.concurrency) },
   { path: 'engine.lease', value: (c) => `${c.engine.leaseMs} ms` },
   { path: 'engine.shutdownGrace', value: (c) => `${c.engine.shutdownGraceMs} ms` },
-  { path: 'types', value: (c) => c.dataTypes.join(', ') },
 ];
 
 /** Each restart-only setting that differs, as `path: old → new`. */
@@ -42,6 +41,12 @@ export function restartOnlyChanges(running: HubConfig, next: HubConfig): string[
     const before = setting.value(running);
     const after = setting.value(next);
     if (before !== after) changes.push(`${setting.path}: ${before} → ${after}`);
+  }
+  // The data types the API validates against (built in, then `types:`): named, not listed whole.
+  const added = next.dataTypes.filter((type) => !running.dataTypes.includes(type));
+  const removed = running.dataTypes.filter((type) => !next.dataTypes.includes(type));
+  if (added.length > 0 || removed.length > 0) {
+    changes.push(`types: ${[...(added.length ? [`added ${added.join(', ')}`] : []), ...(removed.length ? [`removed ${removed.join(', ')}`] : [])].join(', ')}`);
   }
   return changes;
 }
