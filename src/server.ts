@@ -36,6 +36,7 @@ import { GroupCommit } from './ingest/group-commit.js';
 import { ingestPlugin } from './ingest/plugin.js';
 import { BacklogGauge } from './ingest/backlog.js';
 import type { Store } from './store/store.js';
+import { OpsEvents } from './ops/events.js';
 
 /**
  * Requests Node's HTTP parser refuses (broken framing, headers over 16 KiB, a timeout) never reach
@@ -86,6 +87,8 @@ export interface HubOptions {
   resolveIdleMs?: number;
   /** Environment for `${NAME}` in the file when the configuration is reloaded (default process.env). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Operational events (hooks answered, transfer outcomes, circuits, feeds); one is made when left out. */
+  events?: OpsEvents;
 }
 
 export interface Hub {
@@ -97,6 +100,8 @@ export interface Hub {
   transfers: TransferWorker;
   poller: Poller;
   guards: Guards;
+  /** What happens, for the operator's side: logs, alerts and metrics listen here. */
+  events: OpsEvents;
   /** Starts listening; resolves with the bound address. */
   listen(port: number, host: string): Promise<string>;
   /** The configuration in force now (a reload swaps it). */
@@ -178,7 +183,12 @@ export async function createHub(options: HubOptions): Promise<Hub> {
 
   const backlog = new BacklogGauge(store, clock, DEFAULTS.backlogLookMs, (error) => app.log.error({ err: error }, 'backlog look failed'));
   const processId = randomUUID();
-  const guards = new Guards((name) => live.current.connections.get(name)?.guard ?? DEFAULT_GUARD, clock);
+  const events = options.events ?? new OpsEvents((error, event) => app.log.error({ err: error, event: event.type }, 'an operational event listener failed'));
+  const guards = new Guards(
+    (name) => live.current.connections.get(name)?.guard ?? DEFAULT_GUARD,
+    clock,
+    (change) => events.emit(change.state === 'open' ? { type: 'circuit.opened', connection: change.connection, until: change.until } : { type: 'circuit.closed', connection: change.connection }),
+  );
   const transfers = new TransferWorker({
     store,
     get config() {
@@ -190,6 +200,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     leaseMs: config.engine.leaseMs,
     concurrency: config.engine.concurrency,
     idleMs: DEFAULTS.transferIdleMs,
+    events,
     onError: (error) => app.log.error({ err: error }, 'transfer worker error'),
   });
   const poller = new Poller({
@@ -202,6 +213,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     worker: `poller-${processId}`,
     leaseMs: config.engine.leaseMs,
     tickMs: DEFAULTS.pollTickMs,
+    events,
     onQueued: () => transfers.wake(),
     onError: (error) => app.log.error({ err: error }, 'poll failed'),
   });
@@ -247,7 +259,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   if (takesHooks) {
     // The backlog is what ingest weighs before it takes a hook: a worker has no use for it.
     await backlog.start();
-    await app.register(ingestPlugin, { config: () => live.current, commit, backlog, clock });
+    await app.register(ingestPlugin, { config: () => live.current, commit, backlog, clock, events });
   } else {
     // Answered before the body is read: a worker never buffers a hook it will not take.
     const ingestOff = (request: FastifyRequest, reply: FastifyReply) => {
@@ -279,6 +291,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       guards,
       worker: `feeds-${processId}`,
       leaseMs: config.engine.leaseMs,
+      events,
     },
     reload: () => reloader.reload(),
     adminToken: options.adminToken ?? null,
@@ -314,6 +327,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     transfers,
     poller,
     guards,
+    events,
     get config() {
       return live.current;
     },
