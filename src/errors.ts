@@ -70,7 +70,7 @@ export const ERRORS = {
   HY_ERR_CONFIG_UNREADABLE: { status: 400, retryable: false, message: 'the configuration file could not be read' },
   HY_ERR_STORE_MIGRATION: { status: 500, retryable: false, message: 'the store could not be migrated' },
   HY_ERR_STORE_UNAVAILABLE: { status: 503, retryable: true, message: 'the store could not be reached or opened' },
-  HY_ERR_STORE_MISSING: { status: 404, retryable: false, message: 'there is no hookyard store where the command looked' },
+  HY_ERR_STORE_MISSING: { status: 404, retryable: false, message: 'no hookyard store where the command looked' },
   // the last resort at the edge
   HY_ERR_INTERNAL: { status: 500, retryable: true, message: 'an unexpected error; it has been logged' },
 } as const satisfies Record<string, { status: number; retryable: boolean; message: string }>;
