@@ -15,6 +15,7 @@ import { unknownTypeMessage } from '../domain/data-types.js';
 import { Guards } from '../engine/guard.js';
 import { InitializationInterrupted, MANUAL_SYNC_MAX_IDS, queueBulk, runInitialization } from '../engine/feeds.js';
 import { isHyError } from '../errors.js';
+import { TransferError } from '../integrations/errors.js';
 import { reportLoadError, type Output } from './commands.js';
 import { openStoreOrReport } from './store.js';
 import { progress, progressBar } from './progress.js';
@@ -107,7 +108,9 @@ export async function syncCommand(options: SyncOptions, output: Output, tty = pr
       output.err(`interrupted: ${error.records} record(s) of ${options.connection} ${type} queued so far; the same command resumes from there`);
       return INTERRUPTED;
     }
-    if (isHyError(error)) {
+    // A coded failure — the store's, or the system's answer to a page (a TransferError: a refused
+    // connection, a 401) — is reported; anything else is a bug and keeps its stack.
+    if (isHyError(error) || error instanceof TransferError) {
       output.err(`${error.code}: ${error.message}`);
       return 1;
     }
