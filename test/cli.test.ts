@@ -159,7 +159,7 @@ describe('times in human output', () => {
     expect(hook.stdout).toContain('received  2026-03-01 09:00:00.000Z');
     const transfers = await hookyard(['transfers', '-c', DEMO, '-d', data]);
     expect(transfers.code, transfers.stderr).toBe(0);
-    expect(transfers.stdout).toMatch(/^\d+\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}Z\s+erp\s+to_hub\s+product\/bulk/m);
+    expect(transfers.stdout).toMatch(/^\d+\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}Z\s+erp\s+to_hub\s+product\/updated\s+Item4\s+queued/m);
     for (const output of [hooks.stdout, hook.stdout, transfers.stdout]) expect(output).not.toMatch(/\b1\d{12}\b/);
   }, 60_000);
 });
