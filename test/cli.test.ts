@@ -164,7 +164,8 @@ describe('times in human output', () => {
   }, 60_000);
 });
 
-describe.concurrent('bad flag values', () => {
+// Concurrent: each case is a process of its own, and they start side by side.
+describe.concurrent('bad flag values', { timeout: 90_000 }, () => {
   it.for([
     [['hooks', '--limit', 'abc'], `option '--limit <n>' argument 'abc' is invalid. expected a whole number from 1 to 500, got "abc"`],
     [['transfers', '--limit', '501'], 'expected a whole number from 1 to 500, got "501"'],
@@ -225,7 +226,7 @@ describe('serve and the environment', () => {
   });
 });
 
-describe.concurrent('a data directory without a store', () => {
+describe.concurrent('a data directory without a store', { timeout: 90_000 }, () => {
   it.for([
     [['hooks']],
     [['hook', '1']],
