@@ -260,9 +260,9 @@ describe.concurrent('a data directory without a store', { timeout: 90_000 }, () 
       const run = await hookyard(['transfers', '-c', DEMO, '-d', dataDir()], { HOOKYARD_DATABASE_URL: url });
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(/HY_ERR_STORE_MISSING: .*\(HOOKYARD_DATABASE_URL\) has none of hookyard's tables; start `hookyard serve` on that database first/);
-      await expect(openStore({ dataDir: '', url, create: false })).rejects.toMatchObject({ code: 'HY_ERR_STORE_MISSING' });
+      await expect(openStore({ dataDir: '', url, create: false, poolSize: 1 })).rejects.toMatchObject({ code: 'HY_ERR_STORE_MISSING' });
       // Still nothing there: the refusal made no table. Then a store made as serve makes it is read.
-      const made = await openStore({ dataDir: '', url });
+      const made = await openStore({ dataDir: '', url, poolSize: 1 });
       await made.close();
       const after = await hookyard(['transfers', '-c', DEMO, '-d', dataDir(), '--json'], { HOOKYARD_DATABASE_URL: url });
       expect(after.code, after.stderr).toBe(0);
