@@ -58,7 +58,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 }
 
 /** The body as text when it is valid UTF-8, else base64. */
-function bodyForDisplay(body: Buffer): { encoding: 'utf8' | 'base64'; data: string } {
+export function bodyForDisplay(body: Buffer): { encoding: 'utf8' | 'base64'; data: string } {
   const text = body.toString('utf8');
   return Buffer.from(text, 'utf8').equals(body) ? { encoding: 'utf8', data: text } : { encoding: 'base64', data: body.toString('base64') };
 }

@@ -39,7 +39,7 @@ export async function startServe(options: ServeOptions, output: Output): Promise
   for (const warning of config.warnings) output.err(`warning: ${warning}`);
   const env = options.env ?? process.env;
   const role = options.role ?? 'all';
-  const store = await openStoreOrReport(config, options.data, output);
+  const store = await openStoreOrReport(config, options.data, output, 'create');
   if (typeof store === 'number') return store;
   let hub: Hub;
   try {
