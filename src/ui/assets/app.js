@@ -197,6 +197,18 @@ function poll(load) {
   return tick();
 }
 
+/** For a polled view: true when `data` differs from what it showed last, so that an unchanged
+ * answer leaves the page (and a selection or scroll in it) alone. */
+function changes() {
+  let last = null;
+  return (data) => {
+    const now = JSON.stringify(data);
+    if (now === last) return false;
+    last = now;
+    return true;
+  };
+}
+
 // ---- lists --------------------------------------------------------------------------------
 
 function queryOf(hash) {
@@ -280,8 +292,11 @@ async function listView({ title, path, base, fields, columns, extra }) {
       more.disabled = false;
     }
   });
+  const changed = changes();
   await poll(async () => {
-    first = await api(`${path}?${apiQuery}`);
+    const page = await api(`${path}?${apiQuery}`);
+    if (!changed(page)) return;
+    first = page;
     render();
   });
 }
@@ -437,8 +452,11 @@ async function hookPage(id) {
   } }, 'Replay');
   const content = h('div');
   main.replaceChildren(h('h1', {}, `Hook #${id}`), h('div', { class: 'actions' }, replayButton, replayStatus), content);
+  const changed = changes();
   await poll(async () => {
-    const { hook, notifications, transfers } = await api(`/api/hooks/${encodeURIComponent(id)}`);
+    const answer = await api(`/api/hooks/${encodeURIComponent(id)}`);
+    if (!changed(answer)) return;
+    const { hook, notifications, transfers } = answer;
     fill(content, 
       h('div', { class: 'card' }, facts([
         ['Status', badge(hook.status)],
@@ -468,8 +486,11 @@ async function transferPage(id) {
   const retryButton = h('button', { type: 'button', class: 'primary', id: 'retry', hidden: true, onclick: () => retry(id, retryButton).then(() => load()).catch(showError) }, 'Retry');
   const content = h('div');
   main.replaceChildren(h('h1', {}, `Transfer #${id}`, h('span', { id: 'transfer-status' })), h('div', { class: 'actions' }, retryButton), content);
+  const changed = changes();
   const load = async () => {
-    const { transfer: t, activity, children } = await api(`/api/transfers/${encodeURIComponent(id)}`);
+    const answer = await api(`/api/transfers/${encodeURIComponent(id)}`);
+    if (!changed(answer)) return;
+    const { transfer: t, activity, children } = answer;
     main.querySelector('#transfer-status').replaceChildren(badge(t.status));
     const replayable = t.status === 'dead' || t.status === 'skipped' || t.status === 'succeeded';
     retryButton.hidden = !replayable;
@@ -517,9 +538,11 @@ function activityTable(activity) {
 async function connectionsPage() {
   const content = h('div');
   main.replaceChildren(h('h1', {}, 'Connections'), content);
+  const changed = changes();
   await poll(async () => {
     const [{ items }, ready] = await Promise.all([api('/api/connections'), fetch('/readyz', { cache: 'no-store' }).then((r) => r.json()).catch(() => ({}))]);
     const circuits = ready.circuits ?? {};
+    if (!changed([items, circuits])) return;
     fill(content, 
       items.length
         ? items.map((c) =>
@@ -538,8 +561,10 @@ async function connectionsPage() {
 async function feedsPage() {
   const content = h('div');
   main.replaceChildren(h('h1', {}, 'Feeds'), content);
+  const changed = changes();
   await poll(async () => {
     const { items } = await api('/api/feeds');
+    if (!changed(items)) return;
     const progress = (f) => {
       if (!f.total) return text(f.records);
       const share = Math.min(100, Math.round((f.records / f.total) * 100));
