@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { apiPlugin } from './api/plugin.js';
 import { metricsRoute } from './api/metrics.js';
+import { uiPlugin } from './ui/plugin.js';
 import { systemClock, type Clock } from './clock.js';
 import { DatabaseClock } from './store/database-clock.js';
 import type { HubConfig } from './config/types.js';
@@ -256,6 +257,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     return { status: 'ready', role, store: store.kind, storeAnswered: true, counts, circuits: guards.states() };
   });
   await app.register(metricsRoute, { store, guards, clock });
+  // The operator's console (static files; its data comes from /api, behind the admin token).
+  await app.register(uiPlugin);
   if (takesHooks) {
     // The backlog is what ingest weighs before it takes a hook: a worker has no use for it.
     await backlog.start();
