@@ -16,6 +16,8 @@ import type { Clock } from '../clock.js';
 import { replayRoutes } from './replay.js';
 import { cancelRoutes } from './cancel.js';
 import { feedRoutes } from './feeds.js';
+import { reloadRoutes } from './reload.js';
+import type { ReloadResult } from '../reload.js';
 import type { EngineDeps } from '../engine/deps.js';
 import { openApiRoute, type CollectedRoute } from './openapi.js';
 import { route } from './route.js';
@@ -40,7 +42,8 @@ import {
 } from './schemas.js';
 
 export interface ApiOptions {
-  config: HubConfig;
+  /** The configuration in force, read at each request (a reload may swap it; see src/reload.ts). */
+  config: () => HubConfig;
   store: Store;
   /** When set, every /api request must carry `Authorization: Bearer <token>`. */
   adminToken: string | null;
@@ -51,6 +54,8 @@ export interface ApiOptions {
   closedReason?: () => string | null;
   /** Tells the workers that replays queued work. */
   wake: () => void;
+  /** Loads the configuration file again and swaps it in (POST /api/config/reload). */
+  reload?: () => Promise<ReloadResult>;
   /** The hub's routes, for GET /api/openapi.json (src/api/openapi.ts collectRoutes). */
   routes: readonly CollectedRoute[];
 }
@@ -78,7 +83,7 @@ const lineageQuery = z.strictObject({ after: afterId, limit });
 const positionQuery = z.strictObject({ after: afterPosition, limit });
 
 /** The body as text when it is valid UTF-8, else base64. */
-function bodyForDisplay(body: Buffer): { encoding: 'utf8' | 'base64'; data: string } {
+export function bodyForDisplay(body: Buffer): { encoding: 'utf8' | 'base64'; data: string } {
   const text = body.toString('utf8');
   return Buffer.from(text, 'utf8').equals(body) ? { encoding: 'utf8', data: text } : { encoding: 'base64', data: body.toString('base64') };
 }
@@ -89,8 +94,9 @@ function hookForDisplay(hook: StoredHook): z.output<typeof hookDetailSchema> {
 }
 
 export async function apiPlugin(app: FastifyInstance, options: ApiOptions): Promise<void> {
-  const { config, store, adminToken } = options;
-  const recordParams = z.strictObject({ type: dataTypeSchema(config.dataTypes), id: idParam.shape.id });
+  const { store, adminToken } = options;
+  // Data types are fixed at start (a reload that changes them is refused: src/config/reload.ts).
+  const recordParams = z.strictObject({ type: dataTypeSchema(options.config().dataTypes), id: idParam.shape.id });
 
   app.addHook('onRequest', async () => {
     const closed = options.closedReason?.();
@@ -202,8 +208,10 @@ export async function apiPlugin(app: FastifyInstance, options: ApiOptions): Prom
   await cancelRoutes(app, { store, clock: options.clock });
   await feedRoutes(app, { engine: options.engine, wake: options.wake, log: (error) => app.log.error({ err: error }, 'initialization failed') });
 
+  if (options.reload) await reloadRoutes(app, { reload: options.reload });
+
   const connections = () =>
-    [...config.connections.values()].map((connection) => ({
+    [...options.config().connections.values()].map((connection) => ({
       name: connection.name,
       integration: { id: connection.integration.id, title: connection.integration.title },
       scopes: connection.integration.scopes.map((declaration) => {

@@ -49,6 +49,20 @@ export async function replayRoutes(app: FastifyInstance, options: { store: Store
   route(
     app,
     {
+      method: 'GET',
+      url: '/api/transfers/replayable',
+      tag,
+      summary: 'How many finished transfer requests a replay with this filter would queue again (what to confirm before it)',
+      querystring: replayFilterSchema,
+      response: z.object({ count: z.number().int() }),
+      responseDescription: 'the count',
+    },
+    async ({ query }) => ({ count: await store.countReplayable(query) }),
+  );
+
+  route(
+    app,
+    {
       method: 'POST',
       url: '/api/transfers/replay',
       tag,
