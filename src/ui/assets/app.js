@@ -228,7 +228,7 @@ function select(name, options, value) {
 
 let connectionNames = null;
 async function connections() {
-  if (!connectionNames) connectionNames = (await api('/api/connections')).items.map((c) => c.name);
+  if (!connectionNames) connectionNames = (await api('/api/connections?limit=500')).items.map((c) => c.name);
   return connectionNames;
 }
 
@@ -540,7 +540,7 @@ async function connectionsPage() {
   main.replaceChildren(h('h1', {}, 'Connections'), content);
   const changed = changes();
   await poll(async () => {
-    const [{ items }, ready] = await Promise.all([api('/api/connections'), fetch('/readyz', { cache: 'no-store' }).then((r) => r.json()).catch(() => ({}))]);
+    const [{ items }, ready] = await Promise.all([api('/api/connections?limit=500'), fetch('/readyz', { cache: 'no-store' }).then((r) => r.json()).catch(() => ({}))]);
     const circuits = ready.circuits ?? {};
     if (!changed([items, circuits])) return;
     fill(content, 
@@ -563,7 +563,7 @@ async function feedsPage() {
   main.replaceChildren(h('h1', {}, 'Feeds'), content);
   const changed = changes();
   await poll(async () => {
-    const { items } = await api('/api/feeds');
+    const { items } = await api('/api/feeds?limit=500');
     if (!changed(items)) return;
     const progress = (f) => {
       if (!f.total) return text(f.records);
