@@ -18,6 +18,7 @@ import { DEFAULTS } from './config/defaults.js';
 import { HookResolver } from './engine/resolver.js';
 import { TransferWorker } from './engine/transfer-worker.js';
 import { Poller } from './engine/feeds.js';
+import { longestGuardWindow, Pruner } from './engine/pruner.js';
 import { Guards, type GuardPolicy } from './engine/guard.js';
 
 /** On close, connections still busy after this are closed (see Hub.close). */
@@ -93,6 +94,8 @@ export interface Hub {
   resolver: HookResolver;
   transfers: TransferWorker;
   poller: Poller;
+  /** Retention: prunes finished hooks and requests in the roles that run workers. */
+  pruner: Pruner;
   guards: Guards;
   /** Starts listening; resolves with the bound address. */
   listen(port: number, host: string): Promise<string>;
@@ -202,6 +205,14 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     yieldMs: DEFAULTS.resolveYieldMs,
     onError: (error) => app.log.error({ err: error }, 'resolver error'),
   });
+  const pruner = new Pruner({
+    store,
+    clock,
+    retention: config.retention,
+    guardWindowMs: longestGuardWindow(config),
+    log: (line) => app.log.info(line),
+    onError: (error) => app.log.error({ err: error }, 'prune failed'),
+  });
   // Group commit hands what it stores to this process's resolver, leased to it (see HookResolver);
   // an ingest process has no resolver running, so its hooks are stored for the workers to claim.
   const commit = new GroupCommit(store, clock, DEFAULTS.groupCommitMaxHooks, role === 'ingest' ? null : resolver);
@@ -261,6 +272,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     resolver.start();
     transfers.start();
     poller.start();
+    pruner.start();
   }
   app.log.info({ role, store: store.kind }, `role ${role}: ${ROLE_SUMMARY[role]}`);
 
@@ -273,6 +285,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     resolver,
     transfers,
     poller,
+    pruner,
     guards,
     get apiClosedReason() {
       return apiClosedReason;
@@ -298,6 +311,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       await commit.drain();
       await resolver.stop();
       await poller.stop();
+      await pruner.stop();
       const handedBack = await transfers.stop(config.engine.shutdownGraceMs);
       if (handedBack > 0) app.log.warn(`${handedBack} transfer(s) still running after ${config.engine.shutdownGraceMs} ms were handed back`);
       if (clock instanceof DatabaseClock) clock.stop();

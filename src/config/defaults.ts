@@ -41,4 +41,9 @@ export const DEFAULTS = {
   circuitFailures: 5, // retryable failures in a row that open a connection's circuit
   circuitCooldownMs: 5_000, // 5 s shut to every call once the circuit opens; never grows
   circuitProbeIntervalMs: 5_000, // 5 s: then one probe call per interval until one succeeds, so delivery resumes within seconds of the system answering again
+  // Retention (src/engine/pruner.ts): finished hooks and transfer requests are removed after this.
+  retainFinishedMs: 30 * 86_400_000, // 30 days: succeeded and skipped requests, resolved hooks
+  retainDeadMs: 90 * 86_400_000, // 90 days: dead requests and unmatched, invalid or failed hooks, which an operator may still replay
+  pruneBatch: 500, // rows per prune transaction: a few milliseconds of the writer's time, then ingest goes on
+  pruneEveryMs: 60_000, // 1 min between prune passes; a pass goes on batch after batch while it finds old rows
 } as const;

@@ -194,9 +194,23 @@ export function buildConfig(data: unknown, options: BuildOptions = {}): HubConfi
       shutdownGraceMs: parsed.data.engine?.shutdownGrace ?? DEFAULTS.shutdownGraceMs,
       resolveFirstMs: parsed.data.engine?.resolveFirst ?? DEFAULTS.resolveFirstMs,
     },
+    retention: retentionOf(parsed.data.retention),
     dataTypes: types.catalog.types,
     connections,
     warnings,
+  };
+}
+
+/** `retention:` with its defaults; `false` (whole or per class) keeps for ever. */
+function retentionOf(spec: ConfigFile['retention']): HubConfig['retention'] {
+  const keep = (given: number | false | undefined, fallback: number): number | null => (given === false || spec === false ? null : (given ?? fallback));
+  const classes = spec === false || spec === undefined ? {} : spec;
+  return {
+    hooksMs: keep(classes.hooks, DEFAULTS.retainFinishedMs),
+    transfersMs: keep(classes.transfers, DEFAULTS.retainFinishedMs),
+    deadMs: keep(classes.dead, DEFAULTS.retainDeadMs),
+    batch: (spec === false ? undefined : spec?.batch) ?? DEFAULTS.pruneBatch,
+    everyMs: (spec === false ? undefined : spec?.every) ?? DEFAULTS.pruneEveryMs,
   };
 }
 

@@ -40,6 +40,20 @@ export interface ConnectionConfig extends ResolvingConnection, IngestConnection 
   polls: ReadonlyMap<DataType, number>;
 }
 
+/** How long finished rows are kept (ms; null: for ever), and how the pruner works through them. */
+export interface RetentionConfig {
+  /** Resolved, partial and empty hooks. */
+  hooksMs: number | null;
+  /** Succeeded and skipped transfer requests. */
+  transfersMs: number | null;
+  /** Dead transfer requests, and hooks that ended unmatched, invalid or failed. */
+  deadMs: number | null;
+  /** Rows per prune transaction at most. */
+  batch: number;
+  /** Time between prune passes. */
+  everyMs: number;
+}
+
 export interface HubConfig extends IngestConfig {
   /** The file it came from, when it came from one. */
   file: string | null;
@@ -57,6 +71,7 @@ export interface HubConfig extends IngestConfig {
     poolSize: number | null;
   };
   engine: { concurrency: number; leaseMs: number; echoWindowMs: number; shutdownGraceMs: number; resolveFirstMs: number };
+  retention: RetentionConfig;
   connections: ReadonlyMap<string, ConnectionConfig>;
   warnings: string[];
 }
