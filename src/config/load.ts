@@ -201,9 +201,9 @@ export function buildConfig(data: unknown, options: BuildOptions = {}): HubConfi
   };
 }
 
-/** `retention:` with its defaults; `false` (whole or per class) keeps for ever. */
+/** `retention:` with its defaults; `false` (whole, or null per class) keeps for ever. */
 function retentionOf(spec: ConfigFile['retention']): HubConfig['retention'] {
-  const keep = (given: number | false | undefined, fallback: number): number | null => (given === false || spec === false ? null : (given ?? fallback));
+  const keep = (given: number | null | undefined, fallback: number): number | null => (given === null || spec === false ? null : (given ?? fallback));
   const classes = spec === false || spec === undefined ? {} : spec;
   return {
     hooksMs: keep(classes.hooks, DEFAULTS.retainFinishedMs),

@@ -11,6 +11,7 @@ import { headerNameSchema } from '../verify/common.js';
 import { verifySchema } from '../verify/index.js';
 import { durationSchema } from '../domain/duration.js';
 import { databaseUrlProblem } from './database-url.js';
+import { retentionSchema } from './retention-schema.js';
 
 export { DEFAULTS } from './defaults.js';
 
@@ -101,9 +102,6 @@ export const connectionSchema = z.strictObject({
   settings: z.record(z.string(), z.unknown()).optional(),
 });
 
-/** How long retention keeps a class of rows: a duration longer than 0, or false (for ever). */
-const keepForSchema = z.union([z.literal(false), durationSchema.refine((ms) => ms > 0, 'longer than 0 (false keeps them for ever)')]);
-
 export const configSchema = z.strictObject({
   server: z
     .strictObject({
@@ -159,27 +157,8 @@ export const configSchema = z.strictObject({
       resolveFirst: durationSchema.optional(),
     })
     .optional(),
-  /**
-   * Retention: how long finished hooks and transfer requests are kept (false: for ever). `false`
-   * for the whole section keeps everything.
-   */
-  retention: z
-    .union([
-      z.literal(false),
-      z.strictObject({
-        /** Resolved, partial and empty hooks. */
-        hooks: keepForSchema.optional(),
-        /** Succeeded and skipped transfer requests. */
-        transfers: keepForSchema.optional(),
-        /** Dead transfer requests, and hooks that ended unmatched, invalid or failed. */
-        dead: keepForSchema.optional(),
-        /** Rows removed per transaction at most. */
-        batch: z.number().int().min(1).max(10_000).optional(),
-        /** Time between prune passes. */
-        every: durationSchema.refine((ms) => ms >= 1_000, 'at least 1s').optional(),
-      }),
-    ])
-    .optional(),
+  /** Retention: how long finished hooks and transfer requests are kept (./retention-schema.ts). */
+  retention: retentionSchema.optional(),
   /** Data types beyond the built-in list: { issue: {}, issue_comment: { parent: issue } }. */
   types: typeDeclarationsSchema.optional(),
   /** Each connection is checked with connectionSchema on its own, so one bad connection hides no other's problems. */
