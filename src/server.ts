@@ -36,6 +36,7 @@ import { GroupCommit } from './ingest/group-commit.js';
 import { ingestPlugin } from './ingest/plugin.js';
 import { BacklogGauge } from './ingest/backlog.js';
 import type { Store } from './store/store.js';
+import { OpsEvents } from './ops/events.js';
 
 /**
  * Requests Node's HTTP parser refuses (broken framing, headers over 16 KiB, a timeout) never reach
@@ -84,6 +85,8 @@ export interface HubOptions {
   workers?: boolean;
   /** How often an idle resolver looks for hooks without being woken (default DEFAULTS.resolveIdleMs). */
   resolveIdleMs?: number;
+  /** Operational events (hooks answered, transfer outcomes, circuits, feeds); one is made when left out. */
+  events?: OpsEvents;
 }
 
 export interface Hub {
@@ -97,6 +100,8 @@ export interface Hub {
   /** Retention: prunes finished hooks and requests in the roles that run workers. */
   pruner: Pruner;
   guards: Guards;
+  /** What happens, for the operator's side: logs, alerts and metrics listen here. */
+  events: OpsEvents;
   /** Starts listening; resolves with the bound address. */
   listen(port: number, host: string): Promise<string>;
   /** Why /api is closed (non-loopback address without an admin token), or null when it is open. */
@@ -166,7 +171,12 @@ export async function createHub(options: HubOptions): Promise<Hub> {
 
   const backlog = new BacklogGauge(store, clock, DEFAULTS.backlogLookMs, (error) => app.log.error({ err: error }, 'backlog look failed'));
   const processId = randomUUID();
-  const guards = new Guards((name) => config.connections.get(name)?.guard ?? DEFAULT_GUARD, clock);
+  const events = options.events ?? new OpsEvents((error, event) => app.log.error({ err: error, event: event.type }, 'an operational event listener failed'));
+  const guards = new Guards(
+    (name) => config.connections.get(name)?.guard ?? DEFAULT_GUARD,
+    clock,
+    (change) => events.emit(change.state === 'open' ? { type: 'circuit.opened', connection: change.connection, until: change.until } : { type: 'circuit.closed', connection: change.connection }),
+  );
   const transfers = new TransferWorker({
     store,
     config,
@@ -176,6 +186,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     leaseMs: config.engine.leaseMs,
     concurrency: config.engine.concurrency,
     idleMs: DEFAULTS.transferIdleMs,
+    events,
     onError: (error) => app.log.error({ err: error }, 'transfer worker error'),
   });
   const poller = new Poller({
@@ -186,6 +197,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     worker: `poller-${processId}`,
     leaseMs: config.engine.leaseMs,
     tickMs: DEFAULTS.pollTickMs,
+    events,
     onQueued: () => transfers.wake(),
     onError: (error) => app.log.error({ err: error }, 'poll failed'),
   });
@@ -237,7 +249,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   if (takesHooks) {
     // The backlog is what ingest weighs before it takes a hook: a worker has no use for it.
     await backlog.start();
-    await app.register(ingestPlugin, { config, commit, backlog, clock });
+    await app.register(ingestPlugin, { config, commit, backlog, clock, events });
   } else {
     // Answered before the body is read: a worker never buffers a hook it will not take.
     const ingestOff = (request: FastifyRequest, reply: FastifyReply) => {
@@ -251,7 +263,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     config,
     store,
     clock,
-    engine: { store, config, clock, guards, worker: `feeds-${processId}`, leaseMs: config.engine.leaseMs },
+    engine: { store, config, clock, guards, worker: `feeds-${processId}`, leaseMs: config.engine.leaseMs, events },
     adminToken: options.adminToken ?? null,
     wake: () => {
       resolver.wake();
@@ -287,6 +299,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     poller,
     pruner,
     guards,
+    events,
     get apiClosedReason() {
       return apiClosedReason;
     },

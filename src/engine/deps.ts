@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { HubConfig } from '../config/types.js';
 import type { ClaimedTransfer, Store, TransferOutcome } from '../store/store.js';
 import type { Guards } from './guard.js';
+import type { OpsEvents } from '../ops/events.js';
 import type { TransferLeases } from './leases.js';
 
 export interface EngineDeps {
@@ -16,6 +17,8 @@ export interface EngineDeps {
   guards: Guards;
   /** Renews the claims of running transfers; a worker's children are held here while they run. */
   leases?: TransferLeases;
+  /** Told of every outcome written (logs, alerts, metrics listen). */
+  events?: OpsEvents;
 }
 
 export interface RunResult {

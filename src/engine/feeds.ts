@@ -138,6 +138,7 @@ export class Poller {
       const now = clock.now();
       const message = error instanceof Error ? error.message : String(error);
       await store.failFeed(feed.claim, message, now + intervalMs, now);
+      this.options.events?.emit({ type: 'feed.failed', connection: connection.name, dataType: type, kind: 'poll', error: message });
       throw error;
     } finally {
       lease.release();
@@ -230,6 +231,9 @@ async function readAllPages(
   } catch (error) {
     // Only this run's claim: a run that lost the feed to another leaves that one's alone.
     await store.releaseFeed(feed.claim, clock.now());
+    if (!(error instanceof InitializationInterrupted)) {
+      deps.events?.emit({ type: 'feed.failed', connection: connection.name, dataType: type, kind: 'init', error: error instanceof Error ? error.message : String(error) });
+    }
     throw error;
   }
 }

@@ -16,6 +16,9 @@ export type { GuardPolicy };
 
 export type Admission = { admitted: true; probe: boolean } | { admitted: false; until: number };
 
+/** A circuit opened (from closed: a probe that fails keeps it open and says nothing) or closed again. */
+export type CircuitChange = { connection: string; state: 'open'; until: number } | { connection: string; state: 'closed' };
+
 export class ConnectionGuard {
   private readonly calls: number[] = []; // start times within the rate window
   private active = 0;
@@ -29,6 +32,7 @@ export class ConnectionGuard {
   constructor(
     private readonly policy: GuardPolicy,
     private readonly clock: Clock,
+    private readonly changed: (change: { state: 'open'; until: number } | { state: 'closed' }) => void = () => {},
   ) {}
 
   get circuit(): 'closed' | 'open' | 'half-open' {
@@ -51,7 +55,9 @@ export class ConnectionGuard {
   succeeded(): void {
     this.failuresInARow = 0;
     this.probing = false;
+    if (this.state === 'closed') return;
     this.state = 'closed';
+    this.changed({ state: 'closed' });
   }
 
   /** The system is down or overloaded (a retryable failure). */
@@ -71,8 +77,10 @@ export class ConnectionGuard {
   }
 
   private open(forMs: number): void {
+    const wasClosed = this.state === 'closed';
     this.state = 'open';
     this.nextProbeAt = this.clock.now() + forMs;
+    if (wasClosed) this.changed({ state: 'open', until: this.nextProbeAt });
   }
 
   /** Runs one call to the system within the throttle: waits for a slot and for the rate window. */
@@ -121,12 +129,14 @@ export class Guards {
   constructor(
     private readonly policyOf: (connection: string) => GuardPolicy,
     private readonly clock: Clock,
+    /** Told when a connection's circuit opens or closes. */
+    private readonly onChange: (change: CircuitChange) => void = () => {},
   ) {}
 
   for(connection: string): ConnectionGuard {
     let guard = this.guards.get(connection);
     if (!guard) {
-      guard = new ConnectionGuard(this.policyOf(connection), this.clock);
+      guard = new ConnectionGuard(this.policyOf(connection), this.clock, (change) => this.onChange({ connection, ...change }));
       this.guards.set(connection, guard);
     }
     return guard;

@@ -24,6 +24,21 @@ export type { EngineDeps, RunResult } from './deps.js';
 
 /** Runs a claimed (or just started, for a child) transfer and records its outcome. */
 export async function runTransfer(deps: EngineDeps, transfer: ClaimedTransfer, options: { child?: boolean } = {}): Promise<RunResult> {
+  const started = performance.now();
+  const result = await runAndRecord(deps, transfer, options);
+  if (result !== LEASE_LOST) {
+    const { id, connection, direction, scope, type, externalId, hubId, hookId, attempts } = transfer;
+    deps.events?.emit({
+      type: 'transfer.finished',
+      transfer: { id, connection, direction, scope, type, externalId, hubId: result.outcome.hubId ?? hubId, hookId, attempts },
+      outcome: result.outcome,
+      ms: performance.now() - started,
+    });
+  }
+  return result;
+}
+
+async function runAndRecord(deps: EngineDeps, transfer: ClaimedTransfer, options: { child?: boolean }): Promise<RunResult> {
   const guard = deps.guards.for(transfer.connection);
   const run = new TransferRun(deps, transfer, guard, runTransfer);
   // A child runs inside its parent's admission.

@@ -26,12 +26,15 @@ import { contentCoding, decodeBody } from './encoding.js';
 import type { GroupCommit } from './group-commit.js';
 import type { IngestConfig, IngestConnection } from './types.js';
 import { matchesDigest } from '../verify/digest.js';
+import type { HookAnswer, OpsEvents } from '../ops/events.js';
 
 export interface IngestOptions {
   config: IngestConfig;
   commit: GroupCommit;
   backlog: BacklogGauge;
   clock: Clock;
+  /** Told how each hook was answered (logs and metrics listen). */
+  events?: OpsEvents;
 }
 
 interface HookParams {
@@ -42,6 +45,10 @@ interface HookParams {
 declare module 'fastify' {
   interface FastifyRequest {
     hyConnection: IngestConnection | null;
+    /** The HY_ERR_* code the hook was refused with, or null. */
+    hyRefused: string | null;
+    /** How the handler answered a hook it took, or null. */
+    hyAnswer: HookAnswer | null;
   }
 }
 
@@ -97,6 +104,26 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
     done(null, body);
   });
   app.decorateRequest('hyConnection', null);
+  app.decorateRequest('hyRefused', null);
+  app.decorateRequest('hyAnswer', null);
+  const { events } = options;
+  if (events) {
+    app.addHook('onError', async (request, _reply, error) => {
+      request.hyRefused = (error as { code?: string }).code ?? 'HY_ERR_INTERNAL';
+    });
+    app.addHook('onResponse', async (request, reply) => {
+      const status = reply.statusCode;
+      const answer: HookAnswer = status < 300 ? (request.hyAnswer ?? 'accepted') : 'rejected';
+      events.emit({
+        type: 'hook.received',
+        connection: request.hyConnection?.name ?? null,
+        answer,
+        status,
+        code: answer === 'rejected' ? (request.hyRefused ?? `HTTP_${status}`) : null,
+        ms: reply.elapsedTime,
+      });
+    });
+  }
 
   app.addHook('onRequest', async (request: FastifyRequest<{ Params: HookParams }>, reply) => {
     const connection = config.connections.get(request.params.connection);
@@ -185,6 +212,7 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
   // 200 for a sender's ping, kept like any hook (it names no record), since its sender wants 200.
   const handler = async (request: FastifyRequest<{ Params: HookParams }>, reply: FastifyReply) => {
     const { id, duplicate, ping } = await receive(request);
+    request.hyAnswer = ping ? 'ping' : duplicate ? 'duplicate' : 'accepted';
     if (ping) {
       reply.code(200);
       return { hook: id, ping: true };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/clock.js';
-import { ConnectionGuard, type GuardPolicy } from '../../src/engine/guard.js';
+import { ConnectionGuard, Guards, type CircuitChange, type GuardPolicy } from '../../src/engine/guard.js';
 import { nextAttemptAt } from '../../src/engine/retry.js';
 
 const policy: GuardPolicy = { rate: null, concurrent: null, circuit: { failures: 3, cooldownMs: 1000, probeIntervalMs: 200 } };
@@ -125,5 +125,29 @@ describe('the retry schedule', () => {
     expect(nextAttemptAt(policy, 1, 0, null, () => 0.5)).toBe(1000);
     expect(nextAttemptAt(policy, 5, 0, null, () => 0.5)).toBe(5000);
     expect(nextAttemptAt(policy, 1, 0, 90_000, () => 0.5)).toBe(90_000);
+  });
+});
+
+describe('circuit changes', () => {
+  it('are told once when a circuit opens and once when it closes; a failed probe keeps it open without a word', () => {
+    const clock = new FakeClock(0);
+    const changes: CircuitChange[] = [];
+    const guards = new Guards(() => policy, clock, (change) => changes.push(change));
+    const guard = guards.for('shop');
+    for (let i = 0; i < 3; i++) guard.failed(false);
+    expect(changes).toEqual([{ connection: 'shop', state: 'open', until: 1000 }]);
+    guard.failed(false); // already open
+    clock.set(1000);
+    expect(guard.admit()).toEqual({ admitted: true, probe: true });
+    guard.failed(true); // the probe failed: still open
+    expect(changes).toHaveLength(1);
+    clock.set(1200);
+    expect(guard.admit()).toEqual({ admitted: true, probe: true });
+    guard.succeeded();
+    guard.succeeded(); // already closed
+    expect(changes).toEqual([
+      { connection: 'shop', state: 'open', until: 1000 },
+      { connection: 'shop', state: 'closed' },
+    ]);
   });
 });
