@@ -223,6 +223,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     retention: config.retention,
     guardWindowMs: longestGuardWindow(config),
     log: (line) => app.log.info(line),
+    onPruned: (counts) => events.emit({ type: 'retention.pruned', ...counts }),
     onError: (error) => app.log.error({ err: error }, 'prune failed'),
   });
   // Group commit hands what it stores to this process's resolver, leased to it (see HookResolver);

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../src/clock.js';
+import type { OpsEvent } from '../src/ops/events.js';
 import { createHub, type Hub } from '../src/server.js';
 import { openStore } from '../src/store/index.js';
 import { fixtureConfig, tempDir } from './helpers/hub.js';
@@ -188,12 +189,16 @@ describe('retention under steady traffic (SQLite)', () => {
     expect(again.json()).toEqual({ hook: first.hook, duplicate: true });
   });
 
-  it('takes hooks while a prune is between its batches', async () => {
+  it('takes hooks while a prune is between its batches, and tells what it pruned', async () => {
     const soak = await startSoak('retention: { hooks: 5m, transfers: 5m, batch: 10 }');
     await soakFor(soak, [3]);
     soak.clock.advance(10 * MINUTE); // everything so far is old enough
     const before = soak.hub.pruner.pruned();
     soak.calls.length = 0;
+    const told: OpsEvent[] = [];
+    soak.hub.events.on((event) => {
+      if (event.type === 'retention.pruned') told.push(event);
+    });
     const finished = await soak.hub.store.counts();
     const newest = (await soak.hub.store.listTransfers({ limit: 1 })).items[0]!;
     const kept = new Set([newest.hookId, newest.payload?.hookId].filter((id) => id != null));
@@ -207,6 +212,7 @@ describe('retention under steady traffic (SQLite)', () => {
     expect(pruned.hooks).toBe(finished.hooks.resolved - kept.size);
     expect(new Set((await soak.hub.store.listHooks({ limit: 50, status: 'resolved' })).items.map((h) => h.id))).toEqual(kept);
     expect(soak.hub.pruner.pruned() - before).toBe(pruned.transfers + pruned.hooks);
+    expect(told).toEqual([{ type: 'retention.pruned', ...pruned }]);
     for (const { hook } of during) expect((await soak.hub.store.getHook(hook))!.status).toBe('received');
     // The hooks were stored between two batches of the pass, not after it.
     const firstAppend = soak.calls.indexOf('appendHooks');

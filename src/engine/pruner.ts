@@ -20,6 +20,8 @@ export interface PrunerOptions {
   guardWindowMs: number;
   /** A line for the log, once per pass that removed something. */
   log: (line: string) => void;
+  /** Once per pass that removed something, with what it removed (for metrics). */
+  onPruned?: (counts: PruneCounts) => void;
   onError: (error: unknown) => void;
 }
 
@@ -116,7 +118,10 @@ export class Pruner {
     const policy = prunePolicy(retention, guardWindowMs, now);
     const transfers = await this.walk((after) => store.pruneTransfers(policy, after, retention.batch, now));
     const hooks = await this.walk((after) => store.pruneHooks(policy, after, retention.batch, now));
-    if (transfers + hooks > 0) log(`retention: pruned ${transfers} transfer request(s) and ${hooks} hook(s)`);
+    if (transfers + hooks > 0) {
+      log(`retention: pruned ${transfers} transfer request(s) and ${hooks} hook(s)`);
+      this.options.onPruned?.({ transfers, hooks });
+    }
     return { transfers, hooks };
   }
 
