@@ -7,9 +7,11 @@
  * window that it may: a transfer request that is finished and old enough and has no children left;
  * a hook that is read and old enough, whose requests are all gone, that no request reads its record
  * from, whose delivery id no longer deduplicates and whose body the replay guard can no longer
- * find. What hangs off a row (activity, notifications, payloads) goes with it. Hub records, their
- * cross-references and echoes are never touched; a hub record's pruned requests are summed up in its
- * pruned lineage (AdminQueries.lineageOf) in the same transaction.
+ * find. The newest request and the newest hook always stay, so that SQLite (which gives a new row
+ * the highest id plus one) never hands an id out again. A parent goes in the walk after the one
+ * that removed its last child. What hangs off a row (activity, notifications, payloads) goes with
+ * it. Hub records, their cross-references and echoes are never touched; a hub record's pruned
+ * requests are summed up in its pruned lineage (AdminQueries.lineageOf) in the same transaction.
  */
 
 /** The cutoffs of one prune (ms since the epoch); null keeps that class for ever. */
