@@ -36,6 +36,7 @@ import { ingestPlugin } from './ingest/plugin.js';
 import { BacklogGauge } from './ingest/backlog.js';
 import type { Store } from './store/store.js';
 import { OpsEvents } from './ops/events.js';
+import { HubMetrics } from './ops/metrics.js';
 
 /**
  * Requests Node's HTTP parser refuses (broken framing, headers over 16 KiB, a timeout) never reach
@@ -234,7 +235,16 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     }
     return { status: 'ready', role, store: store.kind, storeAnswered: true, counts, circuits: guards.states() };
   });
-  await app.register(metricsRoute, { store, guards, clock });
+  const metrics = new HubMetrics({
+    events,
+    store,
+    guards,
+    clock,
+    connections: [...config.connections.keys()],
+    backlog: takesHooks ? backlog : null,
+    onError: (error) => app.log.error({ err: error }, 'metrics: the store did not answer'),
+  });
+  await app.register(metricsRoute, { metrics });
   if (takesHooks) {
     // The backlog is what ingest weighs before it takes a hook: a worker has no use for it.
     await backlog.start();
@@ -307,6 +317,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       await app.close();
       clearTimeout(force);
       backlog.stop();
+      metrics.close();
       unwatch?.();
       await commit.drain();
       await resolver.stop();
