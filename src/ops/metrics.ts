@@ -15,17 +15,21 @@
  * in a process that takes no hooks, from a sample of its own, taken at most every
  * DUE_SAMPLE_MAX_AGE_MS and never waited for once there is one.
  *
+ * The event-fed counters and histograms are tallies (src/ops/tally.ts): counting a hook must cost
+ * next to nothing, and prom-client's own children hash their labels on every call.
+ *
  * Labels stay bounded: connection is a configured name ("unknown" when a hook's URL named none —
  * never the URL's text, which is the sender's); codes are HY_ERR_* codes from the error table or
  * HTTP_<status>; reasons are the engine's reason codes, capped at MAX_REASONS distinct values.
  */
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { Clock } from '../clock.js';
 import type { Guards } from '../engine/guard.js';
 import { ERRORS } from '../errors.js';
 import type { BacklogGauge } from '../ingest/backlog.js';
 import type { Store, StoreCounts } from '../store/store.js';
-import type { OpsEvent, OpsEvents } from './events.js';
+import type { HookAnswer, OpsEvent, OpsEvents } from './events.js';
+import { CounterTally, HistogramTally, type HistogramSeries } from './tally.js';
 
 /** Where a hook's acknowledgement lands: group commit answers in a few milliseconds. */
 const ACK_BUCKETS_S = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -67,67 +71,56 @@ export interface HubMetricsOptions {
 export class HubMetrics {
   readonly registry = new Registry();
   private readonly unsubscribe: () => void;
-  private readonly received: Counter<'connection' | 'status'>;
-  private readonly rejected: Counter<'connection' | 'code'>;
-  private readonly ack: Histogram<'connection'>;
-  private readonly finished: Counter<'connection' | 'direction' | 'status' | 'reason'>;
-  private readonly duration: Histogram<'connection' | 'direction'>;
-  private readonly circuitChanges: Counter<'connection' | 'state'>;
-  private readonly feedFailures: Counter<'connection' | 'type' | 'kind'>;
-  /** Label children resolved once per label set: the hook listener is two Map lookups and two adds. */
-  private readonly hookChildren = new Map<string, { received: Counter.Internal; ack: Histogram.Internal<'connection'> }>();
+  private readonly received: CounterTally;
+  private readonly rejected: CounterTally;
+  private readonly ack: HistogramTally;
+  private readonly finished: CounterTally;
+  private readonly duration: HistogramTally;
+  private readonly circuitChanges: CounterTally;
+  private readonly feedFailures: CounterTally;
+  /** A hook's two series by connection and answer: counting a hook is one lookup, an add and an observation. */
+  private readonly hookSeries = new Map<string | null, Map<HookAnswer, { received: { value: number }; ack: HistogramSeries }>>();
   private readonly reasons = new Set<string>();
   private storeRead: Promise<StoreCounts | null> | null = null;
   private due: { value: number; at: number } | null = null;
   private dueRead: Promise<void> | null = null;
 
   constructor(private readonly options: HubMetricsOptions) {
-    const registers = [this.registry];
-    this.received = new Counter({
-      name: 'hookyard_hooks_received_total',
-      help: 'Hooks answered, by connection ("unknown" when the URL named none) and answer: accepted, duplicate, ping or rejected.',
-      labelNames: ['connection', 'status'],
-      registers,
-    });
-    this.rejected = new Counter({
-      name: 'hookyard_hooks_rejected_total',
-      help: 'Hooks refused, by connection and error code (HY_ERR_*, or HTTP_<status> for a refusal without one).',
-      labelNames: ['connection', 'code'],
-      registers,
-    });
-    this.ack = new Histogram({
-      name: 'hookyard_hook_ack_seconds',
-      help: "Time from a hook's arrival to its answer (after the commit, for an accepted hook).",
-      labelNames: ['connection'],
-      buckets: ACK_BUCKETS_S,
-      registers,
-    });
-    this.finished = new Counter({
-      name: 'hookyard_transfers_finished_total',
-      help: 'Transfer runs whose outcome was written, by outcome status (succeeded, skipped, retrying, dead) and reason (reason code or HY_ERR_* error code; "none" when the outcome has neither).',
-      labelNames: ['connection', 'direction', 'status', 'reason'],
-      registers,
-    });
-    this.duration = new Histogram({
-      name: 'hookyard_transfer_duration_seconds',
-      help: 'Duration of a transfer run, from its start to its outcome written.',
-      labelNames: ['connection', 'direction'],
-      buckets: TRANSFER_BUCKETS_S,
-      registers,
-    });
-    this.circuitChanges = new Counter({
-      name: 'hookyard_circuit_changes_total',
-      help: "Times a connection's circuit opened or closed again.",
-      labelNames: ['connection', 'state'],
-      registers,
-    });
-    this.feedFailures = new Counter({
-      name: 'hookyard_feed_failures_total',
-      help: 'Feed polls and initializations that failed, by connection, data type and kind (poll or init).',
-      labelNames: ['connection', 'type', 'kind'],
-      registers,
-    });
-    this.storeGauges(registers);
+    const registry = this.registry;
+    this.received = new CounterTally(
+      'hookyard_hooks_received_total',
+      'Hooks answered, by connection ("unknown" when the URL named none) and answer: accepted, duplicate, ping or rejected.',
+      ['connection', 'status'],
+      registry,
+    );
+    this.rejected = new CounterTally(
+      'hookyard_hooks_rejected_total',
+      'Hooks refused, by connection and error code (HY_ERR_*, or HTTP_<status> for a refusal without one).',
+      ['connection', 'code'],
+      registry,
+    );
+    this.ack = new HistogramTally('hookyard_hook_ack_seconds', "Time from a hook's arrival to its answer (after the commit, for an accepted hook).", ['connection'], ACK_BUCKETS_S, registry);
+    this.finished = new CounterTally(
+      'hookyard_transfers_finished_total',
+      'Transfer runs whose outcome was written, by outcome status (succeeded, skipped, retrying, dead) and reason (reason code or HY_ERR_* error code; "none" when the outcome has neither).',
+      ['connection', 'direction', 'status', 'reason'],
+      registry,
+    );
+    this.duration = new HistogramTally(
+      'hookyard_transfer_duration_seconds',
+      'Duration of a transfer run, from its start to its outcome written.',
+      ['connection', 'direction'],
+      TRANSFER_BUCKETS_S,
+      registry,
+    );
+    this.circuitChanges = new CounterTally('hookyard_circuit_changes_total', "Times a connection's circuit opened or closed again.", ['connection', 'state'], registry);
+    this.feedFailures = new CounterTally(
+      'hookyard_feed_failures_total',
+      'Feed polls and initializations that failed, by connection, data type and kind (poll or init).',
+      ['connection', 'type', 'kind'],
+      registry,
+    );
+    this.storeGauges([registry]);
     this.unsubscribe = options.events.on((event) => this.count(event));
   }
 
@@ -150,32 +143,33 @@ export class HubMetrics {
   private count(event: OpsEvent): void {
     switch (event.type) {
       case 'hook.received': {
-        const connection = event.connection ?? 'unknown';
-        const key = `${connection}\n${event.answer}`;
-        let children = this.hookChildren.get(key);
-        if (!children) {
-          children = { received: this.received.labels(connection, event.answer), ack: this.ack.labels(connection) };
-          this.hookChildren.set(key, children);
+        let byAnswer = this.hookSeries.get(event.connection);
+        if (!byAnswer) this.hookSeries.set(event.connection, (byAnswer = new Map()));
+        let series = byAnswer.get(event.answer);
+        if (!series) {
+          const connection = event.connection ?? 'unknown';
+          series = { received: this.received.child(connection, event.answer), ack: this.ack.child(connection) };
+          byAnswer.set(event.answer, series);
         }
-        children.received.inc();
-        children.ack.observe(event.ms / 1000);
-        if (event.answer === 'rejected') this.rejected.labels(connection, boundedCode(event.code)).inc();
+        series.received.value += 1;
+        this.ack.observe(series.ack, event.ms / 1000);
+        if (event.answer === 'rejected') this.rejected.child(event.connection ?? 'unknown', boundedCode(event.code)).value += 1;
         return;
       }
       case 'transfer.finished': {
         const { connection, direction } = event.transfer;
-        this.finished.labels(connection, direction, event.outcome.status, this.reasonOf(event.outcome)).inc();
-        this.duration.labels(connection, direction).observe(event.ms / 1000);
+        this.finished.child(connection, direction, event.outcome.status, this.reasonOf(event.outcome)).value += 1;
+        this.duration.observe(this.duration.child(connection, direction), event.ms / 1000);
         return;
       }
       case 'circuit.opened':
-        this.circuitChanges.labels(event.connection, 'open').inc();
+        this.circuitChanges.child(event.connection, 'open').value += 1;
         return;
       case 'circuit.closed':
-        this.circuitChanges.labels(event.connection, 'closed').inc();
+        this.circuitChanges.child(event.connection, 'closed').value += 1;
         return;
       case 'feed.failed':
-        this.feedFailures.labels(event.connection, event.dataType, event.kind).inc();
+        this.feedFailures.child(event.connection, event.dataType, event.kind).value += 1;
         return;
     }
   }
