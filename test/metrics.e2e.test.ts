@@ -199,6 +199,18 @@ describe('/metrics', () => {
     }
   });
 
+  it('lists in docs/operations.md every family a hub exports, and exports every one it lists', async () => {
+    const dir = tempDir('hookyard-metrics-docs-');
+    cleanups.push(() => dir.remove());
+    const hub = await createHub({ config: CONFIG, store: await openStore({ dataDir: dir.path }), workers: false });
+    cleanups.push(() => hub.close());
+    const exported = [...(await scrape(hub)).keys()].filter((name) => !/^hookyard_(process|nodejs)_/.test(name)).sort();
+    const docs = readFileSync(resolve(ROOT, 'docs/operations.md'), 'utf8');
+    const section = docs.slice(docs.indexOf('### Metrics'), docs.indexOf('Example alert rules'));
+    const listed = [...new Set([...section.matchAll(/^\| `(hookyard_[a-z_]+)`/gm)].map((match) => match[1]!))].sort();
+    expect(listed).toEqual(exported);
+  });
+
   it('leaves nothing running once its hubs are closed: the process exits on its own', async () => {
     const dir = tempDir('hookyard-metrics-exit-');
     cleanups.push(() => dir.remove());
