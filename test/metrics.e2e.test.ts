@@ -199,6 +199,22 @@ describe('/metrics', () => {
     }
   });
 
+  it('still answers when the store does not, saying so, with the event counters and process metrics', async () => {
+    const dir = tempDir('hookyard-metrics-down-');
+    cleanups.push(() => dir.remove());
+    const hub = await createHub({ config: CONFIG, store: await openStore({ dataDir: dir.path }), workers: false });
+    cleanups.push(() => hub.close());
+    await hub.app.inject({ method: 'POST', url: '/hooks/std', headers: { authorization: 'Bearer wrong', 'content-type': 'application/json' }, payload: {} });
+    expect(valueOf(await scrape(hub), 'hookyard_store_answered')).toBe(1);
+    await hub.store.close();
+    const m = await scrape(hub);
+    expect(valueOf(m, 'hookyard_store_answered')).toBe(0);
+    expect(valueOf(m, 'hookyard_inbox_backlog')).toBeNaN();
+    expect(m.get('hookyard_hooks')!.samples).toEqual([]);
+    expect(valueOf(m, 'hookyard_hooks_rejected_total', { connection: 'std', code: 'HY_ERR_AUTH_INVALID' })).toBe(1);
+    expect(m.get('hookyard_process_cpu_user_seconds_total')).toBeDefined();
+  });
+
   it('lists in docs/operations.md every family a hub exports, and exports every one it lists', async () => {
     const dir = tempDir('hookyard-metrics-docs-');
     cleanups.push(() => dir.remove());

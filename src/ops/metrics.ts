@@ -197,6 +197,8 @@ export class HubMetrics {
           const counts = await metrics.readCounts();
           this.reset();
           if (counts) fill(this, counts);
+          // Not 0, which would read as "nothing waiting": a series without labels cannot be left out.
+          else if (labelNames.length === 0) this.set(NaN);
         },
       });
     fromCounts('hookyard_inbox_backlog', 'Hooks stored but not read yet (backpressure: server.maxBacklog).', [], (g, c) => g.set(c.hooks.received));
@@ -211,7 +213,7 @@ export class HubMetrics {
     });
     new Gauge({
       name: 'hookyard_store_answered',
-      help: 'Whether the store answered the last scrape (1) or not (0: the status gauges are left out).',
+      help: 'Whether the store answered this scrape (1) or not (0: the status gauges are left out, the backlog is NaN).',
       registers,
       async collect() {
         this.set((await metrics.readCounts()) ? 1 : 0);
@@ -222,9 +224,7 @@ export class HubMetrics {
       help: 'Transfer requests due to run and not yet running (backpressure: server.maxQueuedTransfers); sampled at most a few seconds ago.',
       registers,
       async collect() {
-        const due = await metrics.dueTransfers();
-        this.reset();
-        if (due !== null) this.set(due);
+        this.set((await metrics.dueTransfers()) ?? NaN);
       },
     });
     new Gauge({
