@@ -5,7 +5,7 @@
  *
  * Each hub has a registry of its own — several hubs may run in one process (tests, embedders) and
  * closing one drops its series. Process metrics (CPU, memory, event loop, GC) describe the process,
- * not a hub: they live in one registry per process, made with the first hub, because prom-client
+ * not a hub: they live in one registry per process, made at the first scrape, because prom-client
  * starts an event-loop monitor and a GC observer for each registry it fills and offers no way to
  * stop them — one set per hub would pile up with every hub made and closed.
  *
@@ -46,7 +46,7 @@ export const CIRCUIT_STATE_VALUE = { closed: 0, 'half-open': 1, open: 2 } as con
 
 let processRegistry: Registry | null = null;
 
-/** The process's own metrics (hookyard_process_*, hookyard_nodejs_*), made once per process. */
+/** The process's own metrics (hookyard_process_*, hookyard_nodejs_*), made once per process; their monitors do not keep it alive. */
 function processMetrics(): Registry {
   if (!processRegistry) {
     processRegistry = new Registry();
