@@ -1,4 +1,4 @@
-/** `hookyard serve` and `hookyard demo`: run a hub until SIGTERM or SIGINT. */
+/** `hookyard serve` and `hookyard demo`: run a hub until SIGTERM or SIGINT; SIGHUP reloads its configuration. */
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, resolve as resolvePath } from 'node:path';
@@ -39,11 +39,11 @@ export async function startServe(options: ServeOptions, output: Output): Promise
   for (const warning of config.warnings) output.err(`warning: ${warning}`);
   const env = options.env ?? process.env;
   const role = options.role ?? 'all';
-  const store = await openStoreOrReport(config, options.data, output);
+  const store = await openStoreOrReport(config, options.data, output, 'create');
   if (typeof store === 'number') return store;
   let hub: Hub;
   try {
-    hub = await createHub({ config, store, role, logger: options.logger ?? true, adminToken: env.HOOKYARD_ADMIN_TOKEN || null });
+    hub = await createHub({ config, store, role, logger: options.logger ?? true, adminToken: env.HOOKYARD_ADMIN_TOKEN || null, env });
   } catch (error) {
     await store.close();
     throw error;
@@ -82,6 +82,26 @@ export function untilSignal(close: () => Promise<void>, output: Output): Promise
   });
 }
 
+/**
+ * SIGHUP loads the configuration file again and swaps it in; a bad file is refused and the
+ * running configuration kept (src/reload.ts). The hub's log says which, with the reason; with
+ * `print` (the demo, which has no JSON log) the outcome is printed as well. Returns the undo.
+ */
+export function reloadOnHangup(hub: Hub, output: Output, print: boolean): () => void {
+  const reload = () => {
+    hub.reload().then(
+      (result) => {
+        if (print) output.out(`SIGHUP: configuration reloaded from ${result.file}: ${result.connections.length} connection(s)`);
+      },
+      (error: unknown) => {
+        if (print) output.err(`SIGHUP: configuration not reloaded, the running one stays in force: ${(error as Error).message}`);
+      },
+    );
+  };
+  process.on('SIGHUP', reload);
+  return () => process.off('SIGHUP', reload);
+}
+
 export async function serveCommand(options: ServeOptions, output: Output): Promise<number> {
   let started: Awaited<ReturnType<typeof startServe>>;
   try {
@@ -93,7 +113,11 @@ export async function serveCommand(options: ServeOptions, output: Output): Promi
   }
   if (typeof started === 'number') return started;
   const { hub } = started;
-  return untilSignal(() => hub.close(), output);
+  const stopReloading = reloadOnHangup(hub, output, options.logger === false);
+  return untilSignal(async () => {
+    stopReloading();
+    await hub.close();
+  }, output);
 }
 
 const projectRoot = resolvePath(fileURLToPath(import.meta.url), '../../..');
@@ -172,8 +196,10 @@ export async function runDemo(output: Output): Promise<number> {
   if (!databaseUrl) writeFileSync(join(data, DEMO_MARKER), 'This store was made by `hookyard demo`, which clears it at its next start.\n');
   output.out(demoGuide(address, systems));
   const activity = await startDemoActivity({ store: hub.store, leaseMs: config.engine.leaseMs, systems, print: (line) => output.out(line) });
+  const stopReloading = reloadOnHangup(hub, output, true);
   // Traffic stops first, then the hub drains (its transfers still reach the systems), then the systems go.
   return untilSignal(async () => {
+    stopReloading();
     await activity.stop();
     await hub.close();
     await systems.close();

@@ -60,8 +60,8 @@ export interface HubMetricsOptions {
   store: Store;
   guards: Guards;
   clock: Clock;
-  /** Configured connection names: each gets a circuit series from the start. */
-  connections: readonly string[];
+  /** The configured connection names, now (a reload may change them): each has a circuit series from the start. */
+  connections: () => Iterable<string>;
   /** The backpressure sample, when this process takes hooks; null otherwise. */
   backlog: BacklogGauge | null;
   /** A scrape whose store read failed: the store's gauges are left out and this is told why. */
@@ -251,7 +251,7 @@ export class HubMetrics {
 
   private circuits(): Record<string, 'closed' | 'open' | 'half-open'> {
     const states: Record<string, 'closed' | 'open' | 'half-open'> = {};
-    for (const name of this.options.connections) states[name] = 'closed';
+    for (const name of this.options.connections()) states[name] = 'closed';
     return Object.assign(states, this.options.guards.states());
   }
 
