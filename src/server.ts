@@ -39,6 +39,7 @@ import { ingestPlugin } from './ingest/plugin.js';
 import { BacklogGauge } from './ingest/backlog.js';
 import type { Store } from './store/store.js';
 import { OpsEvents } from './ops/events.js';
+import { HubMetrics } from './ops/metrics.js';
 
 /**
  * Requests Node's HTTP parser refuses (broken framing, headers over 16 KiB, a timeout) never reach
@@ -268,7 +269,16 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     }
     return { status: 'ready', role, store: store.kind, storeAnswered: true, counts, circuits: guards.states() };
   });
-  await app.register(metricsRoute, { store, guards, clock });
+  const metrics = new HubMetrics({
+    events,
+    store,
+    guards,
+    clock,
+    connections: () => live.current.connections.keys(),
+    backlog: takesHooks ? backlog : null,
+    onError: (error) => app.log.error({ err: error }, 'metrics: the store did not answer'),
+  });
+  await app.register(metricsRoute, { metrics });
   // The operator's console (static files; its data comes from /api, behind the admin token).
   await app.register(uiPlugin);
   if (takesHooks) {
@@ -369,6 +379,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       await app.close();
       clearTimeout(force);
       backlog.stop();
+      metrics.close();
       unwatch?.();
       await commit.drain();
       await resolver.stop();
