@@ -32,7 +32,7 @@ const DEFAULT_GUARD: GuardPolicy = {
   concurrent: null,
   circuit: { failures: DEFAULTS.circuitFailures, cooldownMs: DEFAULTS.circuitCooldownMs, probeIntervalMs: DEFAULTS.circuitProbeIntervalMs },
 };
-import { ERRORS, errorBody, isHyError, type ErrorCode } from './errors.js';
+import { ERRORS, answerCodeOf, errorBody, isHyError, type ErrorCode } from './errors.js';
 import type { Socket } from 'node:net';
 import { GroupCommit } from './ingest/group-commit.js';
 import { ingestPlugin } from './ingest/plugin.js';
@@ -123,13 +123,6 @@ export interface Hub {
   close(): Promise<void>;
 }
 
-/** Fastify's own 4xx errors, by code, mapped onto ours. */
-const FASTIFY_CODES: Record<string, ErrorCode> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: 'HY_ERR_BODY_TOO_LARGE',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'HY_ERR_BODY_INVALID',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'HY_ERR_BODY_INVALID',
-};
-
 export async function createHub(options: HubOptions): Promise<Hub> {
   const { store } = options;
   // `config` is the configuration the hub started with: only settings fixed at start are read from
@@ -174,11 +167,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
         ? reply.code(404).send(errorBody('HY_ERR_ROUTE_NOT_FOUND', `${request.method} ${request.url.split('?')[0]}`))
         : reply.code(415).send(errorBody('HY_ERR_CONTENT_TYPE_UNSUPPORTED', error.message));
     }
-    const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
-    if (mapped) return reply.code(error.statusCode ?? 400).send(errorBody(mapped, error.message));
-    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      return reply.code(error.statusCode).send(errorBody('HY_ERR_BODY_INVALID', error.message));
-    }
+    const code = answerCodeOf(error);
+    if (code !== 'HY_ERR_INTERNAL') return reply.code(error.statusCode ?? 400).send(errorBody(code, error.message));
     request.log.error({ err: error }, 'unexpected error');
     return reply.code(500).send(errorBody('HY_ERR_INTERNAL'));
   });
