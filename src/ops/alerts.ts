@@ -127,6 +127,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 /** One target's queue and the loop that drains it. */
 export class AlertSender {
   private readonly queue: Alert[] = [];
+  /** The alert being sent (out of the queue: a full queue never drops it). */
+  private current: Alert | null = null;
   private draining: Promise<void> | null = null;
   private readonly stopping = new AbortController();
   private closed = false;
@@ -151,7 +153,7 @@ export class AlertSender {
 
   /** Alerts queued or being sent. */
   get pending(): number {
-    return this.queue.length;
+    return this.queue.length + (this.current ? 1 : 0);
   }
 
   send(alert: Alert): void {
@@ -197,10 +199,9 @@ export class AlertSender {
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0 && !this.stopping.signal.aborted) {
-      const alert = this.queue[0]!;
-      await this.deliver(alert);
-      // A full queue may have dropped it (the oldest) while it was being sent.
-      if (this.queue[0] === alert) this.queue.shift();
+      this.current = this.queue.shift()!;
+      await this.deliver(this.current);
+      this.current = null;
       this.reportDrops();
     }
   }
