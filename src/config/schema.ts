@@ -114,7 +114,7 @@ const alertSecretSchema = z.string().superRefine((value, ctx) => {
 
 export const alertTargetSchema = z.strictObject({
   /** Where the alerts are POSTed. */
-  url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
+  url: z.string().refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), { message: 'must be an http:// or https:// URL' }),
   secret: alertSecretSchema,
   /** Which alerts this target gets; default all of them. */
   events: z.array(z.enum(ALERT_TYPES)).min(1).optional(),
