@@ -53,7 +53,7 @@ export async function startServe(options: ServeOptions, output: Output): Promise
     return reportLoadError(error, options.config, output);
   }
   const log = options.logger ?? pino({ level: 'silent' });
-  for (const warning of config.warnings) log.warn(`warning: ${warning}`);
+  for (const warning of config.warnings) log.warn(warning);
   const env = options.env ?? process.env;
   const role = options.role ?? 'all';
   const store = await openStoreOrReport(config, options.data, output);
