@@ -190,7 +190,8 @@ it('a worker killed mid-transfer: claimed again after its lease, the record ends
 
   // Every hook either process acknowledged is stored: the shop's before the kill, and after it
   // the ERP's held-back one and the shop's update, both taken by the restarted process.
-  await shop.settle();
+  // Both systems settle first: the ERP's hook about the hub's last write may still be on its way.
+  await Promise.all([shop.settle(), erp.settle()]);
   const shopTaken = acknowledged(shop);
   const erpTaken = acknowledged(erp);
   expect(shopTaken.length, 'shop hooks answered 2xx after the restart').toBeGreaterThan(takenBeforeKill.length);
