@@ -25,3 +25,13 @@ for (const adapter of readdirSync(`${root}src/store`, { withFileTypes: true }).f
     if (source !== sql(`${root}dist/store/${adapter.name}/${folder}`)) throw new Error(`copy-assets: src/store/${adapter.name}/${folder} was not copied to dist/`);
   }
 }
+
+// The console (src/ui/assets) is served from dist/ui/assets: a package without it serves no /ui/.
+const ui = (dir) => {
+  try {
+    return readdirSync(dir).sort().join('\n');
+  } catch {
+    return '';
+  }
+};
+if (!ui(`${root}src/ui/assets`) || ui(`${root}src/ui/assets`) !== ui(`${root}dist/ui/assets`)) throw new Error('copy-assets: src/ui/assets was not copied to dist/ui/assets');

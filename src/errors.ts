@@ -68,8 +68,11 @@ export const ERRORS = {
   // configuration and CLI
   HY_ERR_CONFIG_INVALID: { status: 400, retryable: false, message: 'the configuration is invalid' },
   HY_ERR_CONFIG_UNREADABLE: { status: 400, retryable: false, message: 'the configuration file could not be read' },
+  HY_ERR_CONFIG_RESTART_REQUIRED: { status: 409, retryable: false, message: 'the new configuration changes settings that take effect only when the process starts again; the running configuration is kept' },
+  HY_ERR_CONFIG_NO_FILE: { status: 409, retryable: false, message: 'this hub was not started from a configuration file, so there is no file to load again' },
   HY_ERR_STORE_MIGRATION: { status: 500, retryable: false, message: 'the store could not be migrated' },
   HY_ERR_STORE_UNAVAILABLE: { status: 503, retryable: true, message: 'the store could not be reached or opened' },
+  HY_ERR_STORE_MISSING: { status: 404, retryable: false, message: 'no hookyard store where the command looked' },
   // the last resort at the edge
   HY_ERR_INTERNAL: { status: 500, retryable: true, message: 'an unexpected error; it has been logged' },
 } as const satisfies Record<string, { status: number; retryable: boolean; message: string }>;
@@ -106,4 +109,40 @@ export function isHyError(value: unknown): value is HyError {
 /** The JSON body for an error answer. */
 export function errorBody(code: ErrorCode, detail?: string): { error: ErrorCode; message: string } {
   return new HyError(code, detail).toJSON();
+}
+
+/** The generic text undici's fetch() rejects with; the reason is in `cause`. */
+const FETCH_FAILED = 'fetch failed';
+
+/**
+ * What a failed HTTP call says, with its cause. undici's fetch() rejects with a bare
+ * `TypeError: fetch failed` and keeps the reason in `cause`: `connect ECONNREFUSED
+ * 127.0.0.1:8081`, `getaddrinfo ENOTFOUND shop.example`, a connect timeout
+ * (UND_ERR_CONNECT_TIMEOUT), or an AggregateError with one error per address tried. This walks
+ * the cause chain and gives its messages, each with its code when the message lacks it, leaving
+ * out the generic `fetch failed` when a cause says more.
+ */
+export function networkErrorMessage(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  // A few levels are enough: undici nests at most two (TypeError → AggregateError → Error).
+  for (let depth = 0; current !== undefined && current !== null && depth < 4; depth++) {
+    const text = ownText(current);
+    if (text && !parts.some((part) => part.includes(text))) parts.push(text);
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  if (parts.length > 1 && parts[0] === FETCH_FAILED) parts.shift();
+  return parts.join(': ') || String(error);
+}
+
+/** One error's own message and code, without its cause; an AggregateError's errors when it has no message. */
+function ownText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as NodeJS.ErrnoException).code;
+  let message = error.message;
+  if (!message && error instanceof AggregateError) {
+    message = [...new Set(error.errors.map((inner: unknown) => ownText(inner)))].join('; ');
+  }
+  if (typeof code === 'string' && !message.includes(code)) message = message ? `${message} (${code})` : code;
+  return message;
 }

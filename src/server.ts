@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { apiPlugin } from './api/plugin.js';
 import { metricsRoute } from './api/metrics.js';
+import { uiPlugin } from './ui/plugin.js';
 import { systemClock, type Clock } from './clock.js';
 import { DatabaseClock } from './store/database-clock.js';
 import type { HubConfig } from './config/types.js';
@@ -19,6 +20,7 @@ import { HookResolver } from './engine/resolver.js';
 import { TransferWorker } from './engine/transfer-worker.js';
 import { Poller } from './engine/feeds.js';
 import { Guards, type GuardPolicy } from './engine/guard.js';
+import { ConfigReloader, type LiveConfig, type ReloadResult } from './reload.js';
 
 /** On close, connections still busy after this are closed (see Hub.close). */
 const CLOSE_CONNECTIONS_AFTER_MS = 5_000;
@@ -89,6 +91,8 @@ export interface HubOptions {
   workers?: boolean;
   /** How often an idle resolver looks for hooks without being woken (default DEFAULTS.resolveIdleMs). */
   resolveIdleMs?: number;
+  /** Environment for `${NAME}` in the file when the configuration is reloaded (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
   /** Operational events (hooks answered, transfer outcomes, circuits, feeds); one is made when left out. */
   events?: OpsEvents;
 }
@@ -106,6 +110,14 @@ export interface Hub {
   events: OpsEvents;
   /** Starts listening; resolves with the bound address. */
   listen(port: number, host: string): Promise<string>;
+  /** The configuration in force now (a reload swaps it). */
+  readonly config: HubConfig;
+  /**
+   * Loads the configuration file again (default: the one in force) and swaps it in; rejects with
+   * a HyError, keeping the running configuration, when it is unreadable, invalid or changes a
+   * setting that needs a restart. See src/reload.ts.
+   */
+  reload(file?: string): Promise<ReloadResult>;
   /** Why /api is closed (non-loopback address without an admin token), or null when it is open. */
   apiClosedReason: string | null;
   /** Stops taking hooks, commits what was taken, stops the worker, closes the store. */
@@ -120,7 +132,11 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 };
 
 export async function createHub(options: HubOptions): Promise<Hub> {
-  const { config, store } = options;
+  const { store } = options;
+  // `config` is the configuration the hub started with: only settings fixed at start are read from
+  // it. Everything else reads `live.current` at each use, so that a reload reaches it (src/reload.ts).
+  const config = options.config;
+  const live: LiveConfig = { current: config };
   const role = options.role ?? 'all';
   if (!HUB_ROLES.includes(role)) throw new TypeError(`role must be one of ${HUB_ROLES.join(', ')}, not ${String(role)}`);
   const takesHooks = role !== 'worker';
@@ -177,13 +193,15 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   // Log lines and alert webhooks for what happens; the backlog is watched where the workers run.
   const ops = attachOps(events, { config, log: app.log, lookBacklog: runsWorkers ? () => store.waitingWork(clock.now()) : null });
   const guards = new Guards(
-    (name) => config.connections.get(name)?.guard ?? DEFAULT_GUARD,
+    (name) => live.current.connections.get(name)?.guard ?? DEFAULT_GUARD,
     clock,
     (change) => events.emit(change.state === 'open' ? { type: 'circuit.opened', connection: change.connection, until: change.until } : { type: 'circuit.closed', connection: change.connection }),
   );
   const transfers = new TransferWorker({
     store,
-    config,
+    get config() {
+      return live.current;
+    },
     clock,
     guards,
     worker: `transfers-${processId}`,
@@ -195,7 +213,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   });
   const poller = new Poller({
     store,
-    config,
+    get config() {
+      return live.current;
+    },
     clock,
     guards,
     worker: `poller-${processId}`,
@@ -208,7 +228,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   });
   const resolver = new HookResolver({
     store,
-    config,
+    get config() {
+      return live.current;
+    },
     clock,
     worker: `resolver-${processId}`,
     onSaved: () => transfers.wake(),
@@ -218,7 +240,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     idleMs: options.resolveIdleMs ?? DEFAULTS.resolveIdleMs,
     // Yield to ingest while the backlog is small; once it passes a tenth of the limit, resolving
     // catches up at full speed rather than let backpressure refuse senders.
-    ingestBusy: (): boolean => commit.busy(DEFAULTS.ingestBusyWindowMs) && backlog.value < config.server.maxBacklog / 10,
+    ingestBusy: (): boolean => commit.busy(DEFAULTS.ingestBusyWindowMs) && backlog.value < live.current.server.maxBacklog / 10,
     yieldMs: DEFAULTS.resolveYieldMs,
     onError: (error) => app.log.error({ err: error }, 'resolver error'),
   });
@@ -243,10 +265,12 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     return { status: 'ready', role, store: store.kind, storeAnswered: true, counts, circuits: guards.states() };
   });
   await app.register(metricsRoute, { store, guards, clock });
+  // The operator's console (static files; its data comes from /api, behind the admin token).
+  await app.register(uiPlugin);
   if (takesHooks) {
     // The backlog is what ingest weighs before it takes a hook: a worker has no use for it.
     await backlog.start();
-    await app.register(ingestPlugin, { config, commit, backlog, clock, events });
+    await app.register(ingestPlugin, { config: () => live.current, commit, backlog, clock, events });
   } else {
     // Answered before the body is read: a worker never buffers a hook it will not take.
     const ingestOff = (request: FastifyRequest, reply: FastifyReply) => {
@@ -255,12 +279,32 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     app.route({ method: 'POST', url: '/hooks/*', onRequest: ingestOff, handler: ingestOff });
   }
   let apiClosedReason: string | null = null;
+  const reloader = new ConfigReloader({
+    live,
+    env: options.env ?? process.env,
+    log: app.log,
+    swapped: () => {
+      guards.refresh();
+      if (runsWorkers && !closed) poller.reschedule();
+    },
+  });
   await app.register(apiPlugin, {
     closedReason: () => apiClosedReason,
-    config,
+    config: () => live.current,
     store,
     clock,
-    engine: { store, config, clock, guards, worker: `feeds-${processId}`, leaseMs: config.engine.leaseMs, events },
+    engine: {
+      store,
+      get config() {
+        return live.current;
+      },
+      clock,
+      guards,
+      worker: `feeds-${processId}`,
+      leaseMs: config.engine.leaseMs,
+      events,
+    },
+    reload: () => reloader.reload(),
     adminToken: options.adminToken ?? null,
     wake: () => {
       resolver.wake();
@@ -295,6 +339,10 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     poller,
     guards,
     events,
+    get config() {
+      return live.current;
+    },
+    reload: (file) => reloader.reload(file),
     get apiClosedReason() {
       return apiClosedReason;
     },

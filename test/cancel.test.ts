@@ -118,6 +118,7 @@ describe('hookyard cancel', () => {
     const dir = tempDir();
     cleanup.push(() => dir.remove());
     const data = join(dir.path, 'data');
+    await (await openStore({ dataDir: data })).close(); // sync works on the store a hub made: make it
     const lines: string[] = [];
     const output = { out: (t: string) => lines.push(t), err: (t: string) => lines.push(t) };
     expect(await syncCommand({ config: 'examples/demo.yaml', data, connection: 'erp', type: 'product', ids: idsFrom(1_100, 'Item') }, output, false)).toBe(0);

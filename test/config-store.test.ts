@@ -49,7 +49,8 @@ describe('store selection in the configuration', () => {
   it('is SQLite when neither store.url nor HOOKYARD_DATABASE_URL is set', () => {
     const config = fixtureConfig(CONNECTIONS);
     expect(config.store).toEqual({ durability: 'full', url: null, urlSetting: null, poolSize: null });
-    expect(storeOptions(config, '/data')).toEqual({ dataDir: '/data', durability: 'full' });
+    expect(storeOptions(config, '/data')).toEqual({ dataDir: '/data', durability: 'full', create: true });
+    expect(storeOptions(config, '/data', false)).toEqual({ dataDir: '/data', durability: 'full', create: false });
   });
 
   it('takes postgres:// and postgresql:// URLs in store.url, and passes them (with the pool size) to the store', () => {
@@ -62,7 +63,7 @@ describe('store selection in the configuration', () => {
     ]) {
       const config = fixtureConfig(`store: { url: "${url}", poolSize: 12 }\n${CONNECTIONS}`);
       expect(config.store, url).toMatchObject({ url, urlSetting: 'store.url', poolSize: 12 });
-      expect(storeOptions(config, '/data')).toEqual({ dataDir: '/data', durability: 'full', url, poolSize: 12 });
+      expect(storeOptions(config, '/data')).toEqual({ dataDir: '/data', durability: 'full', create: true, url, poolSize: 12 });
     }
   });
 

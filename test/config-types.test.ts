@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkCommand, tryCommand, type Output } from '../src/cli/commands.js';
 import { syncCommand } from '../src/cli/sync.js';
+import { openStore } from '../src/store/index.js';
 import { ConfigError } from '../src/config/load.js';
 import { typeCatalog } from '../src/domain/data-types.js';
 import { fixtureConfig, tempDir } from './helpers/hub.js';
@@ -164,6 +165,7 @@ describe('declared data types in check, try and sync', () => {
     expect(await syncCommand({ config: config.file, data: config.dir, connection: 'tracker', type: 'isue', ids: ['1'] }, refused, false)).toBe(1);
     expect(refused.stderr.join('\n')).toContain('HY_ERR_QUERY_INVALID: --type: unknown data type "isue" (did you mean "issue"?)');
     const taken = capture();
+    await (await openStore({ dataDir: config.dir })).close(); // sync works on the store a hub made: make it
     expect(await syncCommand({ config: config.file, data: config.dir, connection: 'tracker', type: 'issue', ids: ['1', '2'] }, taken, false)).toBe(0);
     config.remove();
   });

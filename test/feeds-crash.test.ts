@@ -100,6 +100,7 @@ describe('an initialization of 5,000 records killed half-way', () => {
     erp.failRequests({ method: 'GET', match: (request) => isItemList(request.path), delayMs: 60 });
     const config = writeConfig(dir, 'http://127.0.0.1:9', erp.url);
     const data = join(dir, 'data');
+    await (await openStore({ dataDir: data })).close(); // sync works on the store a hub made: make it
     const args = [resolve(projectRoot, 'bin/hookyard.js'), 'sync', '--config', config, '--data', data, '--connection', 'erp', '--type', 'product', '--all'];
 
     const first = spawn(process.execPath, args, { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });

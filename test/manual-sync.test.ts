@@ -52,6 +52,7 @@ describe('hookyard sync with an id file', () => {
     const lines: string[] = [];
     const output = { out: (t: string) => lines.push(t), err: (t: string) => lines.push(t) };
     const data = join(dir.path, 'data');
+    await (await openStore({ dataDir: data })).close(); // sync works on the store a hub made: make it
 
     const code = await syncCommand({ config: 'examples/demo.yaml', data, connection: 'erp', type: 'product', file, ids: [] }, output, false);
     expect(code, lines.join('\n')).toBe(0);

@@ -128,6 +128,15 @@ describe('the package installed from its tarball', () => {
       body: JSON.stringify({ notifications: [{ scope: 'contact.changed', external_id: '7' }] }),
     });
     expect(hook.status, await hook.clone().text()).toBe(202);
+    // The console, from the package's dist/ui/assets: /ui redirects, its files are there.
+    const redirect = await fetch(`${url}/ui`, { redirect: 'manual' });
+    expect(redirect.headers.get('location')).toBe('/ui/');
+    const index = await fetch(`${url}/ui/`);
+    expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await index.text()).toBe(readFileSync(join(ROOT, 'src/ui/assets/index.html'), 'utf8'));
+    const script = await fetch(`${url}/ui/app.js`);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await script.text()).toBe(readFileSync(join(app, 'node_modules/hookyard/dist/ui/assets/app.js'), 'utf8'));
   }, 90_000);
 
   it('refuses a TypeScript integration where no loader runs, naming the fix', async () => {

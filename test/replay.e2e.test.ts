@@ -54,6 +54,12 @@ describe('replay', () => {
     world = await startWorld();
     const w = world;
     await deadLetters(w);
+    // What a replay would queue again, counted before it (the console confirms with this count).
+    expect(await w.api('/api/transfers/replayable?status=dead&connection=erp&since=2000-01-01T00:00:00Z')).toEqual({ count: 3 });
+    expect(await w.api(`/api/transfers/replayable?status=dead&connection=shop&until=${Date.now() + 60_000}`)).toEqual({ count: 0 });
+    const refused = await fetch(`${w.url}/api/transfers/replayable?since=yesterday`);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: 'HY_ERR_QUERY_INVALID' });
     const replayed = await post(w, '/api/transfers/replay', { status: 'dead', connection: 'erp', since: '2000-01-01T00:00:00Z' });
     expect(replayed.status).toBe(202);
     expect(replayed.body.count).toBe(3);

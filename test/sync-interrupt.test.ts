@@ -50,6 +50,7 @@ describe('hookyard sync --all interrupted with Ctrl-C', () => {
     const configFile = join(dir, 'hookyard.yaml');
     writeFileSync(configFile, stringify(withAbsoluteIntegrations(config)));
     const data = join(dir, 'data');
+    await (await openStore({ dataDir: data })).close(); // sync works on the store a hub made: make it
     const args = [resolve(projectRoot, 'bin/hookyard.js'), 'sync', '--config', configFile, '--data', data, '--connection', 'erp', '--type', 'product', '--all'];
 
     const first = run(args);

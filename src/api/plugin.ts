@@ -16,10 +16,13 @@ import type { Clock } from '../clock.js';
 import { replayRoutes } from './replay.js';
 import { cancelRoutes } from './cancel.js';
 import { feedRoutes } from './feeds.js';
+import { reloadRoutes } from './reload.js';
+import type { ReloadResult } from '../reload.js';
 import type { EngineDeps } from '../engine/deps.js';
 
 export interface ApiOptions {
-  config: HubConfig;
+  /** The configuration in force, read at each request (a reload may swap it; see src/reload.ts). */
+  config: () => HubConfig;
   store: Store;
   /** When set, every /api request must carry `Authorization: Bearer <token>`. */
   adminToken: string | null;
@@ -30,6 +33,8 @@ export interface ApiOptions {
   closedReason?: () => string | null;
   /** Tells the workers that replays queued work. */
   wake: () => void;
+  /** Loads the configuration file again and swaps it in (POST /api/config/reload). */
+  reload?: () => Promise<ReloadResult>;
 }
 
 const limit = z.coerce.number().int().min(1).max(500).default(50);
@@ -53,7 +58,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 }
 
 /** The body as text when it is valid UTF-8, else base64. */
-function bodyForDisplay(body: Buffer): { encoding: 'utf8' | 'base64'; data: string } {
+export function bodyForDisplay(body: Buffer): { encoding: 'utf8' | 'base64'; data: string } {
   const text = body.toString('utf8');
   return Buffer.from(text, 'utf8').equals(body) ? { encoding: 'utf8', data: text } : { encoding: 'base64', data: body.toString('base64') };
 }
@@ -64,8 +69,9 @@ function hookForDisplay(hook: StoredHook) {
 }
 
 export async function apiPlugin(app: FastifyInstance, options: ApiOptions): Promise<void> {
-  const { config, store, adminToken } = options;
-  const recordParams = z.strictObject({ type: dataTypeSchema(config.dataTypes), id: z.coerce.number().int().min(1) });
+  const { store, adminToken } = options;
+  // Data types are fixed at start (a reload that changes them is refused: src/config/reload.ts).
+  const recordParams = z.strictObject({ type: dataTypeSchema(options.config().dataTypes), id: z.coerce.number().int().min(1) });
 
   app.addHook('onRequest', async () => {
     const closed = options.closedReason?.();
@@ -120,8 +126,10 @@ export async function apiPlugin(app: FastifyInstance, options: ApiOptions): Prom
   await cancelRoutes(app, { store, clock: options.clock });
   await feedRoutes(app, { engine: options.engine, wake: options.wake, log: (error) => app.log.error({ err: error }, 'initialization failed') });
 
+  if (options.reload) await reloadRoutes(app, { reload: options.reload });
+
   app.get('/api/connections', async () => ({
-    items: [...config.connections.values()].map((connection) => ({
+    items: [...options.config().connections.values()].map((connection) => ({
       name: connection.name,
       integration: { id: connection.integration.id, title: connection.integration.title },
       scopes: connection.integration.scopes.map((declaration) => {

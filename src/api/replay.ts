@@ -22,6 +22,10 @@ export const replayFilterSchema = z.strictObject({
   until: time.optional(),
 });
 
+/** The replay filter as a query string (GET /api/transfers/replayable): times as digits or ISO 8601. */
+const queryTime = z.union([z.string().regex(/^\d+$/).transform(Number), z.string().datetime({ offset: true }).transform((text) => Date.parse(text))]);
+const replayQuerySchema = replayFilterSchema.extend({ since: queryTime.optional(), until: queryTime.optional() });
+
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
@@ -39,6 +43,9 @@ export async function replayRoutes(app: FastifyInstance, options: { store: Store
     wake();
     return { transfer };
   });
+
+  // How many requests a replay with this filter would queue again: what to confirm before it.
+  app.get('/api/transfers/replayable', async (request) => ({ count: await store.countReplayable(parse(replayQuerySchema, request.query)) }));
 
   app.post('/api/transfers/replay', async (request, reply) => {
     const filter = parse(replayFilterSchema, request.body);

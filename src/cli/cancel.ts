@@ -11,6 +11,7 @@ import { cancelFilterSchema } from '../api/cancel.js';
 import { reportLoadError, type Output } from './commands.js';
 import { openStoreOrReport } from './store.js';
 import { fail, progress } from './progress.js';
+import { printJson } from './json.js';
 
 export interface CancelOptions {
   config: string;
@@ -23,6 +24,8 @@ export interface CancelOptions {
   transfer?: number;
   /** Only count what would be cancelled. */
   dryRun?: boolean;
+  /** The result as one JSON document on stdout. */
+  json?: boolean;
 }
 
 export async function cancelCommand(options: CancelOptions, output: Output, tty = process.stderr.isTTY): Promise<number> {
@@ -40,7 +43,8 @@ export async function cancelCommand(options: CancelOptions, output: Output, tty 
       if (!before) return fail(output, 'HY_ERR_TRANSFER_NOT_FOUND', `no transfer ${options.transfer}`);
       const transfer = await store.cancelTransfer(options.transfer, 'cli', systemClock.now());
       if (!transfer) return fail(output, 'HY_ERR_TRANSFER_NOT_CANCELLABLE', `transfer ${options.transfer} is ${(await store.getTransfer(options.transfer))?.status}`);
-      output.out(`transfer ${options.transfer} (${transfer.scope} ${transfer.externalId ?? `hub ${transfer.hubId}`}) cancelled`);
+      if (options.json) printJson(output, { transfer });
+      else output.out(`transfer ${options.transfer} (${transfer.scope} ${transfer.externalId ?? `hub ${transfer.hubId}`}) cancelled`);
       return 0;
     }
     const parsed = cancelFilterSchema.safeParse({
@@ -55,13 +59,15 @@ export async function cancelCommand(options: CancelOptions, output: Output, tty 
     const count = await store.countCancellable(filter);
     output.err(`${count} queued or retrying transfer request(s) match`);
     if (options.dryRun) {
-      output.out(`${count} transfer request(s) match; nothing was cancelled (--dry-run)`);
+      if (options.json) printJson(output, { dryRun: true, count });
+      else output.out(`${count} transfer request(s) match; nothing was cancelled (--dry-run)`);
       return 0;
     }
     const shown = progress(output, tty, { endsOnly: true });
     const result = await cancelAll(store, filter, 'cli', systemClock, (done, total) => shown.bar(done, total));
     shown.end();
-    output.out(`cancel ${result.cancel}: ${result.count} transfer request(s) cancelled (running ones are left to finish)`);
+    if (options.json) printJson(output, { cancel: result.cancel, count: result.count });
+    else output.out(`cancel ${result.cancel}: ${result.count} transfer request(s) cancelled (running ones are left to finish)`);
     return 0;
   } finally {
     await store.close();

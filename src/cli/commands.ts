@@ -13,6 +13,7 @@ import { readPayloadRecord } from '../resolve/payload.js';
 import { HyError, isHyError } from '../errors.js';
 import { interpretHook } from '../resolve/interpret.js';
 import { formatTable } from './table.js';
+import { printJson } from './json.js';
 import { describeStore } from './store.js';
 import { dryRunPrerequisites, type PrerequisitesDryRun } from './try-prerequisites.js';
 
@@ -58,11 +59,27 @@ export function scopeTable(config: HubConfig): string {
   return parts.join('\n');
 }
 
+/** Each connection with its integration and scope table, for `check --json`. */
+function connectionsOf(config: HubConfig) {
+  return [...config.connections.values()].map((connection) => {
+    const { integration } = connection;
+    return {
+      name: connection.name,
+      integration: integration.id,
+      title: integration.title,
+      scopes: integration.scopes.map((declaration) => {
+        const scope = connection.declaredScopes.get(declaration.scope)!;
+        return { scope: scope.name, enabled: scopeEnablement(connection, scope).enabled, hooks: declaration.hooks, description: scope.description };
+      }),
+    };
+  });
+}
+
 /**
  * `hookyard check`: exit 0 with the scope tables, or 1 with every problem — including mappings
  * that need an operation the connection's integration lacks (HY_ERR_INTEGRATION_UNSUPPORTED).
  */
-export async function checkCommand(file: string, output: Output, env?: Record<string, string | undefined>): Promise<number> {
+export async function checkCommand(file: string, output: Output, env?: Record<string, string | undefined>, options: { json?: boolean } = {}): Promise<number> {
   let config: HubConfig;
   try {
     config = await loadConfig(file, { env });
@@ -74,6 +91,10 @@ export async function checkCommand(file: string, output: Output, env?: Record<st
     output.err(`${file}: ${missing.length} problem${missing.length === 1 ? '' : 's'} (HY_ERR_INTEGRATION_UNSUPPORTED)`);
     for (const problem of missing) output.err(`  ${problem.message}`);
     return 1;
+  }
+  if (options.json) {
+    printJson(output, { file, ok: true, store: describeStore(config), connections: connectionsOf(config), warnings: config.warnings });
+    return 0;
   }
   output.out(scopeTable(config));
   output.out(`store: ${describeStore(config)}`);

@@ -10,6 +10,7 @@ import { replayFilterSchema } from '../api/replay.js';
 import { reportLoadError, type Output } from './commands.js';
 import { openStoreOrReport } from './store.js';
 import { fail, progress } from './progress.js';
+import { printJson } from './json.js';
 
 export interface ReplayOptions {
   config: string;
@@ -23,6 +24,8 @@ export interface ReplayOptions {
   hook?: number;
   /** Only count what would be replayed. */
   dryRun?: boolean;
+  /** The result as one JSON document on stdout. */
+  json?: boolean;
 }
 
 export async function replayCommand(options: ReplayOptions, output: Output, tty = process.stderr.isTTY): Promise<number> {
@@ -39,14 +42,16 @@ export async function replayCommand(options: ReplayOptions, output: Output, tty 
       if (!(await store.getHook(options.hook))) return fail(output, 'HY_ERR_HOOK_NOT_FOUND', `no hook ${options.hook}`);
       const replay = await store.replayHook(options.hook, 'cli', systemClock.now());
       if (replay === null) return fail(output, 'HY_ERR_HOOK_NOT_REPLAYABLE', `hook ${options.hook} is being read already`);
-      output.out(`hook ${options.hook} will be read again (replay ${replay})`);
+      if (options.json) printJson(output, { hook: options.hook, replay });
+      else output.out(`hook ${options.hook} will be read again (replay ${replay})`);
       return 0;
     }
     if (options.transfer !== undefined) {
       if (!(await store.getTransfer(options.transfer))) return fail(output, 'HY_ERR_TRANSFER_NOT_FOUND', `no transfer ${options.transfer}`);
       const transfer = await store.retryTransfer(options.transfer, 'cli', systemClock.now());
       if (!transfer) return fail(output, 'HY_ERR_TRANSFER_NOT_REPLAYABLE', `transfer ${options.transfer} is running or queued already`);
-      output.out(`transfer ${options.transfer} (${transfer.scope} ${transfer.externalId ?? `hub ${transfer.hubId}`}) queued again`);
+      if (options.json) printJson(output, { transfer });
+      else output.out(`transfer ${options.transfer} (${transfer.scope} ${transfer.externalId ?? `hub ${transfer.hubId}`}) queued again`);
       return 0;
     }
     const parsed = replayFilterSchema.safeParse({
@@ -59,13 +64,16 @@ export async function replayCommand(options: ReplayOptions, output: Output, tty 
     if (!parsed.success) return fail(output, 'HY_ERR_QUERY_INVALID', parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '));
     const filter = parsed.data;
     if (options.dryRun) {
-      output.out(`${await store.countReplayable(filter)} transfer request(s) match; nothing was replayed (--dry-run)`);
+      const count = await store.countReplayable(filter);
+      if (options.json) printJson(output, { dryRun: true, count });
+      else output.out(`${count} transfer request(s) match; nothing was replayed (--dry-run)`);
       return 0;
     }
     const shown = progress(output, tty, { endsOnly: true });
     const { replay, count } = await replayAll(store, filter, 'cli', systemClock, (done, total) => shown.bar(done, total));
     shown.end();
-    output.out(`replay ${replay}: ${count} transfer request(s) queued again`);
+    if (options.json) printJson(output, { replay, count });
+    else output.out(`replay ${replay}: ${count} transfer request(s) queued again`);
     return 0;
   } finally {
     await store.close();

@@ -1,4 +1,4 @@
-/** `hookyard serve` and `hookyard demo`: run a hub until SIGTERM or SIGINT. */
+/** `hookyard serve` and `hookyard demo`: run a hub until SIGTERM or SIGINT; SIGHUP reloads its configuration. */
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, resolve as resolvePath } from 'node:path';
@@ -23,8 +23,8 @@ export interface ServeOptions {
   /** Default 'all'. */
   role?: HubRole;
   env?: Record<string, string | undefined>;
-  /** Where the running hub says what it does (LOG_LEVEL, LOG_FORMAT: loggerFromEnv); default: nowhere. */
-  logger?: Logger;
+  /** Where the running hub says what it does (LOG_LEVEL, LOG_FORMAT: loggerFromEnv); default or false: nowhere. */
+  logger?: Logger | false;
 }
 
 /**
@@ -52,15 +52,15 @@ export async function startServe(options: ServeOptions, output: Output): Promise
   } catch (error) {
     return reportLoadError(error, options.config, output);
   }
-  const log = options.logger ?? pino({ level: 'silent' });
+  const log = options.logger || pino({ level: 'silent' });
   for (const warning of config.warnings) log.warn(warning);
   const env = options.env ?? process.env;
   const role = options.role ?? 'all';
-  const store = await openStoreOrReport(config, options.data, output);
+  const store = await openStoreOrReport(config, options.data, output, 'create');
   if (typeof store === 'number') return store;
   let hub: Hub;
   try {
-    hub = await createHub({ config, store, role, logger: options.logger ?? false, adminToken: env.HOOKYARD_ADMIN_TOKEN || null });
+    hub = await createHub({ config, store, role, logger: options.logger || false, adminToken: env.HOOKYARD_ADMIN_TOKEN || null, env });
   } catch (error) {
     await store.close();
     throw error;
@@ -104,6 +104,19 @@ export function untilSignal(close: () => Promise<void>, log: Logger, stopping = 
   });
 }
 
+/**
+ * SIGHUP loads the configuration file again and swaps it in; a bad file is refused and the
+ * running configuration kept (src/reload.ts). The hub's log says which, with the reason. Returns the undo.
+ */
+export function reloadOnHangup(hub: Hub): () => void {
+  const reload = () => {
+    // Either outcome is in the hub's log already.
+    hub.reload().catch(() => undefined);
+  };
+  process.on('SIGHUP', reload);
+  return () => process.off('SIGHUP', reload);
+}
+
 export async function serveCommand(options: ServeOptions, output: Output): Promise<number> {
   const log = loggerFromEnv(output);
   if (typeof log === 'number') return log;
@@ -117,7 +130,11 @@ export async function serveCommand(options: ServeOptions, output: Output): Promi
   }
   if (typeof started === 'number') return started;
   const { hub, announce } = started;
-  const stopped = untilSignal(() => hub.close(), log);
+  const stopReloading = reloadOnHangup(hub);
+  const stopped = untilSignal(async () => {
+    stopReloading();
+    await hub.close();
+  }, log);
   announce();
   return stopped;
 }
@@ -202,8 +219,10 @@ export async function runDemo(output: Output): Promise<number> {
   log.info({ hub: address, shop: systems.shop.url, erp: systems.erp.url }, demoGuide(address, systems));
   // Its problem lines ("!") are warnings; seeding, traffic ("~") and progress ("=") are news.
   const activity = await startDemoActivity({ store: hub.store, leaseMs: config.engine.leaseMs, systems, print: (line) => (line.startsWith('!') ? log.warn(line) : log.info(line)) });
+  const stopReloading = reloadOnHangup(hub);
   // Traffic stops first, then the hub drains (its transfers still reach the systems), then the systems go.
   return untilSignal(async () => {
+    stopReloading();
     await activity.stop();
     await hub.close();
     await systems.close();

@@ -15,9 +15,11 @@ import { unknownTypeMessage } from '../domain/data-types.js';
 import { Guards } from '../engine/guard.js';
 import { InitializationInterrupted, MANUAL_SYNC_MAX_IDS, queueBulk, runInitialization } from '../engine/feeds.js';
 import { isHyError } from '../errors.js';
+import { TransferError } from '../integrations/errors.js';
 import { reportLoadError, type Output } from './commands.js';
 import { openStoreOrReport } from './store.js';
 import { progress, progressBar } from './progress.js';
+import { printJson } from './json.js';
 
 /** The exit code of a run stopped by Ctrl-C (128 + SIGINT's number, as shells report it). */
 export const INTERRUPTED = 130;
@@ -30,6 +32,8 @@ export interface SyncOptions {
   all?: boolean;
   file?: string;
   ids: string[];
+  /** The result as one JSON document on stdout. */
+  json?: boolean;
 }
 
 export async function syncCommand(options: SyncOptions, output: Output, tty = process.stderr.isTTY): Promise<number> {
@@ -71,6 +75,10 @@ export async function syncCommand(options: SyncOptions, output: Output, tty = pr
       }
       shown.end();
       const requests = Math.ceil(ids.length / MANUAL_SYNC_MAX_IDS);
+      if (options.json) {
+        printJson(output, { connection: options.connection, type, ids: ids.length, queued, absorbed, syncs: requests });
+        return 0;
+      }
       output.out(`${queued} bulk request(s) queued for ${options.connection} ${type}${absorbed ? `, ${absorbed} already waiting` : ''}${requests > 1 ? ` (${requests} syncs of at most ${MANUAL_SYNC_MAX_IDS} ids)` : ''}`);
       return 0;
     }
@@ -88,7 +96,8 @@ export async function syncCommand(options: SyncOptions, output: Output, tty = pr
         interrupt.signal,
       );
       shown.end();
-      output.out(`initialization of ${options.connection} ${type}: ${feed.records} record(s) queued in ${feed.pages} page(s)`);
+      if (options.json) printJson(output, { connection: options.connection, type, records: feed.records, pages: feed.pages });
+      else output.out(`initialization of ${options.connection} ${type}: ${feed.records} record(s) queued in ${feed.pages} page(s)`);
       return 0;
     } finally {
       process.off('SIGINT', onSigint);
@@ -99,7 +108,9 @@ export async function syncCommand(options: SyncOptions, output: Output, tty = pr
       output.err(`interrupted: ${error.records} record(s) of ${options.connection} ${type} queued so far; the same command resumes from there`);
       return INTERRUPTED;
     }
-    if (isHyError(error)) {
+    // A coded failure — the store's, or the system's answer to a page (a TransferError: a refused
+    // connection, a 401) — is reported; anything else is a bug and keeps its stack.
+    if (isHyError(error) || error instanceof TransferError) {
       output.err(`${error.code}: ${error.message}`);
       return 1;
     }

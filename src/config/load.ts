@@ -3,6 +3,7 @@
  * cross-checks → compiled receivers. Every problem is collected and reported at once, each
  * with its path in the file.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -456,6 +457,7 @@ function buildConnection(
   if (problems.length > before || !compiled.receiver || !mappings.mappings || !auth) return null;
   return {
     name,
+    fingerprint: connectionFingerprint(spec, integration),
     integration,
     scopeIndex: { integrationId: integration.id, byHook, parents },
     declaredScopes,
@@ -484,6 +486,21 @@ function buildConnection(
       },
     },
   };
+}
+
+/**
+ * A digest of what a connection was built from: its section of the file (after environment
+ * substitution) and its integration's data (a code integration's functions are not in it).
+ * Two loads give the same digest when nothing about the connection changed.
+ */
+function connectionFingerprint(spec: ConnectionFile, integration: Integration): string {
+  let integrationData: string;
+  try {
+    integrationData = JSON.stringify(integration);
+  } catch {
+    integrationData = integration.id; // not plain data (a cycle): its id stands for it
+  }
+  return createHash('sha256').update(JSON.stringify(spec)).update('\0').update(integrationData).digest('hex');
 }
 
 function webhookAuth(integration: Integration, webhook: ConnectionFile['webhook'], problem: (message: string) => void): ConnectionConfig['auth'] | null {

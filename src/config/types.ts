@@ -29,6 +29,8 @@ export interface GuardPolicy {
  */
 export interface ConnectionConfig extends ResolvingConnection, IngestConnection {
   integration: Integration;
+  /** A digest of the connection's section of the file and its integration: a reload compares them to say what changed. */
+  fingerprint: string;
   /** Named by both slices: ingest reads only its `auth` field. */
   receiver: CompiledReceiver;
   presets: Readonly<Record<string, string>>;

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { networkErrorMessage } from '../errors.js';
 
 /** What a system knows about a delivery when it builds its headers. */
 export interface QueuedHook<M> {
@@ -130,7 +131,7 @@ export class HookQueue<M> {
       await response.arrayBuffer();
       return { status: response.status };
     } catch (error) {
-      return { status: 0, error: error instanceof Error ? error.message : String(error) };
+      return { status: 0, error: networkErrorMessage(error) };
     }
   }
 }

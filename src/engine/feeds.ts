@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { ConnectionConfig } from '../config/types.js';
 import { scopeFor } from '../domain/scope.js';
 import type { DataType, Notification, PlannedTransfer, ScopeName } from '../domain/types.js';
-import { HyError } from '../errors.js';
+import { HyError, networkErrorMessage } from '../errors.js';
 import type { IntegrationContext } from '../integrations/types.js';
 import { planTransfers } from '../plan/plan.js';
 import type { Feed, FeedClaim } from '../store/store.js';
@@ -79,6 +79,16 @@ export class Poller {
     this.tick();
   }
 
+  /**
+   * The configuration changed (a reload): the schedule is read again, and the timer set for its
+   * shortest interval. Polls running now go on; a feed is never polled twice at once.
+   */
+  reschedule(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.start();
+  }
+
   /** Look now (a "poll now" hook arrived). */
   wake(): void {
     if (this.timer) this.tick();
@@ -136,7 +146,7 @@ export class Poller {
       }
     } catch (error) {
       const now = clock.now();
-      const message = error instanceof Error ? error.message : String(error);
+      const message = networkErrorMessage(error);
       await store.failFeed(feed.claim, message, now + intervalMs, now);
       this.options.events?.emit({ type: 'feed.failed', connection: connection.name, dataType: type, kind: 'poll', error: message });
       throw error;

@@ -30,7 +30,7 @@ export class ConnectionGuard {
   private state: 'closed' | 'open' | 'half-open' = 'closed';
 
   constructor(
-    private readonly policy: GuardPolicy,
+    readonly policy: GuardPolicy,
     private readonly clock: Clock,
     private readonly changed: (change: { state: 'open'; until: number } | { state: 'closed' }) => void = () => {},
   ) {}
@@ -140,6 +140,22 @@ export class Guards {
       this.guards.set(connection, guard);
     }
     return guard;
+  }
+
+  /**
+   * After a configuration reload: the guards whose policy changed (or whose connection is gone)
+   * are dropped, and the next call makes one with the new policy (its circuit starts closed).
+   * Calls already inside an old guard finish there. Returns the connections dropped.
+   */
+  refresh(): string[] {
+    const dropped: string[] = [];
+    for (const [name, guard] of this.guards) {
+      if (JSON.stringify(guard.policy) !== JSON.stringify(this.policyOf(name))) {
+        this.guards.delete(name);
+        dropped.push(name);
+      }
+    }
+    return dropped;
   }
 
   /** Circuit states, for /readyz and /metrics. */

@@ -29,7 +29,8 @@ import { matchesDigest } from '../verify/digest.js';
 import type { HookAnswer, OpsEvents } from '../ops/events.js';
 
 export interface IngestOptions {
-  config: IngestConfig;
+  /** The configuration in force, read at each request (a reload may swap it; see src/reload.ts). */
+  config: () => IngestConfig;
   commit: GroupCommit;
   backlog: BacklogGauge;
   clock: Clock;
@@ -96,11 +97,12 @@ function checkKey(connection: IngestConnection, digest: Buffer, given: string | 
 }
 
 export async function ingestPlugin(app: FastifyInstance, options: IngestOptions): Promise<void> {
-  const { config, commit, backlog, clock } = options;
+  const { commit, backlog, clock } = options;
 
-  // Hooks are kept as the bytes that were signed and sent: no parser runs on them here.
+  // Hooks are kept as the bytes that were signed and sent: no parser runs on them here. The body
+  // limit is fixed at start (a reload cannot change it: src/config/reload.ts).
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: config.server.bodyLimitBytes }, (_request, body, done) => {
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.config().server.bodyLimitBytes }, (_request, body, done) => {
     done(null, body);
   });
   app.decorateRequest('hyConnection', null);
@@ -126,6 +128,8 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
   }
 
   app.addHook('onRequest', async (request: FastifyRequest<{ Params: HookParams }>, reply) => {
+    const config = options.config();
+    // The request keeps this connection to its end, whatever a reload swaps in meanwhile.
     const connection = config.connections.get(request.params.connection);
     if (!connection) throw new HyError('HY_ERR_CONNECTION_UNKNOWN', `"${request.params.connection}"`);
     request.hyConnection = connection;
@@ -168,10 +172,10 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
       if (!verdict.ok) throw new HyError(verdict.code, `connection ${connection.name}: ${verdict.message}`);
       deliveryId = verdict.deliveryId;
       ping = verdict.ping === true;
-      body = coding === null ? sent : await decodeBody(sent, coding, config.server.bodyLimitBytes);
+      body = coding === null ? sent : await decodeBody(sent, coding, options.config().server.bodyLimitBytes);
       checked = checkBody(body, kind);
     } else {
-      body = coding === null ? sent : await decodeBody(sent, coding, config.server.bodyLimitBytes);
+      body = coding === null ? sent : await decodeBody(sent, coding, options.config().server.bodyLimitBytes);
       checked = checkBody(body, kind);
       const source = connection.receiver.auth.source;
       if (plainKey(source, request) === undefined) {

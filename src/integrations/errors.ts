@@ -3,7 +3,7 @@
  * whether trying again can help; anything else thrown by integration code is treated as
  * retryable (HY_ERR_INTEGRATION), since the engine cannot know better.
  */
-import { ERRORS, type ErrorCode } from '../errors.js';
+import { ERRORS, networkErrorMessage, type ErrorCode } from '../errors.js';
 
 export class TransferError extends Error {
   readonly code: ErrorCode;
@@ -30,9 +30,9 @@ export function retryableError(code: ErrorCode, message: string, retryAfterMs?: 
   return new TransferError(code, message, { retryable: true, retryAfterMs, cause });
 }
 
-/** Any thrown value as a TransferError. */
+/** Any thrown value as a TransferError; a failed fetch() of an integration's own says why (its cause). */
 export function asTransferError(error: unknown): TransferError {
   if (error instanceof TransferError) return error;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = networkErrorMessage(error);
   return new TransferError('HY_ERR_INTEGRATION', message, { retryable: true, cause: error });
 }

@@ -4,6 +4,7 @@
  * Retry-After); 401 (credentials refused) and other 4xx are permanent. A 404 on a read is not an
  * error: `getJson` gives null.
  */
+import { networkErrorMessage } from '../errors.js';
 import { permanentError, retryableError } from './errors.js';
 
 export interface HttpClientOptions {
@@ -95,7 +96,7 @@ export async function exchange(request: Exchange): Promise<ExchangeAnswer> {
     const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
     throw retryableError(
       'HY_ERR_DESTINATION_UNREACHABLE',
-      `${method} ${url}: ${timedOut ? `no answer within ${timeoutMs} ms` : (error as Error).message}`,
+      `${method} ${url}: ${timedOut ? `no answer within ${timeoutMs} ms` : networkErrorMessage(error)}`,
       null,
       error,
     );

@@ -12,11 +12,17 @@ export interface OpenStoreOptions {
   url?: string;
   /** PostgreSQL: connections this process opens at most. */
   poolSize?: number;
+  /**
+   * false: open only a store that exists (HY_ERR_STORE_MISSING otherwise) — no SQLite file is made
+   * and no PostgreSQL database without hookyard's tables is migrated. Default true.
+   */
+  create?: boolean;
 }
 
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
-  if (options.url) return openPostgresStore({ url: options.url, durability: options.durability, poolSize: options.poolSize });
-  return openSqliteStore({ file: join(options.dataDir, 'hookyard.db'), durability: options.durability });
+  const create = options.create ?? true;
+  if (options.url) return openPostgresStore({ url: options.url, durability: options.durability, poolSize: options.poolSize, create });
+  return openSqliteStore({ file: join(options.dataDir, 'hookyard.db'), durability: options.durability, create });
 }
 
 export type { Store } from './store.js';

@@ -18,6 +18,12 @@ export const MIGRATIONS = loadMigrations(join(here, 'migrations'));
  */
 const MIGRATION_LOCK = "x'686f6f6b79617264'::bigint";
 
+/** Whether hookyard has migrated the database (its schema_migrations table is on the search path). */
+export async function hasStore(pool: pg.Pool): Promise<boolean> {
+  const { rows } = await pool.query<{ table: string | null }>("SELECT to_regclass('schema_migrations')::text AS table");
+  return rows[0]?.table != null;
+}
+
 /** `where` names the database in messages (never with its password). */
 export async function migrate(pool: pg.Pool, where: string): Promise<void> {
   const client = await pool.connect();

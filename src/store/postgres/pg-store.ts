@@ -41,10 +41,11 @@ import type {
 import { appendHooks } from './append.js';
 import { CancelTables } from './cancel-tables.js';
 import { Db } from './db.js';
+import { HyError } from '../../errors.js';
 import { EngineTables } from './engine-tables.js';
 import { FeedTables } from './feed-tables.js';
 import { WorkChannel, type WorkListener } from './listen.js';
-import { migrate } from './migrate.js';
+import { hasStore, migrate } from './migrate.js';
 import { ReplayTables } from './replay-tables.js';
 import { saveResolutions } from './resolutions.js';
 
@@ -61,6 +62,8 @@ export interface PostgresStoreOptions {
   durability?: 'full' | 'normal';
   /** Connections this process keeps open at most (default 10). */
   poolSize?: number;
+  /** false: HY_ERR_STORE_MISSING instead of migrating a database without hookyard's tables (default true). */
+  create?: boolean;
   /** How long a delivery id is remembered for deduplication (default 72 h). */
   dedupRetentionMs?: number;
 }
@@ -72,6 +75,9 @@ const POOL_SIZE = 10; // the engine runs a few dozen transfers side by side; eac
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
   const db = new Db({ url: options.url, poolSize: options.poolSize ?? POOL_SIZE });
   try {
+    if (options.create === false && !(await hasStore(db.pool))) {
+      throw new HyError('HY_ERR_STORE_MISSING', `${describe(options.url)} has none of hookyard's tables`);
+    }
     await migrate(db.pool, describe(options.url));
   } catch (error) {
     await db.close();

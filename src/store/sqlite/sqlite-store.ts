@@ -2,7 +2,7 @@
  * The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous, so each method
  * runs its transaction to the end before the event loop moves on; statements are prepared once.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -78,6 +78,8 @@ export interface SqliteStoreOptions {
    * it is always written at `normal`.
    */
   durability?: 'full' | 'normal';
+  /** false: HY_ERR_STORE_MISSING instead of a new database when the file holds no store (default true). */
+  create?: boolean;
   /** How long a delivery id is remembered for deduplication (default 72 h). */
   dedupRetentionMs?: number;
 }
@@ -85,6 +87,7 @@ export interface SqliteStoreOptions {
 const DEDUP_RETENTION_MS = 72 * 3_600_000; // 72 h: senders such as Stripe and Shopify retry for up to three days
 
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  if (options.create === false) assertSqliteStore(options.file);
   mkdirSync(dirname(options.file), { recursive: true });
   const db = new Database(options.file);
   db.pragma('journal_mode = WAL');
@@ -100,6 +103,18 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   appendDb.pragma(`synchronous = ${syncHooks ? 'FULL' : 'NORMAL'}`);
   appendDb.pragma('busy_timeout = 5000');
   return new SqliteStore(db, appendDb, retentionMs);
+}
+
+/** Throws HY_ERR_STORE_MISSING unless `file` is a database that hookyard has migrated; creates nothing. */
+function assertSqliteStore(file: string): void {
+  const missing = () => new HyError('HY_ERR_STORE_MISSING', `${dirname(file)} holds none (no ${file})`);
+  if (!existsSync(file)) throw missing();
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get()) throw missing();
+  } finally {
+    db.close();
+  }
 }
 
 /**
