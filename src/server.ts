@@ -8,7 +8,7 @@
  * the admin API.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { apiPlugin } from './api/plugin.js';
 import { metricsRoute } from './api/metrics.js';
 import { uiPlugin } from './ui/plugin.js';
@@ -40,6 +40,8 @@ import { BacklogGauge } from './ingest/backlog.js';
 import type { Store } from './store/store.js';
 import { OpsEvents } from './ops/events.js';
 import { HubMetrics } from './ops/metrics.js';
+import { attachOps } from './ops/attach.js';
+import type { Logger } from 'pino';
 
 /**
  * Requests Node's HTTP parser refuses (broken framing, headers over 16 KiB, a timeout) never reach
@@ -82,8 +84,11 @@ export interface HubOptions {
   role?: HubRole;
   clock?: Clock;
   adminToken?: string | null;
-  /** Log as JSON lines to stdout; off by default in the library, on in `hookyard serve`. */
-  logger?: boolean;
+  /**
+   * Where the hub logs: a pino logger (`hookyard serve` passes the one LOG_LEVEL and LOG_FORMAT
+   * made, src/ops/logger.ts), or true for JSON lines to stdout at info. Off by default in the library.
+   */
+  logger?: boolean | Logger;
   /** Start the resolver and transfer workers (default true, never in the ingest role); tests drive them by hand instead. */
   workers?: boolean;
   /** How often an idle resolver looks for hooks without being woken (default DEFAULTS.resolveIdleMs). */
@@ -137,7 +142,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   // clock: leases and due times are compared between processes (src/store/database-clock.ts).
   const clock = options.clock ?? (await DatabaseClock.of(store, systemClock));
   const app = Fastify({
-    logger: options.logger ? { level: 'info', redact: ['req.headers.authorization'] } : false,
+    ...(typeof options.logger === 'object' ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: options.logger ? { level: 'info', redact: ['req.headers.authorization'] } : false }),
     // One log line per hook would cost more than storing it; errors and lifecycle still log.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.server.bodyLimitBytes,
@@ -179,6 +184,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const backlog = new BacklogGauge(store, clock, DEFAULTS.backlogLookMs, (error) => app.log.error({ err: error }, 'backlog look failed'));
   const processId = randomUUID();
   const events = options.events ?? new OpsEvents((error, event) => app.log.error({ err: error, event: event.type }, 'an operational event listener failed'));
+  // Log lines and alert webhooks for what happens; the backlog is watched where the workers run.
+  const ops = attachOps(events, { config, log: app.log, lookBacklog: runsWorkers ? () => store.waitingWork(clock.now()) : null });
   const guards = new Guards(
     (name) => live.current.connections.get(name)?.guard ?? DEFAULT_GUARD,
     clock,
@@ -210,7 +217,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     tickMs: DEFAULTS.pollTickMs,
     events,
     onQueued: () => transfers.wake(),
-    onError: (error) => app.log.error({ err: error }, 'poll failed'),
+    // A failed poll is logged by its feed.failed event (src/ops/log-events.ts); the stack only at debug.
+    onError: (error) => app.log.debug({ err: error }, 'poll failed'),
   });
   const resolver = new HookResolver({
     store,
@@ -377,6 +385,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       await pruner.stop();
       const handedBack = await transfers.stop(config.engine.shutdownGraceMs);
       if (handedBack > 0) app.log.warn(`${handedBack} transfer(s) still running after ${config.engine.shutdownGraceMs} ms were handed back`);
+      await ops.close();
       if (clock instanceof DatabaseClock) clock.stop();
       await store.close();
     },

@@ -21,7 +21,7 @@ import { compileVerifier, type VerifySpec } from '../verify/index.js';
 import { secretDigest } from '../verify/digest.js';
 import { defaultParentId, type FieldSource, type Integration, type ReceiverDefinition } from '../integrations/types.js';
 import { compileField, compileReceiver } from '../resolve/receiver.js';
-import { configSchema, connectionSchema, type ConfigFile, type ConnectionFile } from './schema.js';
+import { ALERT_TYPES, configSchema, connectionSchema, type ConfigFile, type ConnectionFile } from './schema.js';
 import { DATABASE_URL_ENV, databaseUrlProblem, type DatabaseUrlSetting } from './database-url.js';
 import { DEFAULTS } from './defaults.js';
 import type { ConnectionConfig, HubConfig } from './types.js';
@@ -196,6 +196,12 @@ export function buildConfig(data: unknown, options: BuildOptions = {}): HubConfi
       resolveFirstMs: parsed.data.engine?.resolveFirst ?? DEFAULTS.resolveFirstMs,
     },
     retention: retentionOf(parsed.data.retention),
+    alerts: (parsed.data.alerts ?? []).map((target) => ({
+      url: target.url,
+      secret: target.secret,
+      events: new Set(target.events ?? ALERT_TYPES),
+      backlogHigh: target.backlogHigh ?? Math.ceil((server.maxBacklog ?? DEFAULTS.maxBacklog) * DEFAULTS.alertBacklogHighShare),
+    })),
     dataTypes: types.catalog.types,
     connections,
     warnings,

@@ -56,6 +56,18 @@ export interface RetentionConfig {
   everyMs: number;
 }
 
+/** The alert types (the `events` of an alert target). */
+export type AlertType = 'transfer.dead' | 'circuit.opened' | 'circuit.closed' | 'feed.failed' | 'backlog.high';
+
+export interface AlertTarget {
+  url: string;
+  /** "whsec_<base64>"; never logged. */
+  secret: string;
+  events: ReadonlySet<AlertType>;
+  /** backlog.high when hooks waiting plus transfers due reach this; again only after they fell below 80 % of it. */
+  backlogHigh: number;
+}
+
 export interface HubConfig extends IngestConfig {
   /** The file it came from, when it came from one. */
   file: string | null;
@@ -74,6 +86,8 @@ export interface HubConfig extends IngestConfig {
   };
   engine: { concurrency: number; leaseMs: number; echoWindowMs: number; shutdownGraceMs: number; resolveFirstMs: number };
   retention: RetentionConfig;
+  /** Where alerts go (`alerts:`); empty: none are sent. */
+  alerts: AlertTarget[];
   connections: ReadonlyMap<string, ConnectionConfig>;
   warnings: string[];
 }
