@@ -126,6 +126,7 @@ async function systemUrls(demo: Demo): Promise<{ shop: string; erp: string }> {
   await waitFor(demo, 'printed system URLs', async () => find() !== undefined);
   const guide = find()!;
   expect(guide.msg).toContain(`shop  ${guide.shop as string}`);
+  expect(guide.msg, 'the guide points at the console').toContain(`${guide.hub as string}/ui/`);
   return { shop: guide.shop as string, erp: guide.erp as string };
 }
 
