@@ -106,6 +106,26 @@ export function isHyError(value: unknown): value is HyError {
   return value instanceof HyError;
 }
 
+/** Fastify's own 4xx errors, by code, mapped onto ours. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'HY_ERR_BODY_TOO_LARGE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'HY_ERR_BODY_INVALID',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'HY_ERR_BODY_INVALID',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'HY_ERR_CONTENT_TYPE_UNSUPPORTED',
+};
+
+/**
+ * The code an error thrown while a route ran is answered with: its own for ours, the mapped one
+ * for Fastify's 4xx (the body's parser, its size, its media type), HY_ERR_BODY_INVALID for any
+ * other 4xx, HY_ERR_INTERNAL for the rest.
+ */
+export function answerCodeOf(error: { code?: string; statusCode?: number }): ErrorCode {
+  if (isHyError(error)) return error.code;
+  const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
+  if (mapped) return mapped;
+  return error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? 'HY_ERR_BODY_INVALID' : 'HY_ERR_INTERNAL';
+}
+
 /** The JSON body for an error answer. */
 export function errorBody(code: ErrorCode, detail?: string): { error: ErrorCode; message: string } {
   return new HyError(code, detail).toJSON();

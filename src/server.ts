@@ -8,7 +8,7 @@
  * the admin API.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { apiPlugin } from './api/plugin.js';
 import { collectRoutes } from './api/openapi.js';
 import { metricsRoute } from './api/metrics.js';
@@ -20,6 +20,7 @@ import { DEFAULTS } from './config/defaults.js';
 import { HookResolver } from './engine/resolver.js';
 import { TransferWorker } from './engine/transfer-worker.js';
 import { Poller } from './engine/feeds.js';
+import { longestGuardWindow, Pruner } from './engine/pruner.js';
 import { Guards, type GuardPolicy } from './engine/guard.js';
 import { ConfigReloader, type LiveConfig, type ReloadResult } from './reload.js';
 
@@ -32,13 +33,16 @@ const DEFAULT_GUARD: GuardPolicy = {
   concurrent: null,
   circuit: { failures: DEFAULTS.circuitFailures, cooldownMs: DEFAULTS.circuitCooldownMs, probeIntervalMs: DEFAULTS.circuitProbeIntervalMs },
 };
-import { ERRORS, errorBody, isHyError, type ErrorCode } from './errors.js';
+import { ERRORS, answerCodeOf, errorBody, isHyError, type ErrorCode } from './errors.js';
 import type { Socket } from 'node:net';
 import { GroupCommit } from './ingest/group-commit.js';
 import { ingestPlugin } from './ingest/plugin.js';
 import { BacklogGauge } from './ingest/backlog.js';
 import type { Store } from './store/store.js';
 import { OpsEvents } from './ops/events.js';
+import { HubMetrics } from './ops/metrics.js';
+import { attachOps } from './ops/attach.js';
+import type { Logger } from 'pino';
 
 /**
  * Requests Node's HTTP parser refuses (broken framing, headers over 16 KiB, a timeout) never reach
@@ -81,8 +85,11 @@ export interface HubOptions {
   role?: HubRole;
   clock?: Clock;
   adminToken?: string | null;
-  /** Log as JSON lines to stdout; off by default in the library, on in `hookyard serve`. */
-  logger?: boolean;
+  /**
+   * Where the hub logs: a pino logger (`hookyard serve` passes the one LOG_LEVEL and LOG_FORMAT
+   * made, src/ops/logger.ts), or true for JSON lines to stdout at info. Off by default in the library.
+   */
+  logger?: boolean | Logger;
   /** Start the resolver and transfer workers (default true, never in the ingest role); tests drive them by hand instead. */
   workers?: boolean;
   /** How often an idle resolver looks for hooks without being woken (default DEFAULTS.resolveIdleMs). */
@@ -101,6 +108,8 @@ export interface Hub {
   resolver: HookResolver;
   transfers: TransferWorker;
   poller: Poller;
+  /** Retention: prunes finished hooks and requests in the roles that run workers. */
+  pruner: Pruner;
   guards: Guards;
   /** What happens, for the operator's side: logs, alerts and metrics listen here. */
   events: OpsEvents;
@@ -120,13 +129,6 @@ export interface Hub {
   close(): Promise<void>;
 }
 
-/** Fastify's own 4xx errors, by code, mapped onto ours. */
-const FASTIFY_CODES: Record<string, ErrorCode> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: 'HY_ERR_BODY_TOO_LARGE',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'HY_ERR_BODY_INVALID',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'HY_ERR_BODY_INVALID',
-};
-
 export async function createHub(options: HubOptions): Promise<Hub> {
   const { store } = options;
   // `config` is the configuration the hub started with: only settings fixed at start are read from
@@ -141,7 +143,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   // clock: leases and due times are compared between processes (src/store/database-clock.ts).
   const clock = options.clock ?? (await DatabaseClock.of(store, systemClock));
   const app = Fastify({
-    logger: options.logger ? { level: 'info', redact: ['req.headers.authorization'] } : false,
+    ...(typeof options.logger === 'object' ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: options.logger ? { level: 'info', redact: ['req.headers.authorization'] } : false }),
     // One log line per hook would cost more than storing it; errors and lifecycle still log.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.server.bodyLimitBytes,
@@ -171,11 +173,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
         ? reply.code(404).send(errorBody('HY_ERR_ROUTE_NOT_FOUND', `${request.method} ${request.url.split('?')[0]}`))
         : reply.code(415).send(errorBody('HY_ERR_CONTENT_TYPE_UNSUPPORTED', error.message));
     }
-    const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
-    if (mapped) return reply.code(error.statusCode ?? 400).send(errorBody(mapped, error.message));
-    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      return reply.code(error.statusCode).send(errorBody('HY_ERR_BODY_INVALID', error.message));
-    }
+    const code = answerCodeOf(error);
+    if (code !== 'HY_ERR_INTERNAL') return reply.code(error.statusCode ?? 400).send(errorBody(code, error.message));
     request.log.error({ err: error }, 'unexpected error');
     return reply.code(500).send(errorBody('HY_ERR_INTERNAL'));
   });
@@ -189,6 +188,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const backlog = new BacklogGauge(store, clock, DEFAULTS.backlogLookMs, (error) => app.log.error({ err: error }, 'backlog look failed'));
   const processId = randomUUID();
   const events = options.events ?? new OpsEvents((error, event) => app.log.error({ err: error, event: event.type }, 'an operational event listener failed'));
+  // Log lines and alert webhooks for what happens; the backlog is watched where the workers run.
+  const ops = attachOps(events, { config, log: app.log, lookBacklog: runsWorkers ? () => store.waitingWork(clock.now()) : null });
   const guards = new Guards(
     (name) => live.current.connections.get(name)?.guard ?? DEFAULT_GUARD,
     clock,
@@ -220,7 +221,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     tickMs: DEFAULTS.pollTickMs,
     events,
     onQueued: () => transfers.wake(),
-    onError: (error) => app.log.error({ err: error }, 'poll failed'),
+    // A failed poll is logged by its feed.failed event (src/ops/log-events.ts); the stack only at debug.
+    onError: (error) => app.log.debug({ err: error }, 'poll failed'),
   });
   const resolver = new HookResolver({
     store,
@@ -239,6 +241,15 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     ingestBusy: (): boolean => commit.busy(DEFAULTS.ingestBusyWindowMs) && backlog.value < live.current.server.maxBacklog / 10,
     yieldMs: DEFAULTS.resolveYieldMs,
     onError: (error) => app.log.error({ err: error }, 'resolver error'),
+  });
+  const pruner = new Pruner({
+    store,
+    clock,
+    retention: config.retention,
+    guardWindowMs: longestGuardWindow(config),
+    log: (line) => app.log.info(line),
+    onPruned: (counts) => events.emit({ type: 'retention.pruned', ...counts }),
+    onError: (error) => app.log.error({ err: error }, 'prune failed'),
   });
   // Group commit hands what it stores to this process's resolver, leased to it (see HookResolver);
   // an ingest process has no resolver running, so its hooks are stored for the workers to claim.
@@ -260,7 +271,16 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     }
     return { status: 'ready', role, store: store.kind, storeAnswered: true, counts, circuits: guards.states() };
   });
-  await app.register(metricsRoute, { store, guards, clock });
+  const metrics = new HubMetrics({
+    events,
+    store,
+    guards,
+    clock,
+    connections: () => live.current.connections.keys(),
+    backlog: takesHooks ? backlog : null,
+    onError: (error) => app.log.error({ err: error }, 'metrics: the store did not answer'),
+  });
+  await app.register(metricsRoute, { metrics });
   // The operator's console (static files; its data comes from /api, behind the admin token).
   await app.register(uiPlugin);
   if (takesHooks) {
@@ -322,6 +342,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     resolver.start();
     transfers.start();
     poller.start();
+    pruner.start();
   }
   app.log.info({ role, store: store.kind }, `role ${role}: ${ROLE_SUMMARY[role]}`);
 
@@ -334,6 +355,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     resolver,
     transfers,
     poller,
+    pruner,
     guards,
     events,
     get config() {
@@ -360,12 +382,15 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       await app.close();
       clearTimeout(force);
       backlog.stop();
+      metrics.close();
       unwatch?.();
       await commit.drain();
       await resolver.stop();
       await poller.stop();
+      await pruner.stop();
       const handedBack = await transfers.stop(config.engine.shutdownGraceMs);
       if (handedBack > 0) app.log.warn(`${handedBack} transfer(s) still running after ${config.engine.shutdownGraceMs} ms were handed back`);
+      await ops.close();
       if (clock instanceof DatabaseClock) clock.stop();
       await store.close();
     },

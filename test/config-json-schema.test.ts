@@ -57,6 +57,7 @@ describe('hookyard schema', () => {
       [{ connections: { shop: { integration: 'shopify', webhook: { apiKey: 'k' }, mappings: { product: { to_hub: { sync: 'add', fields: { name: { formula: '' } } } } } } } }, '/connections/shop/mappings/product/to_hub/fields/name'],
       [{ engine: { concurrency: 0 }, connections: { shop: { integration: 'shopify', webhook: { apiKey: 'k' } } } }, '/engine/concurrency'],
       [{ connections: { 'a shop': { integration: 'shopify', webhook: { apiKey: 'k' } } } }, 'a shop'], // a name with a space
+      [{ alerts: [{ url: 'https://ops.example.com/a', secret: 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=', events: ['transfer.lost'] }], connections: { shop: { integration: 'shopify', webhook: { apiKey: 'k' } } } }, '/alerts/0/events/0'], // an alert type that does not exist
     ];
     for (const [config, where] of cases) {
       expect(validate(config), JSON.stringify(config)).toBe(false);

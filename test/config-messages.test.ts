@@ -40,7 +40,7 @@ describe('configuration messages', () => {
 
   it('shows the duration format and what was given', () => {
     expect(problemsOf({ webhook: { apiKey: 'k' }, retry: { delays: ['30 seconds'] } })).toEqual([
-      'connections.c.retry.delays[0]: a duration is milliseconds (a whole number), or a number with ms, s, m or h: 500ms, 30s, 5m, 2h; got "30 seconds"',
+      'connections.c.retry.delays[0]: a duration is milliseconds (a whole number), or a number with ms, s, m, h or d: 500ms, 30s, 5m, 2h, 30d; got "30 seconds"',
     ]);
   });
 

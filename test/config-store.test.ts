@@ -178,7 +178,7 @@ describe('commands that open the store', () => {
     const { file, data, url, masked } = await unreachable();
     writeFileSync(file, `connections:\n  std: { integration: ${join(FIXTURES, 'integrations/standard.yaml')}, webhook: { apiKey: k } }\n`);
     const output = capture();
-    expect(await startServe({ config: file, data, port: 0, logger: false, env: { HOOKYARD_DATABASE_URL: url } }, output)).toBe(1);
+    expect(await startServe({ config: file, data, port: 0, env: { HOOKYARD_DATABASE_URL: url } }, output)).toBe(1);
     expectStoreRefused(output, masked, 'HOOKYARD_DATABASE_URL');
   });
 

@@ -36,6 +36,8 @@ interface Demo {
   url: string;
   exited: Promise<Exit>;
   output(): string;
+  /** Its stdout alone: the log, one JSON object per line. */
+  stdout(): string;
 }
 
 const demos: Demo[] = [];
@@ -62,10 +64,14 @@ function startDemo(port: number, data = mkdtempSync(join(tmpdir(), 'hookyard-dem
   delete env.HOOKYARD_ADMIN_TOKEN; // the test reads /api without a token
   const child = spawn(process.execPath, [BIN, 'demo'], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  let stdout = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+    stdout += chunk.toString('utf8');
+  });
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const exited = new Promise<Exit>((done) => child.once('exit', (code, signal) => done({ code, signal })));
-  const demo = { child, url: `http://127.0.0.1:${port}`, exited, output: () => output };
+  const demo = { child, url: `http://127.0.0.1:${port}`, exited, output: () => output, stdout: () => stdout };
   demos.push(demo);
   return demo;
 }
@@ -105,11 +111,23 @@ async function ready(demo: Demo): Promise<boolean> {
   return body?.status === 'ready' && Object.values(body.counts.hooks).some((n) => n > 0);
 }
 
-/** The shop's and the ERP's base URLs, as the demo prints them (`shop  http://…`). */
+/** The demo's log lines so far (stdout, not piped to a terminal: JSON lines). */
+function logLines(demo: Demo): Array<Record<string, unknown>> {
+  return demo
+    .stdout()
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** The shop's and the ERP's base URLs, from the log line of the demo's guide. */
 async function systemUrls(demo: Demo): Promise<{ shop: string; erp: string }> {
-  const find = (name: string) => new RegExp(`^${name} +(http://\\S+)`, 'm').exec(demo.output())?.[1];
-  await waitFor(demo, 'printed system URLs', async () => Boolean(find('shop') && find('erp')));
-  return { shop: find('shop')!, erp: find('erp')! };
+  const find = () => logLines(demo).find((line) => typeof line.shop === 'string' && typeof line.erp === 'string');
+  await waitFor(demo, 'printed system URLs', async () => find() !== undefined);
+  const guide = find()!;
+  expect(guide.msg).toContain(`shop  ${guide.shop as string}`);
+  expect(guide.msg, 'the guide points at the console').toContain(`${guide.hub as string}/ui/`);
+  return { shop: guide.shop as string, erp: guide.erp as string };
 }
 
 async function send(method: string, url: string, headers: Record<string, string>, body?: unknown): Promise<unknown> {
@@ -155,6 +173,10 @@ describe('npm start (hookyard demo)', () => {
 
     demo.child.kill('SIGTERM');
     expect(await demo.exited).toEqual({ code: 0, signal: null });
+    // Everything it said, to its last line, is a log line: stdout holds nothing else.
+    const lines = logLines(demo);
+    expect(lines.some((line) => typeof line.msg === 'string' && line.msg.startsWith('~ seeded: '))).toBe(true);
+    expect(lines.at(-1)).toMatchObject({ msg: 'stopped' });
   }, TEST_TIMEOUT_MS);
 
   const onPostgres = postgresProblem === null || process.env.CI === 'true' ? it : it.skip;

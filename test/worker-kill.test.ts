@@ -189,8 +189,10 @@ it('a worker killed mid-transfer: claimed again after its lease, the record ends
   expect(dead.items).toEqual([]);
 
   // Every hook either process acknowledged is stored: the shop's before the kill, and after it
-  // the ERP's held-back one and the shop's update, both taken by the restarted process.
-  await shop.settle();
+  // the ERP's held-back one and the shop's update, both taken by the restarted process. Both
+  // systems settle first: the ERP's update of the item sends a hook of its own, which may still be
+  // on its way.
+  await Promise.all([shop.settle(), erp.settle()]);
   const shopTaken = acknowledged(shop);
   const erpTaken = acknowledged(erp);
   expect(shopTaken.length, 'shop hooks answered 2xx after the restart').toBeGreaterThan(takenBeforeKill.length);

@@ -8,7 +8,7 @@ import { seedDemoData, startTraffic } from '../demo/traffic.js';
 import { startDemoSystems } from '../demo/run.js';
 import { DEMO_KEYS } from '../demo/keys.js';
 import type { Output } from './commands.js';
-import { untilSignal } from './serve.js';
+import { loggerFromEnv, untilSignal } from './serve.js';
 
 export interface DemoSystemsOptions {
   /** The hub's base URL: where the hooks go. */
@@ -30,11 +30,14 @@ export async function runDemoSystems(options: DemoSystemsOptions, output: Output
     output.err(`--systems-only needs --hub with the hub's base URL (http://HOST:PORT), where the shop and the ERP send their hooks${options.hub ? `; "${options.hub}" is not one` : ''}`);
     return 1;
   }
+  const log = loggerFromEnv(output);
+  if (typeof log === 'number') return log;
   const hubUrl = hub.toString().replace(/\/+$/, '');
   const systems = await startDemoSystems(hubUrl, { host: options.host, shopPort: options.shopPort, erpPort: options.erpPort });
   const { shop, erp } = systems;
   const seeded = seedDemoData(shop, erp);
-  output.out(
+  log.info(
+    { shop: shop.url, erp: erp.url, hub: hubUrl },
     [
       `demo systems listening — shop ${shop.url}, erp ${erp.url}; their hooks go to ${hubUrl}`,
       `  shop: a Shopify shop (token ${DEMO_KEYS.shop.accessToken}, hooks signed with ${DEMO_KEYS.shop.signingSecret}); the hub's SHOP_URL`,
@@ -43,9 +46,13 @@ export async function runDemoSystems(options: DemoSystemsOptions, output: Output
         `erp ${seeded.items.length} items, ${seeded.erpCustomers.length} customers, ${seeded.categories.length} categories`,
     ].join('\n'),
   );
-  const traffic = startTraffic({ shop, erp, log: (line) => output.out(`~ ${line}`) });
-  return untilSignal(async () => {
-    traffic.stop();
-    await systems.close();
-  }, output);
+  const traffic = startTraffic({ shop, erp, log: (line) => log.info(`~ ${line}`) });
+  return untilSignal(
+    async () => {
+      traffic.stop();
+      await systems.close();
+    },
+    log,
+    'the shop and the ERP stop',
+  );
 }

@@ -12,6 +12,8 @@ import { describeStore, openStoreOrReport } from './store.js';
 import { freshDemoDatabase } from './demo-database.js';
 import { isHyError } from '../errors.js';
 import { databaseUrlProblem, maskDatabaseUrl } from '../config/database-url.js';
+import { pino, type Logger } from 'pino';
+import { createLogger, logSettingsFrom } from '../ops/logger.js';
 
 export interface ServeOptions {
   config: string;
@@ -21,29 +23,44 @@ export interface ServeOptions {
   /** Default 'all'. */
   role?: HubRole;
   env?: Record<string, string | undefined>;
-  /** Fastify's JSON log lines on stdout (default true); the demo prints its own, shorter lines. */
-  logger?: boolean;
+  /** Where the running hub says what it does (LOG_LEVEL, LOG_FORMAT: loggerFromEnv); default or false: nowhere. */
+  logger?: Logger | false;
+}
+
+/**
+ * The process log from LOG_LEVEL and LOG_FORMAT (src/ops/logger.ts), or exit code 1 after saying
+ * what is wrong with them. Only a failed start is printed as plain text (on stderr); once the hub
+ * runs, all it says is a log line on stdout.
+ */
+export function loggerFromEnv(output: Output, env: Record<string, string | undefined> = process.env): Logger | number {
+  const settings = logSettingsFrom(env, process.stdout.isTTY === true);
+  if (typeof settings === 'string') {
+    output.err(settings);
+    return 1;
+  }
+  return createLogger(settings);
 }
 
 /**
  * Starts a hub; resolves with it once it listens, or with an exit code when the config is bad.
  * Rejects when it cannot listen (port in use, say), after closing what it opened.
  */
-export async function startServe(options: ServeOptions, output: Output): Promise<{ hub: Hub; address: string; config: HubConfig } | number> {
+export async function startServe(options: ServeOptions, output: Output): Promise<{ hub: Hub; address: string; config: HubConfig; announce(): void } | number> {
   let config: HubConfig;
   try {
     config = await loadConfig(options.config, { env: options.env });
   } catch (error) {
     return reportLoadError(error, options.config, output);
   }
-  for (const warning of config.warnings) output.err(`warning: ${warning}`);
+  const log = options.logger || pino({ level: 'silent' });
+  for (const warning of config.warnings) log.warn(warning);
   const env = options.env ?? process.env;
   const role = options.role ?? 'all';
   const store = await openStoreOrReport(config, options.data, output, 'create');
   if (typeof store === 'number') return store;
   let hub: Hub;
   try {
-    hub = await createHub({ config, store, role, logger: options.logger ?? true, adminToken: env.HOOKYARD_ADMIN_TOKEN || null, env });
+    hub = await createHub({ config, store, role, logger: options.logger || false, adminToken: env.HOOKYARD_ADMIN_TOKEN || null, env });
   } catch (error) {
     await store.close();
     throw error;
@@ -56,8 +73,10 @@ export async function startServe(options: ServeOptions, output: Output): Promise
     await hub.close();
     throw error;
   }
-  output.out(`hookyard listening on ${address} — role ${role}, store: ${describeStore(config, options.data)}, ${config.connections.size} connection(s)`);
-  return { hub, address, config };
+  // Said by the caller once it handles SIGTERM: whoever waits for this line may stop the hub at once.
+  const announce = () =>
+    log.info({ address, role, connections: config.connections.size }, `hookyard listening on ${address} — role ${role}, store: ${describeStore(config, options.data)}, ${config.connections.size} connection(s)`);
+  return { hub, address, config, announce };
 }
 
 function isAddressInUse(error: unknown): boolean {
@@ -65,14 +84,17 @@ function isAddressInUse(error: unknown): boolean {
 }
 
 /** Resolves when a signal has run `close` (which closes the hub). SIGTERM and SIGINT both drain and exit 0. */
-export function untilSignal(close: () => Promise<void>, output: Output): Promise<number> {
+export function untilSignal(close: () => Promise<void>, log: Logger, stopping = 'no new hooks; committing what was taken'): Promise<number> {
   return new Promise((resolve) => {
     const stop = (signal: string) => {
-      output.out(`${signal}: stopping — no new hooks; committing what was taken`);
+      log.info({ signal }, `${signal}: stopping — ${stopping}`);
       close().then(
-        () => resolve(0),
+        () => {
+          log.info('stopped');
+          resolve(0);
+        },
         (error: unknown) => {
-          output.err(`error while stopping: ${(error as Error).message}`);
+          log.error({ err: error }, `error while stopping: ${(error as Error).message}`);
           resolve(1);
         },
       );
@@ -84,40 +106,37 @@ export function untilSignal(close: () => Promise<void>, output: Output): Promise
 
 /**
  * SIGHUP loads the configuration file again and swaps it in; a bad file is refused and the
- * running configuration kept (src/reload.ts). The hub's log says which, with the reason; with
- * `print` (the demo, which has no JSON log) the outcome is printed as well. Returns the undo.
+ * running configuration kept (src/reload.ts). The hub's log says which, with the reason. Returns the undo.
  */
-export function reloadOnHangup(hub: Hub, output: Output, print: boolean): () => void {
+export function reloadOnHangup(hub: Hub): () => void {
   const reload = () => {
-    hub.reload().then(
-      (result) => {
-        if (print) output.out(`SIGHUP: configuration reloaded from ${result.file}: ${result.connections.length} connection(s)`);
-      },
-      (error: unknown) => {
-        if (print) output.err(`SIGHUP: configuration not reloaded, the running one stays in force: ${(error as Error).message}`);
-      },
-    );
+    // Either outcome is in the hub's log already.
+    hub.reload().catch(() => undefined);
   };
   process.on('SIGHUP', reload);
   return () => process.off('SIGHUP', reload);
 }
 
 export async function serveCommand(options: ServeOptions, output: Output): Promise<number> {
+  const log = loggerFromEnv(output);
+  if (typeof log === 'number') return log;
   let started: Awaited<ReturnType<typeof startServe>>;
   try {
-    started = await startServe(options, output);
+    started = await startServe({ ...options, logger: log }, output);
   } catch (error) {
     if (!isAddressInUse(error)) throw error;
     output.err(`cannot listen: ${(error as Error).message}; choose another port with --port`);
     return 1;
   }
   if (typeof started === 'number') return started;
-  const { hub } = started;
-  const stopReloading = reloadOnHangup(hub, output, options.logger === false);
-  return untilSignal(async () => {
+  const { hub, announce } = started;
+  const stopReloading = reloadOnHangup(hub);
+  const stopped = untilSignal(async () => {
     stopReloading();
     await hub.close();
-  }, output);
+  }, log);
+  announce();
+  return stopped;
 }
 
 const projectRoot = resolvePath(fileURLToPath(import.meta.url), '../../..');
@@ -131,6 +150,8 @@ const DEMO_MARKER = 'DEMO-STORE';
  * change every 2 s, so data is seen flowing within seconds.
  */
 export async function runDemo(output: Output): Promise<number> {
+  const log = loggerFromEnv(output);
+  if (typeof log === 'number') return log;
   const port = process.env.PORT ? Number(process.env.PORT) : 8080;
   // The demo systems are told the hub's URL before it listens, so the port must be known: no 0.
   if (!Number.isInteger(port) || port < 1 || port > 65_535) {
@@ -150,7 +171,7 @@ export async function runDemo(output: Output): Promise<number> {
     try {
       const demo = await freshDemoDatabase(databaseUrl, port);
       store = { [DATABASE_URL_ENV]: demo.url };
-      output.out(`~ the demo's store: PostgreSQL database ${demo.name} on ${maskDatabaseUrl(databaseUrl)}, made anew at each start`);
+      log.info(`~ the demo's store: PostgreSQL database ${demo.name} on ${maskDatabaseUrl(databaseUrl)}, made anew at each start`);
     } catch (error) {
       if (!isHyError(error)) throw error;
       output.err(`${error.code}: ${error.message}`);
@@ -178,7 +199,7 @@ export async function runDemo(output: Output): Promise<number> {
         port,
         host: '127.0.0.1',
         env: { ...environment, ...store, ...demoEnv({ shop: systems.shop.url, erp: systems.erp.url }) },
-        logger: false,
+        logger: log,
       },
       output,
     );
@@ -193,15 +214,17 @@ export async function runDemo(output: Output): Promise<number> {
     return started;
   }
   const { hub, address, config } = started;
+  started.announce();
   if (!databaseUrl) writeFileSync(join(data, DEMO_MARKER), 'This store was made by `hookyard demo`, which clears it at its next start.\n');
-  output.out(demoGuide(address, systems));
-  const activity = await startDemoActivity({ store: hub.store, leaseMs: config.engine.leaseMs, systems, print: (line) => output.out(line) });
-  const stopReloading = reloadOnHangup(hub, output, true);
+  log.info({ hub: address, shop: systems.shop.url, erp: systems.erp.url }, demoGuide(address, systems));
+  // Its problem lines ("!") are warnings; seeding, traffic ("~") and progress ("=") are news.
+  const activity = await startDemoActivity({ store: hub.store, leaseMs: config.engine.leaseMs, systems, print: (line) => (line.startsWith('!') ? log.warn(line) : log.info(line)) });
+  const stopReloading = reloadOnHangup(hub);
   // Traffic stops first, then the hub drains (its transfers still reach the systems), then the systems go.
   return untilSignal(async () => {
     stopReloading();
     await activity.stop();
     await hub.close();
     await systems.close();
-  }, output);
+  }, log);
 }

@@ -41,4 +41,17 @@ export const DEFAULTS = {
   circuitFailures: 5, // retryable failures in a row that open a connection's circuit
   circuitCooldownMs: 5_000, // 5 s shut to every call once the circuit opens; never grows
   circuitProbeIntervalMs: 5_000, // 5 s: then one probe call per interval until one succeeds, so delivery resumes within seconds of the system answering again
+  // Retention (src/engine/pruner.ts): finished hooks and transfer requests are removed after this.
+  retainFinishedMs: 30 * 86_400_000, // 30 days: succeeded and skipped requests, resolved hooks
+  retainDeadMs: 90 * 86_400_000, // 90 days: dead requests and unmatched, invalid or failed hooks, which an operator may still replay
+  pruneBatch: 500, // rows per prune transaction: a few milliseconds of the writer's time, then ingest goes on
+  pruneEveryMs: 60_000, // 1 min between prune passes; a pass goes on batch after batch while it finds old rows
+  // backlog.high alerts: by default at half of server.maxBacklog, well before ingest starts refusing hooks.
+  alertBacklogHighShare: 0.5,
+  alertBacklogLookMs: 5_000, // 5 s: how often a process that sends alerts reads the backlog
+  alertQueueSize: 1_000, // alerts waiting per target at most; past it the oldest are dropped (and counted in the log)
+  alertTimeoutMs: 10_000, // 10 s for an alert target to answer
+  // 5 attempts over about a minute (1 + 5 + 15 + 40 s between them), the same webhook-id each time.
+  alertRetryDelaysMs: [1_000, 5_000, 15_000, 40_000] as readonly number[],
+  alertCloseGraceMs: 2_000, // 2 s on close for alerts still queued to go out; then they are dropped
 } as const;

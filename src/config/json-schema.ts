@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { deleteFieldInputSchema, deleteFieldSchema, fieldMappingInputSchema, fieldMappingSchema } from '../mapping/schema.js';
+import { retentionInputSchema, retentionSchema } from './retention-schema.js';
 import { configSchema, connectionSchema } from './schema.js';
 
 const TARGET = 'draft-2020-12';
@@ -21,6 +22,7 @@ const TARGET = 'draft-2020-12';
 const INPUT_SHAPES = new Map<unknown, { name: string; shapes: z.ZodType }>([
   [fieldMappingSchema, { name: 'fieldMapping', shapes: fieldMappingInputSchema }],
   [deleteFieldSchema, { name: 'deleteField', shapes: deleteFieldInputSchema }],
+  [retentionSchema, { name: 'retention', shapes: retentionInputSchema }],
 ]);
 
 /** The `$id` of the schema: a name, not an address (editors are pointed at the file itself). */

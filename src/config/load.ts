@@ -21,7 +21,7 @@ import { compileVerifier, type VerifySpec } from '../verify/index.js';
 import { secretDigest } from '../verify/digest.js';
 import { defaultParentId, type FieldSource, type Integration, type ReceiverDefinition } from '../integrations/types.js';
 import { compileField, compileReceiver } from '../resolve/receiver.js';
-import { configSchema, connectionSchema, type ConfigFile, type ConnectionFile } from './schema.js';
+import { ALERT_TYPES, configSchema, connectionSchema, type ConfigFile, type ConnectionFile } from './schema.js';
 import { DATABASE_URL_ENV, databaseUrlProblem, type DatabaseUrlSetting } from './database-url.js';
 import { DEFAULTS } from './defaults.js';
 import type { ConnectionConfig, HubConfig } from './types.js';
@@ -195,9 +195,29 @@ export function buildConfig(data: unknown, options: BuildOptions = {}): HubConfi
       shutdownGraceMs: parsed.data.engine?.shutdownGrace ?? DEFAULTS.shutdownGraceMs,
       resolveFirstMs: parsed.data.engine?.resolveFirst ?? DEFAULTS.resolveFirstMs,
     },
+    retention: retentionOf(parsed.data.retention),
+    alerts: (parsed.data.alerts ?? []).map((target) => ({
+      url: target.url,
+      secret: target.secret,
+      events: new Set(target.events ?? ALERT_TYPES),
+      backlogHigh: target.backlogHigh ?? Math.ceil((server.maxBacklog ?? DEFAULTS.maxBacklog) * DEFAULTS.alertBacklogHighShare),
+    })),
     dataTypes: types.catalog.types,
     connections,
     warnings,
+  };
+}
+
+/** `retention:` with its defaults; `false` (whole, or null per class) keeps for ever. */
+function retentionOf(spec: ConfigFile['retention']): HubConfig['retention'] {
+  const keep = (given: number | null | undefined, fallback: number): number | null => (given === null || spec === false ? null : (given ?? fallback));
+  const classes = spec === false || spec === undefined ? {} : spec;
+  return {
+    hooksMs: keep(classes.hooks, DEFAULTS.retainFinishedMs),
+    transfersMs: keep(classes.transfers, DEFAULTS.retainFinishedMs),
+    deadMs: keep(classes.dead, DEFAULTS.retainDeadMs),
+    batch: (spec === false ? undefined : spec?.batch) ?? DEFAULTS.pruneBatch,
+    everyMs: (spec === false ? undefined : spec?.every) ?? DEFAULTS.pruneEveryMs,
   };
 }
 

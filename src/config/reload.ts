@@ -10,6 +10,8 @@
  * against): a reload that changes any of them is refused as a whole, naming each, so that the
  * running configuration is always exactly one file's content.
  */
+import { createHash } from 'node:crypto';
+import { targetName } from '../ops/alerts.js';
 import { maskDatabaseUrl } from './database-url.js';
 import type { HubConfig } from './types.js';
 
@@ -32,6 +34,14 @@ export const RESTART_ONLY: readonly RestartOnly[] = [
   { path: 'engine.concurrency', value: (c) => String(c.engine.concurrency) },
   { path: 'engine.lease', value: (c) => `${c.engine.leaseMs} ms` },
   { path: 'engine.shutdownGrace', value: (c) => `${c.engine.shutdownGraceMs} ms` },
+  // The alert senders and their queues are made at start. A secret is shown by a short digest only.
+  {
+    path: 'alerts',
+    value: (c) =>
+      c.alerts.length === 0
+        ? '(none)'
+        : c.alerts.map((a) => `${targetName(a.url)} [${[...a.events].join(', ')}] backlogHigh ${a.backlogHigh} secret ${createHash('sha256').update(a.secret).digest('hex').slice(0, 8)}`).join('; '),
+  },
 ];
 
 /** Each restart-only setting that differs, as `path: old → new`. */

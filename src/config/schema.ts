@@ -11,6 +11,7 @@ import { headerNameSchema } from '../verify/common.js';
 import { verifySchema } from '../verify/index.js';
 import { durationSchema } from '../domain/duration.js';
 import { databaseUrlProblem } from './database-url.js';
+import { retentionSchema } from './retention-schema.js';
 
 export { DEFAULTS } from './defaults.js';
 
@@ -101,6 +102,27 @@ export const connectionSchema = z.strictObject({
   settings: z.record(z.string(), z.unknown()).optional(),
 });
 
+/** What an alert target may be sent (src/ops/alerts.ts). */
+export const ALERT_TYPES = ['transfer.dead', 'circuit.opened', 'circuit.closed', 'feed.failed', 'backlog.high'] as const;
+
+/** A Standard Webhooks signing secret: "whsec_" and base64 of at least 16 bytes (the spec suggests 24 to 64). */
+const alertSecretSchema = z.string().superRefine((value, ctx) => {
+  const base64 = value.startsWith('whsec_') ? value.slice('whsec_'.length) : null;
+  if (base64 === null || !/^[A-Za-z0-9+/]+={0,2}$/.test(base64) || Buffer.from(base64, 'base64').length < 16) {
+    ctx.addIssue({ code: 'custom', message: 'must be "whsec_" followed by base64 of at least 16 random bytes, as Standard Webhooks secrets are (e.g. whsec_$(openssl rand -base64 32))' });
+  }
+});
+
+export const alertTargetSchema = z.strictObject({
+  /** Where the alerts are POSTed. */
+  url: z.string().refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), { message: 'must be an http:// or https:// URL' }),
+  secret: alertSecretSchema,
+  /** Which alerts this target gets; default all of them. */
+  events: z.array(z.enum(ALERT_TYPES)).min(1).optional(),
+  /** backlog.high: hooks waiting to be read plus transfer requests due, at or past which this target is told (once, until it fell below 80 % of it again). */
+  backlogHigh: z.number().int().min(1).optional(),
+});
+
 export const configSchema = z.strictObject({
   server: z
     .strictObject({
@@ -156,6 +178,10 @@ export const configSchema = z.strictObject({
       resolveFirst: durationSchema.optional(),
     })
     .optional(),
+  /** Retention: how long finished hooks and transfer requests are kept (./retention-schema.ts). */
+  retention: retentionSchema.optional(),
+  /** Webhooks that tell the operator's own systems what went wrong: dead transfers, circuits, failed feeds, a high backlog. */
+  alerts: z.array(alertTargetSchema).optional(),
   /** Data types beyond the built-in list: { issue: {}, issue_comment: { parent: issue } }. */
   types: typeDeclarationsSchema.optional(),
   /** Each connection is checked with connectionSchema on its own, so one bad connection hides no other's problems. */

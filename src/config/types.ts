@@ -42,6 +42,32 @@ export interface ConnectionConfig extends ResolvingConnection, IngestConnection 
   polls: ReadonlyMap<DataType, number>;
 }
 
+/** How long finished rows are kept (ms; null: for ever), and how the pruner works through them. */
+export interface RetentionConfig {
+  /** Resolved, partial and empty hooks. */
+  hooksMs: number | null;
+  /** Succeeded and skipped transfer requests. */
+  transfersMs: number | null;
+  /** Dead transfer requests, and hooks that ended unmatched, invalid or failed. */
+  deadMs: number | null;
+  /** Rows per prune transaction at most. */
+  batch: number;
+  /** Time between prune passes. */
+  everyMs: number;
+}
+
+/** The alert types (the `events` of an alert target). */
+export type AlertType = 'transfer.dead' | 'circuit.opened' | 'circuit.closed' | 'feed.failed' | 'backlog.high';
+
+export interface AlertTarget {
+  url: string;
+  /** "whsec_<base64>"; never logged. */
+  secret: string;
+  events: ReadonlySet<AlertType>;
+  /** backlog.high when hooks waiting plus transfers due reach this; again only after they fell below 80 % of it. */
+  backlogHigh: number;
+}
+
 export interface HubConfig extends IngestConfig {
   /** The file it came from, when it came from one. */
   file: string | null;
@@ -59,6 +85,9 @@ export interface HubConfig extends IngestConfig {
     poolSize: number | null;
   };
   engine: { concurrency: number; leaseMs: number; echoWindowMs: number; shutdownGraceMs: number; resolveFirstMs: number };
+  retention: RetentionConfig;
+  /** Where alerts go (`alerts:`); empty: none are sent. */
+  alerts: AlertTarget[];
   connections: ReadonlyMap<string, ConnectionConfig>;
   warnings: string[];
 }

@@ -50,10 +50,12 @@ export function demoGuide(hubUrl: string, systems: DemoSystems): string {
   return [
     '',
     `hub   ${hubUrl}`,
+    `        ${hubUrl}/ui/              the console: hooks arriving, transfers, dead letters, a record's lineage`,
     `        ${hubUrl}/api/hooks        every hook that arrived, newest first`,
     `        ${hubUrl}/api/transfers    the transfer requests they became, and how each ended`,
     `        ${hubUrl}/api/connections  each connection's scopes`,
     `        ${hubUrl}/readyz           counts by status`,
+    `        ${hubUrl}/metrics          Prometheus metrics`,
     `shop  ${shop.url}   a Shopify shop's Admin REST API and webhooks (products, customers, orders)`,
     `        curl -si ${shop.url}/admin/api/2025-10/products.json?limit=3 -H 'X-Shopify-Access-Token: ${DEMO_KEYS.shop.accessToken}'`,
     `erp   ${erp.url}   Acme ERP (items, customers)`,

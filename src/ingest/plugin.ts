@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { IncomingHook } from '../domain/types.js';
-import { HyError } from '../errors.js';
+import { answerCodeOf, HyError } from '../errors.js';
 import type { FieldSource } from '../integrations/types.js';
 import { readField } from '../resolve/receiver.js';
 import { parseBody } from '../resolve/resolve.js';
@@ -111,7 +111,7 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
   const { events } = options;
   if (events) {
     app.addHook('onError', async (request, _reply, error) => {
-      request.hyRefused = (error as { code?: string }).code ?? 'HY_ERR_INTERNAL';
+      request.hyRefused = answerCodeOf(error);
     });
     app.addHook('onResponse', async (request, reply) => {
       const status = reply.statusCode;

@@ -31,7 +31,13 @@ export type OpsEvent =
     }
   | { type: 'circuit.opened'; connection: string; /** When the first probe may go out. */ until: number }
   | { type: 'circuit.closed'; connection: string }
-  | { type: 'feed.failed'; connection: string; dataType: string; kind: 'poll' | 'init'; error: string };
+  | { type: 'feed.failed'; connection: string; dataType: string; kind: 'poll' | 'init'; error: string }
+  | {
+      /** A retention pass removed rows (src/engine/pruner.ts): how many transfer requests and hooks. */
+      type: 'retention.pruned';
+      transfers: number;
+      hooks: number;
+    };
 
 export type OpsEventType = OpsEvent['type'];
 export type OpsListener = (event: OpsEvent) => void;

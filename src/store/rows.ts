@@ -1,6 +1,6 @@
 /** Row ↔ domain conversions shared by the adapters (column names are the same in both). */
 import type { ActivityEntry, HubRecord, StoredHook, TransferRequest } from '../domain/types.js';
-import type { ClaimedTransfer, Feed, FeedKind, HookSummary, LineageFilter, LineageStep, Page, StoredNotification } from './store.js';
+import type { ClaimedTransfer, Feed, FeedKind, HookSummary, LineageFilter, LineageStep, Page, PrunedLineage, StoredNotification } from './store.js';
 
 type Row = Record<string, unknown>;
 
@@ -98,6 +98,25 @@ export function hubRecordFromRow(row: Row): HubRecord {
     createdAt: num(row.created_at),
     updatedAt: num(row.updated_at),
   };
+}
+
+/** A hub record's summary of pruned lineage from its rows (pruned_lineage_of): null when none were pruned. */
+export function prunedLineageFromRows(rows: Row[]): PrunedLineage | null {
+  if (rows.length === 0) return null;
+  const summary: PrunedLineage = { steps: 0, from: Infinity, to: -Infinity, byStatus: {}, byDirection: {}, byConnection: {} };
+  const add = (into: Record<string, number>, key: string, n: number) => {
+    into[key] = (into[key] ?? 0) + n;
+  };
+  for (const row of rows) {
+    const n = Number(row.steps);
+    summary.steps += n;
+    summary.from = Math.min(summary.from, Number(row.first_at));
+    summary.to = Math.max(summary.to, Number(row.last_at));
+    add(summary.byStatus, String(row.status), n);
+    add(summary.byDirection, String(row.direction), n);
+    add(summary.byConnection, String(row.connection), n);
+  }
+  return summary;
 }
 
 /** `direction|connection|type|id`: transfers with the same key run one at a time, in order. */

@@ -12,6 +12,7 @@
  * - Feeds: polls and initializations.
  * - Replays: requests queued again, hooks read again.
  * - AdminQueries: what operators read.
+ * - Retention: finished hooks and requests removed once old enough.
  *
  * Deliberately left out: ad-hoc queries and transactions spanning calls. Each method is one
  * transaction; where the engine needs several writes to happen together, there is one method that
@@ -24,6 +25,7 @@ import type { Feeds } from './roles/feeds.js';
 import type { HubRecords } from './roles/hub-records.js';
 import type { Inbox } from './roles/inbox.js';
 import type { Replays } from './roles/replays.js';
+import type { Retention } from './roles/retention.js';
 import type { TransferQueue } from './roles/transfer-queue.js';
 
 export * from './roles/admin.js';
@@ -31,9 +33,10 @@ export * from './roles/feeds.js';
 export * from './roles/hub-records.js';
 export * from './roles/inbox.js';
 export * from './roles/replays.js';
+export * from './roles/retention.js';
 export * from './roles/transfer-queue.js';
 
-export interface Store extends Inbox, TransferQueue, HubRecords, Feeds, Replays, AdminQueries {
+export interface Store extends Inbox, TransferQueue, HubRecords, Feeds, Replays, AdminQueries, Retention {
   readonly kind: 'sqlite' | 'postgres';
   /**
    * Optional: tells `listener` when another process (or this one) committed work — hooks to

@@ -75,13 +75,14 @@ export function startHub(options: StartHubOptions): Promise<HubProcess> {
 
 /**
  * Spawns `node bin/hookyard.js <args>` and resolves once stdout has a line matching `ready`
- * (default: `hookyard listening on <url>`; `url` is the pattern's first group, or '' without one).
+ * (default: the log line `hookyard listening on <url>`; `url` is the pattern's first group, or '' without one).
  */
 export function startCli(
   cliArgs: string[],
   options: { env?: NodeJS.ProcessEnv; startTimeoutMs?: number; ready?: RegExp } = {},
 ): Promise<HubProcess> {
-  const ready = options.ready ?? /^hookyard listening on (http:\/\/\S+)/m;
+  // The line is a log line (JSON, or pino-pretty's on a terminal): the address ends at a quote or a space.
+  const ready = options.ready ?? /hookyard listening on (http:\/\/[^\s"]+)/;
   const args = [BIN, ...cliArgs];
   const child = spawn(process.execPath, args, {
     cwd: projectRoot,

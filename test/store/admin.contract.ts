@@ -121,10 +121,10 @@ export const adminContract: ContractSuite = (adapter, factory) => {
       expect(first.items.map((s) => s.transfer.id)).toEqual([a, applied!.fanOut[0]]);
       expect(first.next).toBe(applied!.fanOut[0]);
       const rest = await store.lineageOf(hubId, { limit: 2, after: first.next! });
-      expect(rest).toEqual({ items: [all.items[2]], next: null });
+      expect(rest).toEqual({ items: [all.items[2]], next: null, pruned: null });
 
       expect((await store.lineageOf(other!.hubId, { limit: 50 })).items.map((s) => [s.transfer.id, s.activity.map((e) => e.detail)])).toEqual([[b, ['shop B']]]);
-      expect(await store.lineageOf(999_999, { limit: 50 })).toEqual({ items: [], next: null });
+      expect(await store.lineageOf(999_999, { limit: 50 })).toEqual({ items: [], next: null, pruned: null });
     });
   });
 };

@@ -18,6 +18,7 @@ import { followUpContract } from './follow-up.contract.js';
 import { hubRecordsContract } from './hub-records.contract.js';
 import { inboxContract } from './inbox.contract.js';
 import { replaysContract } from './replays.contract.js';
+import { retentionContract } from './retention.contract.js';
 import { transferQueueContract } from './transfer-queue.contract.js';
 
 /** The migrations hookyard ships, as schema_migrations should record them once each. */
@@ -154,7 +155,7 @@ if (problem !== null && process.env.CI === 'true') {
   });
 } else {
   afterAll(dropTemplate);
-  for (const contract of [inboxContract, transferQueueContract, followUpContract, hubRecordsContract, feedsContract, replaysContract, adminContract, backlogContract]) contract('postgres', postgresFactory);
+  for (const contract of [inboxContract, transferQueueContract, followUpContract, hubRecordsContract, feedsContract, replaysContract, adminContract, backlogContract, retentionContract]) contract('postgres', postgresFactory);
 
   describe('PostgreSQL store, payload versions: a request keeps the newest payload it absorbs', () => {
     const store = freshStore(postgresFactory);

@@ -13,6 +13,7 @@ import { followUpContract } from './follow-up.contract.js';
 import { hubRecordsContract } from './hub-records.contract.js';
 import { inboxContract } from './inbox.contract.js';
 import { replaysContract } from './replays.contract.js';
+import { retentionContract } from './retention.contract.js';
 import { openSqlitePeer } from './sqlite-peer.js';
 import { transferQueueContract } from './transfer-queue.contract.js';
 
@@ -68,7 +69,7 @@ function sqliteFactory(): StoreFactory {
   };
 }
 
-for (const contract of [inboxContract, transferQueueContract, followUpContract, hubRecordsContract, feedsContract, replaysContract, adminContract, backlogContract]) contract('sqlite', sqliteFactory);
+for (const contract of [inboxContract, transferQueueContract, followUpContract, hubRecordsContract, feedsContract, replaysContract, adminContract, backlogContract, retentionContract]) contract('sqlite', sqliteFactory);
 
 describe('SQLite store', () => {
   it('creates the data directory and keeps hooks across a reopen', async () => {

@@ -6,7 +6,7 @@
  * and never wait; writes that change a record's active requests hold that record's lock.
  */
 import { HOOK_STATUSES, TRANSFER_STATUSES, type ActivityEntry, type DataType, type HubRecord, type IncomingHook, type PlannedTransfer, type StoredHook, type TransferRequest } from '../../domain/types.js';
-import { hookFromRow, hookSummaryFromRow, lineagePage, notificationFromRow, transferFromRow } from '../rows.js';
+import { hookFromRow, hookSummaryFromRow, lineagePage, notificationFromRow, prunedLineageFromRows, transferFromRow } from '../rows.js';
 import type {
   Appended,
   Cancel,
@@ -27,8 +27,10 @@ import type {
   HubChange,
   NewTransfer,
   LineageFilter,
-  LineageStep,
+  LineagePage,
   Page,
+  PrunePolicy,
+  PruneStep,
   Replay,
   ReplayFilter,
   Store,
@@ -48,6 +50,7 @@ import { FeedTables } from './feed-tables.js';
 import { WorkChannel, type WorkListener } from './listen.js';
 import { hasStore, migrate } from './migrate.js';
 import { ReplayTables } from './replay-tables.js';
+import { PruneTables } from './prune-tables.js';
 import { saveResolutions } from './resolutions.js';
 
 export interface PostgresStoreOptions {
@@ -103,6 +106,7 @@ export class PostgresStore implements Store {
   private readonly feeds: FeedTables;
   private readonly replays: ReplayTables;
   private readonly cancels: CancelTables;
+  private readonly prunes: PruneTables;
   /** LISTEN hookyard_work on a connection of its own, opened by the first watch (listen.ts). */
   private readonly channel: WorkChannel;
 
@@ -115,6 +119,7 @@ export class PostgresStore implements Store {
     this.feeds = new FeedTables(db);
     this.replays = new ReplayTables(db);
     this.cancels = new CancelTables(db);
+    this.prunes = new PruneTables(db, retentionMs);
     this.channel = new WorkChannel(db.url);
   }
 
@@ -229,10 +234,19 @@ export class PostgresStore implements Store {
     return this.engine.childrenOf(transferId);
   }
 
-  async lineageOf(hubId: number, filter: LineageFilter): Promise<Page<LineageStep>> {
+  async lineageOf(hubId: number, filter: LineageFilter): Promise<LineagePage> {
     const transfers = (await this.db.sql.rows('lineage_of_hub_record', [hubId, filter.after ?? null, filter.limit])).map(transferFromRow);
     const activity = transfers.length === 0 ? [] : await this.db.sql.rows('activity_of_transfers', [transfers.map((t) => t.id)]);
-    return lineagePage(transfers, activity, filter);
+    const pruned = prunedLineageFromRows(await this.db.sql.rows('pruned_lineage_of', [hubId]));
+    return { ...lineagePage(transfers, activity, filter), pruned };
+  }
+
+  async pruneTransfers(policy: PrunePolicy, after: number, limit: number): Promise<PruneStep> {
+    return this.prunes.pruneTransfers(policy, after, limit);
+  }
+
+  async pruneHooks(policy: PrunePolicy, after: number, limit: number, now: number): Promise<PruneStep> {
+    return this.prunes.pruneHooks(policy, after, limit, now);
   }
 
   async getHubRecord(id: number): Promise<HubRecord | null> {

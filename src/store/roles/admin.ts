@@ -1,4 +1,5 @@
 /** What operators read: hooks, notifications, transfers, activity and counts. Reads only. */
+import type { PrunedLineage } from './retention.js';
 import type { ActivityEntry, HookStatus, NotificationStatus, ScopeName, StoredHook, TransferRequest, TransferStatus } from '../../domain/types.js';
 
 export interface StoredNotification {
@@ -60,6 +61,9 @@ export interface LineageStep {
   activity: ActivityEntry[];
 }
 
+/** A lineage page, with the summary of the record's steps that retention pruned (null: none were). */
+export type LineagePage = Page<LineageStep> & { pruned: PrunedLineage | null };
+
 export interface StoreCounts {
   hooks: Record<HookStatus, number>;
   transfers: Record<TransferStatus, number>;
@@ -76,7 +80,10 @@ export interface AdminQueries {
   listTransfers(filter: TransferFilter): Promise<Page<TransferRequest>>;
   activityOf(transferId: number): Promise<ActivityEntry[]>;
   childrenOf(transferId: number): Promise<TransferRequest[]>;
-  /** The transfer requests that wrote a hub record in (to_hub) or out (from_hub), oldest first. */
-  lineageOf(hubId: number, filter: LineageFilter): Promise<Page<LineageStep>>;
+  /**
+   * The transfer requests that wrote a hub record in (to_hub) or out (from_hub), oldest first, and
+   * what those that retention pruned were (Retention).
+   */
+  lineageOf(hubId: number, filter: LineageFilter): Promise<LineagePage>;
   counts(): Promise<StoreCounts>;
 }

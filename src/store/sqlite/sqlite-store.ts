@@ -20,7 +20,7 @@ import {
 import { HyError } from '../../errors.js';
 import { loadMigrations, loadQueries } from '../sql-files.js';
 import { prepareAppend } from './append.js';
-import { hookFromRow, hookSummaryFromRow, lineagePage, notificationFromRow, transferFromRow } from '../rows.js';
+import { hookFromRow, hookSummaryFromRow, lineagePage, notificationFromRow, prunedLineageFromRows, transferFromRow } from '../rows.js';
 import type {
   Appended,
   Claim,
@@ -41,8 +41,10 @@ import type {
   FeedKind,
   FeedPage,
   LineageFilter,
-  LineageStep,
+  LineagePage,
   Page,
+  PrunePolicy,
+  PruneStep,
   Replay,
   ReplayFilter,
   Store,
@@ -62,6 +64,7 @@ import { CancelTables } from './cancel-tables.js';
 import { FeedTables } from './feed-tables.js';
 import { plannedParams } from '../params.js';
 import { WorkTables } from './work-tables.js';
+import { PruneTables } from './prune-tables.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const QUERIES = loadQueries(join(here, 'queries'));
@@ -165,6 +168,7 @@ export class SqliteStore implements Store {
   private readonly cancels: CancelTables;
   private readonly feeds: FeedTables;
   private readonly work: WorkTables;
+  private readonly prunes: PruneTables;
   private readonly appendMany;
   private readonly claimTx;
   private readonly saveTx;
@@ -200,6 +204,7 @@ export class SqliteStore implements Store {
       listTransfers: prepare('list_transfers'),
       listTransfersByExternalId: prepare('list_transfers_by_external_id'),
       lineageOf: prepare('lineage_of_hub_record'),
+      prunedLineageOf: prepare('pruned_lineage_of'),
       activityOfTransfers: prepare('activity_of_transfers'),
       countStatuses: prepare('count_statuses'),
       countReceived: prepare('count_received'),
@@ -212,6 +217,7 @@ export class SqliteStore implements Store {
     this.feeds = new FeedTables(db, prepare, enqueue);
     this.cancels = new CancelTables(db, prepare);
     this.work = new WorkTables(prepare);
+    this.prunes = new PruneTables(db, prepare, retentionMs);
 
     this.appendMany = prepareAppend(appendDb, QUERIES);
 
@@ -405,10 +411,19 @@ export class SqliteStore implements Store {
     return this.engine.childrenOf(transferId);
   }
 
-  async lineageOf(hubId: number, filter: LineageFilter): Promise<Page<LineageStep>> {
+  async lineageOf(hubId: number, filter: LineageFilter): Promise<LineagePage> {
     const transfers = (this.statements.lineageOf.all({ hubId, after: filter.after ?? null, limit: filter.limit }) as Row[]).map(transferFromRow);
     const activity = transfers.length === 0 ? [] : (this.statements.activityOfTransfers.all({ ids: JSON.stringify(transfers.map((t) => t.id)) }) as Row[]);
-    return lineagePage(transfers, activity, filter);
+    const pruned = prunedLineageFromRows(this.statements.prunedLineageOf.all({ hubId }) as Row[]);
+    return { ...lineagePage(transfers, activity, filter), pruned };
+  }
+
+  async pruneTransfers(policy: PrunePolicy, after: number, limit: number): Promise<PruneStep> {
+    return this.prunes.pruneTransfers(policy, after, limit);
+  }
+
+  async pruneHooks(policy: PrunePolicy, after: number, limit: number, now: number): Promise<PruneStep> {
+    return this.prunes.pruneHooks(policy, after, limit, now);
   }
 
   async getHubRecord(id: number): Promise<HubRecord | null> {

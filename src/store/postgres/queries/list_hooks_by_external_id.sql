@@ -1,5 +1,5 @@
 -- The hooks with a notification for one external id, newest first: read from the notifications'
--- external id index (migration 004), so that the hooks table is not scanned.
+-- external id index (migration 005), so that the hooks table is not scanned.
 -- Params: $1 external id, $2 status, $3 connection, $4 since (received_at ≥, ms), $5 until (received_at <, ms), $6 before (id), $7 limit
 SELECT id, connection, received_at, content_type, body_bytes, status, error_code, error_message, resolved_at
 FROM hooks

@@ -1,4 +1,4 @@
--- The transfer requests for one external id, newest first, from the external id index (migration 004).
+-- The transfer requests for one external id, newest first, from the external id index (migration 005).
 -- Params: $1 external id, $2 status, $3 scope, $4 connection, $5 since (created_at ≥, ms), $6 until (created_at <, ms), $7 before (id), $8 limit
 SELECT * FROM transfers
 WHERE external_id = $1::text

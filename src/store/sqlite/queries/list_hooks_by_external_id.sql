@@ -1,5 +1,5 @@
 -- The hooks with a notification for one external id, newest first: read from the notifications'
--- external id index (migration 017), so that the hooks table is not scanned.
+-- external id index (migration 018), so that the hooks table is not scanned.
 -- Params: @externalId, @status, @connection, @since (received_at ≥, ms), @until (received_at <, ms), @before (id), @limit
 SELECT id, connection, received_at, content_type, body_bytes, status, error_code,
        error_message, resolved_at

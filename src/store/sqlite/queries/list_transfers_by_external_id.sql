@@ -1,4 +1,4 @@
--- The transfer requests for one external id, newest first, from the external id index (migration 017).
+-- The transfer requests for one external id, newest first, from the external id index (migration 018).
 -- Params: @externalId, @status, @scope, @connection, @since (created_at ≥, ms), @until (created_at <, ms), @before (id), @limit
 SELECT * FROM transfers
 WHERE external_id = @externalId
