@@ -173,8 +173,8 @@ describe('retention under steady traffic (SQLite)', () => {
     expect(lineage.pruned.byStatus.succeeded + (lineage.pruned.byStatus.skipped ?? 0)).toBe(lineage.pruned.steps);
     expect(lineage.pruned.byDirection).toEqual({ to_hub: lineage.pruned.steps });
     expect(lineage.pruned.byConnection).toEqual({ shop: lineage.pruned.steps });
-    expect(lineage.pruned.from).toBeLessThan(lineage.pruned.to);
-    expect(lineage.items.every((step: { transfer: { createdAt: number } }) => step.transfer.createdAt >= soak.clock.now() - 6 * MINUTE)).toBe(true);
+    expect(Date.parse(lineage.pruned.from)).toBeLessThan(Date.parse(lineage.pruned.to));
+    expect(lineage.items.every((step: { transfer: { createdAt: string } }) => Date.parse(step.transfer.createdAt) >= soak.clock.now() - 6 * MINUTE)).toBe(true);
 
     // The first hook's requests are gone, but its delivery id still deduplicates (72 h): it stays.
     expect((await soak.hub.store.transfersOf(first.hook)).length).toBe(0);

@@ -14,7 +14,7 @@
 import { z } from 'zod';
 import { ERRORS, type ErrorCode } from '../errors.js';
 import { DIRECTIONS, HOOK_STATUSES, NOTIFICATION_STATUSES, REQUEST_TYPES, TRANSFER_STATUSES, type ActivityEntry, type HubRecord, type TransferRequest } from '../domain/types.js';
-import type { Cancel, Feed, HookSummary, LineageStep, Replay, StoredNotification } from '../store/store.js';
+import type { Cancel, Feed, HookSummary, LineagePage, LineageStep, PrunedLineage, Replay, StoredNotification } from '../store/store.js';
 
 /** A time: epoch milliseconds inside hookyard, an ISO 8601 text (UTC) in every answer. */
 export const isoTime = z.codec(z.iso.datetime(), z.number().int(), {
@@ -117,6 +117,18 @@ export const activitySchema = z.object({ at: isoTime, step: z.string(), detail: 
 
 export const lineageStepSchema = z.object({ transfer: transferSchema, activity: z.array(activitySchema) });
 
+/** What retention pruned of a record's lineage (null: nothing was). */
+export const prunedLineageSchema = z.object({
+  steps: z.number().int(),
+  from: isoTime.meta({ description: "the oldest pruned request's creation" }),
+  to: isoTime.meta({ description: "the newest pruned request's last change" }),
+  byStatus: z.record(z.string(), z.number().int()),
+  byDirection: z.record(z.string(), z.number().int()),
+  byConnection: z.record(z.string(), z.number().int()),
+});
+
+export const lineagePageSchema = pageOf(lineageStepSchema).extend({ pruned: prunedLineageSchema.nullable() });
+
 export const hubRecordSchema = z.object({
   id: z.number().int(),
   type: z.string(),
@@ -193,6 +205,8 @@ exact<Same<keyof z.output<typeof notificationSchema>, keyof StoredNotification>>
 exact<Same<keyof z.output<typeof transferSchema>, keyof TransferRequest>>();
 exact<Same<keyof z.output<typeof activitySchema>, keyof ActivityEntry>>();
 exact<Same<keyof z.output<typeof lineageStepSchema>, keyof LineageStep>>();
+exact<Same<keyof z.output<typeof prunedLineageSchema>, keyof PrunedLineage>>();
+exact<Same<keyof z.output<typeof lineagePageSchema>, keyof LineagePage>>();
 exact<Same<keyof z.output<typeof hubRecordSchema>, keyof HubRecord>>();
 exact<Same<keyof z.output<typeof replaySchema>, keyof Replay>>();
 exact<Same<keyof z.output<typeof cancelSchema>, keyof Cancel>>();
