@@ -4,12 +4,11 @@
  * filter matches (a count first, then a progress bar). Running requests are never cancelled.
  * Cancelled requests can be replayed.
  */
-import { loadConfig, type HubConfig } from '../config/load.js';
 import { systemClock } from '../clock.js';
 import { cancelAll } from '../engine/cancel.js';
 import { cancelFilterSchema } from '../api/cancel.js';
-import { reportLoadError, type Output } from './commands.js';
-import { openStoreOrReport } from './store.js';
+import type { Output } from './commands.js';
+import { withStore } from './with-store.js';
 import { fail, progress } from './progress.js';
 import { printJson } from './json.js';
 
@@ -29,15 +28,7 @@ export interface CancelOptions {
 }
 
 export async function cancelCommand(options: CancelOptions, output: Output, tty = process.stderr.isTTY): Promise<number> {
-  let config: HubConfig;
-  try {
-    config = await loadConfig(options.config);
-  } catch (error) {
-    return reportLoadError(error, options.config, output);
-  }
-  const store = await openStoreOrReport(config, options.data, output);
-  if (typeof store === 'number') return store;
-  try {
+  return withStore(options, output, async (store) => {
     if (options.transfer !== undefined) {
       const before = await store.getTransfer(options.transfer);
       if (!before) return fail(output, 'HY_ERR_TRANSFER_NOT_FOUND', `no transfer ${options.transfer}`);
@@ -69,7 +60,5 @@ export async function cancelCommand(options: CancelOptions, output: Output, tty 
     if (options.json) printJson(output, { cancel: result.cancel, count: result.count });
     else output.out(`cancel ${result.cancel}: ${result.count} transfer request(s) cancelled (running ones are left to finish)`);
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }

@@ -6,10 +6,9 @@
  * exists (HY_ERR_STORE_MISSING otherwise): reading never creates one.
  */
 import type { HookStatus, StoredHook, TransferRequest, TransferStatus } from '../domain/types.js';
-import { loadConfig, type HubConfig } from '../config/load.js';
 import type { Store } from '../store/store.js';
-import { reportLoadError, type Output } from './commands.js';
-import { openStoreOrReport } from './store.js';
+import type { Output } from './commands.js';
+import { withStore } from './with-store.js';
 import { fail } from './progress.js';
 import { formatTable } from './table.js';
 import { formatTime, printJson } from './json.js';
@@ -34,23 +33,6 @@ export interface TransfersOptions extends StoreCommandOptions {
   scope?: string;
   before?: number;
   limit: number;
-}
-
-/** Loads the configuration and opens its existing store, runs `read`, closes the store. */
-async function withStore(options: StoreCommandOptions, output: Output, read: (store: Store, config: HubConfig) => Promise<number>): Promise<number> {
-  let config: HubConfig;
-  try {
-    config = await loadConfig(options.config);
-  } catch (error) {
-    return reportLoadError(error, options.config, output);
-  }
-  const store = await openStoreOrReport(config, options.data, output);
-  if (typeof store === 'number') return store;
-  try {
-    return await read(store, config);
-  } finally {
-    await store.close();
-  }
 }
 
 /** `more: hookyard … --before N` when there is an older page. */

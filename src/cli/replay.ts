@@ -3,12 +3,11 @@
  * stored hook again, directly in the store (the data directory's, or the PostgreSQL database the
  * configuration names). A running hub picks the work up.
  */
-import { loadConfig, type HubConfig } from '../config/load.js';
 import { systemClock } from '../clock.js';
 import { replayAll } from '../engine/replay.js';
 import { replayFilterSchema } from '../api/replay.js';
-import { reportLoadError, type Output } from './commands.js';
-import { openStoreOrReport } from './store.js';
+import type { Output } from './commands.js';
+import { withStore } from './with-store.js';
 import { fail, progress } from './progress.js';
 import { printJson } from './json.js';
 
@@ -29,15 +28,8 @@ export interface ReplayOptions {
 }
 
 export async function replayCommand(options: ReplayOptions, output: Output, tty = process.stderr.isTTY): Promise<number> {
-  let config: HubConfig;
-  try {
-    config = await loadConfig(options.config); // a broken config would fail the replayed work again
-  } catch (error) {
-    return reportLoadError(error, options.config, output);
-  }
-  const store = await openStoreOrReport(config, options.data, output);
-  if (typeof store === 'number') return store;
-  try {
+  // The configuration is loaded (a broken one would fail the replayed work again) before the store is opened.
+  return withStore(options, output, async (store) => {
     if (options.hook !== undefined) {
       if (!(await store.getHook(options.hook))) return fail(output, 'HY_ERR_HOOK_NOT_FOUND', `no hook ${options.hook}`);
       const replay = await store.replayHook(options.hook, 'cli', systemClock.now());
@@ -75,7 +67,5 @@ export async function replayCommand(options: ReplayOptions, output: Output, tty 
     if (options.json) printJson(output, { replay, count });
     else output.out(`replay ${replay}: ${count} transfer request(s) queued again`);
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }
