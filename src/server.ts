@@ -286,7 +286,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   if (takesHooks) {
     // The backlog is what ingest weighs before it takes a hook: a worker has no use for it.
     await backlog.start();
-    await app.register(ingestPlugin, { config: () => live.current, commit, backlog, clock, events });
+    await app.register(ingestPlugin, { config: () => live.current, commit, backlog, clock, onAnswered: (answered) => events.emit({ type: 'hook.received', ...answered }) });
   } else {
     // Answered before the body is read: a worker never buffers a hook it will not take.
     const ingestOff = (request: FastifyRequest, reply: FastifyReply) => {

@@ -71,3 +71,9 @@ function safeDecode(value: string): string {
     return value;
   }
 }
+
+/** A webhook target (an alert's) as logs and messages name it: its origin and path, never a query string or user info that may hold a token. */
+export function targetName(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname}`;
+}

@@ -11,7 +11,7 @@
  * running configuration is always exactly one file's content.
  */
 import { createHash } from 'node:crypto';
-import { targetName } from '../ops/alerts.js';
+import { targetName } from './database-url.js';
 import { maskDatabaseUrl } from './database-url.js';
 import type { HubConfig } from './types.js';
 

@@ -24,9 +24,8 @@ import { bodyKind, checkBody, checkCharset, type CheckedBody } from './body.js';
 import { REDACTED, redactHeaders } from './credentials.js';
 import { contentCoding, decodeBody } from './encoding.js';
 import type { GroupCommit } from './group-commit.js';
-import type { IngestConfig, IngestConnection } from './types.js';
+import type { HookAnswer, HookAnswered, IngestConfig, IngestConnection } from './types.js';
 import { matchesDigest } from '../verify/digest.js';
-import type { HookAnswer, OpsEvents } from '../ops/events.js';
 
 export interface IngestOptions {
   /** The configuration in force, read at each request (a reload may swap it; see src/reload.ts). */
@@ -34,8 +33,8 @@ export interface IngestOptions {
   commit: GroupCommit;
   backlog: BacklogGauge;
   clock: Clock;
-  /** Told how each hook was answered (logs and metrics listen). */
-  events?: OpsEvents;
+  /** Told how each hook was answered, after the answer went out (the hub's logs and metrics listen). */
+  onAnswered?: (answered: HookAnswered) => void;
 }
 
 interface HookParams {
@@ -108,16 +107,15 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
   app.decorateRequest('hyConnection', null);
   app.decorateRequest('hyRefused', null);
   app.decorateRequest('hyAnswer', null);
-  const { events } = options;
-  if (events) {
+  const { onAnswered } = options;
+  if (onAnswered) {
     app.addHook('onError', async (request, _reply, error) => {
       request.hyRefused = answerCodeOf(error);
     });
     app.addHook('onResponse', async (request, reply) => {
       const status = reply.statusCode;
       const answer: HookAnswer = status < 300 ? (request.hyAnswer ?? 'accepted') : 'rejected';
-      events.emit({
-        type: 'hook.received',
+      onAnswered({
         connection: request.hyConnection?.name ?? null,
         answer,
         status,

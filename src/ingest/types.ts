@@ -32,3 +32,19 @@ export interface IngestConfig {
   server: { bodyLimitBytes: number; maxBacklog: number; maxQueuedTransfers: number };
   connections: ReadonlyMap<string, IngestConnection>;
 }
+
+/** How ingest answered one hook. */
+export type HookAnswer = 'accepted' | 'duplicate' | 'ping' | 'rejected';
+
+/** One hook answered, as the endpoint tells it (the hub makes it an operational event). */
+export interface HookAnswered {
+  /** The configured connection, or null when the URL named none (never the URL's text: it is the sender's). */
+  connection: string | null;
+  answer: HookAnswer;
+  /** The HTTP status sent. */
+  status: number;
+  /** The HY_ERR_* code of a rejection, else null. */
+  code: string | null;
+  /** Time from the request's arrival to the answer (the acknowledgement, after the commit). */
+  ms: number;
+}

@@ -14,6 +14,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { AlertTarget, AlertType } from '../config/types.js';
 import { DEFAULTS } from '../config/defaults.js';
+import { targetName } from '../config/database-url.js';
 import type { WaitingWork } from '../store/store.js';
 import type { OpsEvent } from './events.js';
 import type { EventLogger } from './log-events.js';
@@ -93,11 +94,6 @@ export function signAlert(secret: string, id: string, timestampSeconds: number, 
   return `v1,${createHmac('sha256', key).update(`${id}.${timestampSeconds}.${body}`).digest('base64')}`;
 }
 
-/** A target as the log names it: never its secret, nor a query string or user info that may hold a token. */
-export function targetName(url: string): string {
-  const parsed = new URL(url);
-  return `${parsed.origin}${parsed.pathname}`;
-}
 
 export interface AlertSenderOptions {
   /** Wall-clock time, for webhook-timestamp (receivers compare it with theirs). Default Date.now. */

@@ -4,24 +4,13 @@
  * listeners); a listener does its slow work (an alert's HTTP call) off the caller's path, and a
  * listener that throws is reported to `onListenerError`, never to the engine.
  */
+import type { HookAnswer, HookAnswered } from '../ingest/types.js';
 import type { ClaimedTransfer, TransferOutcome } from '../store/store.js';
 
-/** How ingest answered one hook. */
-export type HookAnswer = 'accepted' | 'duplicate' | 'ping' | 'rejected';
+export type { HookAnswer };
 
 export type OpsEvent =
-  | {
-      type: 'hook.received';
-      /** The configured connection, or null when the URL named none (never the URL's text: it is the sender's). */
-      connection: string | null;
-      answer: HookAnswer;
-      /** The HTTP status sent. */
-      status: number;
-      /** The HY_ERR_* code of a rejection, else null. */
-      code: string | null;
-      /** Time from the request's arrival to the answer (the acknowledgement, after the commit). */
-      ms: number;
-    }
+  | ({ type: 'hook.received' } & HookAnswered)
   | {
       /** One run of a transfer request ended and its outcome was written (retrying included). */
       type: 'transfer.finished';

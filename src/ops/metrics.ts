@@ -24,9 +24,7 @@
  */
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { Clock } from '../clock.js';
-import type { Guards } from '../engine/guard.js';
 import { ERRORS } from '../errors.js';
-import type { BacklogGauge } from '../ingest/backlog.js';
 import type { Store, StoreCounts } from '../store/store.js';
 import type { HookAnswer, OpsEvent, OpsEvents } from './events.js';
 import { CounterTally, HistogramTally, type HistogramSeries } from './tally.js';
@@ -58,12 +56,14 @@ function processMetrics(): Registry {
 export interface HubMetricsOptions {
   events: OpsEvents;
   store: Store;
-  guards: Guards;
+  /** Each connection's circuit in this process (the engine's Guards). */
+  guards: { states(): Record<string, 'closed' | 'open' | 'half-open'> };
   clock: Clock;
   /** The configured connection names, now (a reload may change them): each has a circuit series from the start. */
   connections: () => Iterable<string>;
   /** The backpressure sample, when this process takes hooks; null otherwise. */
-  backlog: BacklogGauge | null;
+  /** The sample ingest's backpressure takes (its BacklogGauge), or null in a process that takes no hooks. */
+  backlog: { readonly transfers: number } | null;
   /** A scrape whose store read failed: the store's gauges are left out and this is told why. */
   onError: (error: unknown) => void;
 }

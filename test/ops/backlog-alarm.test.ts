@@ -1,7 +1,8 @@
 /** backlog.high's hysteresis and the alert signature, as pure functions. */
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { BacklogAlarm, signAlert, targetName } from '../../src/ops/alerts.js';
+import { BacklogAlarm, signAlert } from '../../src/ops/alerts.js';
+import { targetName } from '../../src/config/database-url.js';
 
 describe('BacklogAlarm', () => {
   it('is raised once per crossing of the threshold, and armed again only below 80 % of it', () => {
