@@ -213,6 +213,7 @@ describe.skipIf(missing && !process.env.CI)(missing ? `the console in a browser 
       expect(count).toBeGreaterThanOrEqual(2);
       await dialog.getByRole('button', { name: 'Replay' }).click();
       await expect.poll(() => page.locator('#replay-status').textContent(), { timeout: WAIT_MS }).toMatch(new RegExp(`^Replay #\\d+: ${count} of ${count} queued again\\.$`));
+      expect(await page.locator('#replay-progress').evaluate((bar: HTMLProgressElement) => [bar.value, bar.max, bar.hidden])).toEqual([count, count, false]);
       // Queued again and delivered: the ERP's dead letters are gone from the page.
       await page.locator('#rows .empty').waitFor({ timeout: WAIT_MS });
     }, 90_000);

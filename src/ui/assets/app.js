@@ -383,6 +383,7 @@ function replayAllControls(query) {
   const filter = { status: 'dead' };
   for (const key of ['connection', 'scope', 'since', 'until']) if (query.get(key)) filter[key] = query.get(key);
   const status = h('span', { class: 'muted', id: 'replay-status' });
+  const bar = h('progress', { id: 'replay-progress', hidden: true });
   const button = h('button', { type: 'button', class: 'danger', onclick: async () => {
     button.disabled = true;
     try {
@@ -395,8 +396,10 @@ function replayAllControls(query) {
       const confirmed = await confirmDialog(`Replay ${count} dead transfer${count === 1 ? '' : 's'}?`, `Each is queued again with its attempts renewed. Filter: ${JSON.stringify(filter)}`);
       if (!confirmed) return;
       status.textContent = `Replaying ${count}…`;
-      const result = await api('/api/transfers/replay', { method: 'POST', body: filter });
-      await replayProgress(result.replay, count, status);
+      bar.max = count;
+      bar.value = 0;
+      bar.hidden = false;
+      await replayWithProgress(filter, count, status, bar);
     } catch (error) {
       if (needsToken(error)) return askForToken(true);
       showError(error);
@@ -404,7 +407,7 @@ function replayAllControls(query) {
       button.disabled = false;
     }
   } }, 'Replay all matching…');
-  return h('div', { class: 'actions' }, button, status);
+  return h('div', { class: 'actions' }, button, bar, status);
 }
 
 function confirmDialog(title, detail) {
@@ -422,16 +425,31 @@ function confirmDialog(title, detail) {
   });
 }
 
-async function replayProgress(id, total, status) {
-  for (let i = 0; i < 30; i++) {
-    const { items } = await api('/api/replays');
-    const replay = items.find((item) => item.id === id);
-    if (replay) {
-      status.textContent = `Replay #${id}: ${replay.count} of ${total} queued again.`;
-      if (replay.count >= total) return;
+/**
+ * Runs a replay by filter and shows how far it got while it runs: the replay is recorded first and
+ * its count grows page by page (500 requests each), so the newest replay newer than the one seen
+ * before the start is this one.
+ */
+async function replayWithProgress(filter, total, status, bar) {
+  const newestBefore = (await api('/api/replays?limit=1')).items[0]?.id ?? 0;
+  let running = true;
+  const replaying = api('/api/transfers/replay', { method: 'POST', body: filter }).finally(() => {
+    running = false;
+  });
+  const shown = (id, count) => {
+    bar.value = Math.min(count, total);
+    status.textContent = `Replay #${id}: ${count} of ${total} queued again${running ? '…' : '.'}`;
+  };
+  const watching = (async () => {
+    while (running) {
+      const [newest] = (await api('/api/replays?limit=1')).items;
+      if (running && newest && newest.id > newestBefore && newest.kind === 'transfers') shown(newest.id, newest.count);
+      await new Promise((done) => setTimeout(done, 300));
     }
-    await new Promise((done) => setTimeout(done, 1000));
-  }
+  })().catch(() => {}); // the replay's own answer reports what went wrong
+  const result = await replaying;
+  await watching;
+  shown(result.replay, result.count);
 }
 
 // ---- one hook, one transfer ------------------------------------------------------------------
