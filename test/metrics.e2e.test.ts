@@ -13,10 +13,6 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
-import { FakeClock } from '../src/clock.js';
-import { buildConfig } from '../src/config/load.js';
-import { startDemoErp, type DemoErp } from '../src/demo/index.js';
 import { createHub, type Hub, type HubRole } from '../src/server.js';
 import { openStore } from '../src/store/index.js';
 import { openPostgresStore } from '../src/store/postgres/pg-store.js';
@@ -24,7 +20,8 @@ import type { Store } from '../src/store/store.js';
 import { parseExposition, valueOf, type Family } from './helpers/exposition.js';
 import { fixtureConfig, tempDir } from './helpers/hub.js';
 import { dropDatabase, dropTemplate, migratedDatabase, serverOf, TEST_DATABASE_URL, unreachable, urlOf } from './helpers/postgres.js';
-import { KEYS, type DemoConfig } from './helpers/world.js';
+import { KEYS } from './helpers/world.js';
+import { erpHubOnFakeClock, type ErpHub } from './helpers/erp-hub.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const problem = await unreachable();
@@ -45,18 +42,13 @@ async function scrape(hub: Hub): Promise<Map<string, Family>> {
 }
 
 /** The demo ERP behind a hub on a fake clock, retrying twice and opening its circuit after two failures. */
-async function hubWithErp(): Promise<{ hub: Hub; erp: DemoErp; clock: FakeClock }> {
-  const dir = tempDir('hookyard-metrics-');
-  const erp = await startDemoErp({ hubUrl: 'http://127.0.0.1:9', webhookKey: KEYS.erpHook, apiToken: KEYS.erpToken, retryDelaysMs: [20] });
-  erp.pauseHooks();
-  const data = parseYaml(readFileSync(resolve(ROOT, 'examples/demo.yaml'), 'utf8')) as DemoConfig;
-  data.connections.erp.retry = { maxAttempts: 2, delays: ['10s'] };
-  data.connections.erp.circuit = { failures: 2, cooldown: '1m', probeInterval: '5s' };
-  const config = buildConfig(data, { file: resolve(ROOT, 'examples/demo.yaml'), env: { SHOP_URL: 'http://127.0.0.1:9', ERP_URL: erp.url } });
-  const clock = new FakeClock();
-  const hub = await createHub({ config, store: await openStore({ dataDir: dir.path }), clock, workers: false });
-  cleanups.push(() => dir.remove(), () => erp.close(), () => hub.close());
-  return { hub, erp, clock };
+async function hubWithErp(): Promise<ErpHub> {
+  const erpHub = await erpHubOnFakeClock('hookyard-metrics-', (data) => {
+    data.connections.erp.retry = { maxAttempts: 2, delays: ['10s'] };
+    data.connections.erp.circuit = { failures: 2, cooldown: '1m', probeInterval: '5s' };
+  });
+  cleanups.push(() => erpHub.dispose());
+  return erpHub;
 }
 
 const CONFIG = fixtureConfig(`

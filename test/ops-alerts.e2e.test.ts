@@ -5,24 +5,19 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
 import { FakeClock } from '../src/clock.js';
-import { buildConfig, ConfigError } from '../src/config/load.js';
-import type { HubConfig } from '../src/config/types.js';
-import { startDemoErp, type DemoErp } from '../src/demo/index.js';
+import { ConfigError } from '../src/config/load.js';
+import { type DemoErp } from '../src/demo/index.js';
 import { Alerts, AlertSender } from '../src/ops/alerts.js';
 import type { EventLogger } from '../src/ops/log-events.js';
-import { createHub, type Hub } from '../src/server.js';
+import { type Hub } from '../src/server.js';
 import { openStore } from '../src/store/index.js';
 import { tempDir } from './helpers/hub.js';
 import { until } from './helpers/wait.js';
-import { KEYS, type DemoConfig } from './helpers/world.js';
+import { demoConfig, erpHubOnFakeClock, type ErpHub } from './helpers/erp-hub.js';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const SECRET = `whsec_${Buffer.from('a test secret of 32 bytes, ok!!!').toString('base64')}`;
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -72,27 +67,15 @@ function memoryLog(): EventLogger & { lines: Array<{ level: string; fields: obje
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-function demoConfig(erpUrl: string, adjust: (data: DemoConfig) => void): HubConfig {
-  const data = parseYaml(readFileSync(resolve(ROOT, 'examples/demo.yaml'), 'utf8')) as DemoConfig;
-  adjust(data);
-  return buildConfig(data, { file: resolve(ROOT, 'examples/demo.yaml'), env: { SHOP_URL: 'http://127.0.0.1:9', ERP_URL: erpUrl } });
-}
-
 /** A hub (workers driven by hand) whose ERP connection dies after 2 attempts and opens its circuit after 2 failures. */
-async function hubWithAlerts(alertUrl: string): Promise<{ hub: Hub; erp: DemoErp; clock: FakeClock }> {
-  const dir = tempDir('hookyard-alerts-');
-  const erp = await startDemoErp({ hubUrl: 'http://127.0.0.1:9', webhookKey: KEYS.erpHook, apiToken: KEYS.erpToken, retryDelaysMs: [20] });
-  erp.pauseHooks();
-  const config = demoConfig(erp.url, (data) => {
+async function hubWithAlerts(alertUrl: string): Promise<ErpHub> {
+  const erpHub = await erpHubOnFakeClock('hookyard-alerts-', (data) => {
     data.connections.erp.retry = { maxAttempts: 2, delays: ['10s'] };
     data.connections.erp.circuit = { failures: 2, cooldown: '1m', probeInterval: '5s' };
     data.alerts = [{ url: alertUrl, secret: SECRET, events: ['transfer.dead', 'circuit.opened', 'circuit.closed'] }];
   });
-  const clock = new FakeClock();
-  const store = await openStore({ dataDir: dir.path });
-  const hub = await createHub({ config, store, clock, workers: false });
-  cleanups.push(() => dir.remove(), () => erp.close(), () => hub.close());
-  return { hub, erp, clock };
+  cleanups.push(() => erpHub.dispose());
+  return erpHub;
 }
 
 /** Queues a read of an ERP item whose reads fail, and runs it twice: retrying, then dead (and the circuit opens). */

@@ -3,40 +3,25 @@
  * answered, every transfer outcome written (the dead one included), and a circuit that opens and
  * closes again — what logs, alerts and metrics listen to.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
-import { FakeClock } from '../src/clock.js';
-import { buildConfig } from '../src/config/load.js';
-import { startDemoErp, type DemoErp } from '../src/demo/index.js';
 import type { OpsEvent } from '../src/ops/events.js';
-import { createHub, type Hub } from '../src/server.js';
-import { openStore } from '../src/store/index.js';
-import { tempDir } from './helpers/hub.js';
-import { KEYS, type DemoConfig } from './helpers/world.js';
+import { KEYS } from './helpers/world.js';
+import { erpHubOnFakeClock, type ErpHub } from './helpers/erp-hub.js';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function hubWithEvents(): Promise<{ hub: Hub; erp: DemoErp; clock: FakeClock; events: OpsEvent[] }> {
-  const dir = tempDir('hookyard-events-');
-  const erp = await startDemoErp({ hubUrl: 'http://127.0.0.1:9', webhookKey: KEYS.erpHook, apiToken: KEYS.erpToken, retryDelaysMs: [20] });
-  erp.pauseHooks();
-  const data = parseYaml(readFileSync(resolve(ROOT, 'examples/demo.yaml'), 'utf8')) as DemoConfig;
-  data.connections.erp.retry = { maxAttempts: 2, delays: ['10s'] };
-  data.connections.erp.circuit = { failures: 2, cooldown: '1m', probeInterval: '5s' };
-  const config = buildConfig(data, { file: resolve(ROOT, 'examples/demo.yaml'), env: { SHOP_URL: 'http://127.0.0.1:9', ERP_URL: erp.url } });
-  const clock = new FakeClock();
-  const store = await openStore({ dataDir: dir.path });
-  const hub = await createHub({ config, store, clock, workers: false });
+async function hubWithEvents(): Promise<ErpHub & { events: OpsEvent[] }> {
+  const erpHub = await erpHubOnFakeClock('hookyard-events-', (data) => {
+    data.connections.erp.retry = { maxAttempts: 2, delays: ['10s'] };
+    data.connections.erp.circuit = { failures: 2, cooldown: '1m', probeInterval: '5s' };
+  });
+  cleanups.push(() => erpHub.dispose());
   const events: OpsEvent[] = [];
-  hub.events.on((event) => events.push(event));
-  cleanups.push(() => dir.remove(), () => erp.close(), () => hub.close());
-  return { hub, erp, clock, events };
+  erpHub.hub.events.on((event) => events.push(event));
+  return { ...erpHub, events };
 }
 
 describe('operational events', () => {

@@ -3,20 +3,10 @@
  * failing is tried exactly `maxAttempts` times, the first retry waits the first configured delay,
  * the second the second, and nothing runs before its time or after the last attempt.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
-import { FakeClock } from '../src/clock.js';
-import { buildConfig } from '../src/config/load.js';
 import { DEFAULTS } from '../src/config/schema.js';
-import { startDemoErp, type DemoErp } from '../src/demo/index.js';
-import { createHub, type Hub } from '../src/server.js';
-import { openStore } from '../src/store/index.js';
-import { tempDir } from './helpers/hub.js';
-import { KEYS, type DemoConfig } from './helpers/world.js';
+import { erpHubOnFakeClock, type ErpHub } from './helpers/erp-hub.js';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const FIRST_DELAY_MS = 10_000; // 10 s
 const SECOND_DELAY_MS = 3_600_000; // 1 h
 const JITTER = DEFAULTS.retryJitter;
@@ -26,18 +16,12 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function hubOnFakeClock(): Promise<{ hub: Hub; erp: DemoErp; clock: FakeClock }> {
-  const dir = tempDir('hookyard-retry-');
-  const erp = await startDemoErp({ hubUrl: 'http://127.0.0.1:9', webhookKey: KEYS.erpHook, apiToken: KEYS.erpToken, retryDelaysMs: [20] });
-  erp.pauseHooks(); // this test feeds the hub itself
-  const data = parseYaml(readFileSync(resolve(ROOT, 'examples/demo.yaml'), 'utf8')) as DemoConfig;
-  data.connections.erp.retry = { maxAttempts: 3, delays: ['10s', '1h'] };
-  const config = buildConfig(data, { file: resolve(ROOT, 'examples/demo.yaml'), env: { SHOP_URL: 'http://127.0.0.1:9', ERP_URL: erp.url } });
-  const clock = new FakeClock();
-  const store = await openStore({ dataDir: dir.path });
-  const hub = await createHub({ config, store, clock, workers: false });
-  cleanups.push(() => dir.remove(), () => erp.close(), () => hub.close());
-  return { hub, erp, clock };
+async function hubOnFakeClock(): Promise<ErpHub> {
+  const erpHub = await erpHubOnFakeClock('hookyard-retry-', (data) => {
+    data.connections.erp.retry = { maxAttempts: 3, delays: ['10s', '1h'] };
+  });
+  cleanups.push(() => erpHub.dispose());
+  return erpHub;
 }
 
 /** Where the planned wait lands, with the policy's jitter around it. */
