@@ -1,7 +1,7 @@
 /**
  * from_hub: hub record → from_hub mapping → the decision (decide/from-hub.ts) → its steps in the
- * destination, each write preceded by its echo → post-actions; the link and the written hash
- * commit with the outcome.
+ * destination, each write preceded by its echo → post-actions; the link, the written hash and the
+ * hub values written (to know the write when it is read back) commit with the outcome.
  */
 import { createHash } from 'node:crypto';
 import type { ConnectionConfig } from '../config/types.js';
@@ -63,7 +63,8 @@ export async function runFromHub(run: TransferRun, connection: ConnectionConfig)
   }
   const ctx: WriteContext = { ...run.context(connection), hubId: hub.id, idempotencyKey: `hookyard-${connection.name}-${type}-${hub.id}` };
   const externalId = await perform(run, connection, decision, values, ctx);
-  const effects = effectsOf(decision, { connection: connection.name, type, hubId: hub.id, externalId, hash, echoUntil: run.commit.echoUntil() });
+  const written = hash === null ? null : JSON.stringify(hub.data);
+  const effects = effectsOf(decision, { connection: connection.name, type, hubId: hub.id, externalId, hash, written, echoUntil: run.commit.echoUntil() });
   const reason = reasonOf(decision, externalId, connection.name, collection.match);
   await run.postActions(connection, { hubId: hub.id, outcome: decision.result, externalId });
   return { outcome: ended('succeeded', decision.reasonCode, reason, hub.id), effects };
@@ -98,12 +99,12 @@ async function perform(run: TransferRun, connection: ConnectionConfig, decision:
 
 function effectsOf(
   decision: Extract<FromHubDecision, { kind: 'write' }>,
-  w: { connection: string; type: DataType; hubId: number; externalId: string; hash: string | null; echoUntil: number },
+  w: { connection: string; type: DataType; hubId: number; externalId: string; hash: string | null; written: string | null; echoUntil: number },
 ): FinishEffects {
   const effects: FinishEffects = {};
   const { connection, type, hubId, externalId } = w;
-  if (decision.link === 'new') effects.link = { connection, type, externalId, hubId, writtenHash: w.hash };
-  if (decision.link === 'keep_with_hash') effects.writtenHash = { connection, type, hubId, hash: w.hash! };
+  if (decision.link === 'new') effects.link = { connection, type, externalId, hubId, writtenHash: w.hash, writtenHub: w.written };
+  if (decision.link === 'keep_with_hash') effects.writtenHash = { connection, type, hubId, hash: w.hash!, hub: w.written };
   if (decision.link === 'mark_deleted') effects.linkDeleted = { connection, type, hubId };
   if (decision.echoWithOutcome) effects.echo = { connection, type, externalId, expiresAt: w.echoUntil };
   return effects;

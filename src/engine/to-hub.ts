@@ -10,7 +10,7 @@ import type { ExternalRecord } from '../integrations/types.js';
 import { applyDeleteMapping, applyMapping, collectionFor, type CompiledCollection } from '../mapping/index.js';
 import { HubConflictError } from '../store/store.js';
 import { ExpressionError, readPayloadRecord, type PayloadRecordRead } from '../resolve/payload.js';
-import { checksEcho, collisionValue, decideHubDelete, decideUpsert, ended, fanOut, isStalePayload, type LinkedHub } from './decide/index.js';
+import { checksEcho, collisionValue, decideHubDelete, decideUpsert, ended, fanOut, isStalePayload, isWrittenBack, type LinkedHub } from './decide/index.js';
 import { LeaseLost, type Done, type TransferRun } from './transfer-run.js';
 
 /** Hub writes retried at once when another transfer changed the same hub record meanwhile. */
@@ -90,7 +90,8 @@ async function linkedHub(run: TransferRun, connection: string, externalId: strin
   const hub = await store.hubRecordByExternalId(connection, run.t.type, externalId);
   if (!hub) return null;
   const link = await store.externalIdOf(connection, run.t.type, hub.id);
-  return { hub, linkDeleted: link?.deletedAt != null, sourceVersion: link?.sourceVersion ?? null };
+  const writtenHub = link?.writtenHub ? (JSON.parse(link.writtenHub) as Record<string, unknown>) : null;
+  return { hub, linkDeleted: link?.deletedAt != null, sourceVersion: link?.sourceVersion ?? null, writtenHub };
 }
 
 async function upsertHub(run: TransferRun, connection: ConnectionConfig, collection: CompiledCollection, externalId: string, record: ExternalRecord, version: string | null): Promise<Done> {
@@ -104,6 +105,10 @@ async function upsertHub(run: TransferRun, connection: ConnectionConfig, collect
   if (mapped.kind === 'filtered') return done(ended('skipped', 'filtered', mapped.reason, linked?.hub.id ?? null));
   if (mapped.kind === 'error') throw permanentError(mapped.code, mapped.message);
   run.log('map', `${Object.keys(mapped.record).length} hub fields`);
+  if (linked && isWrittenBack(linked, mapped.record)) {
+    run.log('echo', `${connection.name} ${type} ${externalId} holds the values hookyard last wrote there; hub ${type} ${linked.hub.id} has changed since`);
+    return done(ended('skipped', 'echo', `hookyard's own last write to ${connection.name}, read back after hub ${type} ${linked.hub.id} changed: dropped`, linked.hub.id));
+  }
 
   let candidate: { hub: HubRecord; linkedHere: { externalId: string; deleted: boolean } | null } | null = null;
   const value = collisionValue(collection.match, mapped.record);
@@ -137,7 +142,9 @@ async function upsertHub(run: TransferRun, connection: ConnectionConfig, collect
   // the transfer then decides again and links to it (two transfers, one match value, one record).
   const match = !target && value !== null ? { field: collection.match!, value } : null;
   const sourceVersion = version !== null ? { connection: connection.name, externalId, version } : null;
-  const applied = await run.commit.applyHubChange({ type, hubId: target?.id ?? null, expectedVersion: target?.version ?? null, data: decision.data, deleted: false, link, match, fanOut: destinations, sourceVersion });
+  // The source's record is its own now: what hookyard last wrote there no longer describes it.
+  const takenFrom = linked ? { connection: connection.name, externalId } : null;
+  const applied = await run.commit.applyHubChange({ type, hubId: target?.id ?? null, expectedVersion: target?.version ?? null, data: decision.data, deleted: false, link, match, fanOut: destinations, sourceVersion, takenFrom });
   if (!applied) throw new LeaseLost();
   run.log(target ? 'hub updated' : 'hub created', `hub ${type} ${applied.hubId}${changed.length ? `: ${changed.join(', ')}` : ''}`);
   logFanOut(run, destinations, applied.fanOut);

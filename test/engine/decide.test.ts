@@ -11,6 +11,7 @@ import {
   decideHubDelete,
   decideUpsert,
   failed,
+  isWrittenBack,
   fanOut,
   looksForExisting,
   retiresFailedChildren,
@@ -259,6 +260,31 @@ describe('echoes looked for on the way in', () => {
     ['message', 'Item:7', false, false],
   ] as const)('%s %s, delete %s → %s', (type, externalId, isDelete, expected) => {
     expect(checksEcho(type, externalId, isDelete)).toBe(expected);
+  });
+});
+
+describe("hookyard's own write read back", () => {
+  const written = { sku: 'S', name: 'Kettle', price: 25, active: true, stock: 4 };
+  const hubNow = { ...written, name: 'Kettle, steel', price: 27 };
+  const linked = (o: { writtenHub?: Record<string, unknown> | null; linkDeleted?: boolean; deleted?: boolean } = {}) => ({
+    hub: { id: 1, version: 3, data: hubNow, deleted: o.deleted ?? false },
+    linkDeleted: o.linkDeleted ?? false,
+    writtenHub: o.writtenHub === undefined ? written : o.writtenHub,
+  });
+
+  it('is the record holding exactly the values of the last write, once the hub has changed', () => {
+    expect(isWrittenBack(linked(), { sku: 'S', name: 'Kettle', price: 25, active: true })).toBe(true);
+  });
+
+  it.each([
+    ['a field the source changed since', linked(), { sku: 'S', name: 'Kettle', price: 26, active: true }],
+    ['a field only the source fills, changed there', linked(), { sku: 'S', name: 'Kettle', price: 25, stock: 3 }],
+    ['the hub values already: nothing would change', linked(), { sku: 'S', name: 'Kettle, steel', price: 27 }],
+    ['no write remembered (a change was taken in since)', linked({ writtenHub: null }), { sku: 'S', name: 'Kettle', price: 25 }],
+    ['a link whose record was deleted there', linked({ linkDeleted: true }), { sku: 'S', name: 'Kettle', price: 25 }],
+    ['a deleted hub record', linked({ deleted: true }), { sku: 'S', name: 'Kettle', price: 25 }],
+  ])('is not %s', (_what, link, mapped) => {
+    expect(isWrittenBack(link, mapped)).toBe(false);
   });
 });
 

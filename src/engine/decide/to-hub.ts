@@ -20,11 +20,26 @@ export interface LinkedHub {
   linkDeleted: boolean;
   /** The version of this source record the hub last took in (payload records with `record.version`). */
   sourceVersion?: string | null;
+  /** The hub record's values when hookyard last wrote to this source record (null: none since it last took a change in from it). */
+  writtenHub?: Record<string, unknown> | null;
 }
 
 /** An echo is only looked for on a record hookyard may have written: not on deletes, not on control types. */
 export function checksEcho(type: DataType, externalId: string | null, isDelete: boolean): boolean {
   return externalId !== null && !isDelete && !CONTROL_TYPES.includes(type);
+}
+
+/**
+ * Whether a record read from its source is hookyard's own last write coming back: every hub field
+ * it maps to has the value hookyard wrote there, and the hub record has changed since. Its echo
+ * registration can be lost (a crash between the write and its record), or consumed by another hook
+ * about the same record; taking it in would wind the hub record back to what it was at the write.
+ * When the hub record has not changed, the record changes nothing anyway and is not called an echo.
+ */
+export function isWrittenBack(linked: LinkedHub, mapped: Record<string, unknown>): boolean {
+  const written = linked.writtenHub ?? null;
+  if (written === null || linked.linkDeleted || linked.hub.deleted) return false;
+  return diffFields(written, mapped).length === 0 && diffFields(linked.hub.data, mapped).length > 0;
 }
 
 /** The value collision handling looks a hub record up by, or null when there is none to look for. */

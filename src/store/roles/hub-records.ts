@@ -34,12 +34,19 @@ export interface HubChange {
   sourceVersion?: { connection: string; externalId: string; version: string } | null;
   /** The source deleted its record: its link (connection + type → this hub record) is marked deleted. */
   linkDeleted?: { connection: string } | null;
+  /**
+   * The source record this change took its values from: what hookyard last wrote there (the
+   * link's written hash and hub values) no longer describes it, and is forgotten.
+   */
+  takenFrom?: { connection: string; externalId: string } | null;
 }
 
 /** A connection's link to a hub record. */
 export interface ExternalLink {
   externalId: string;
   writtenHash: string | null;
+  /** The hub record's values (JSON) when hookyard last wrote there; null once a change was taken in from there. */
+  writtenHub: string | null;
   /** Set when the record was deleted in that system. */
   deletedAt: number | null;
   /** The version of the source record the hub last took in through this link (payload records). */

@@ -62,8 +62,9 @@ export interface TransferOutcome {
 
 /** Writes that end a transfer together with it (from_hub: the new cross-reference and the echo). */
 export interface FinishEffects {
-  link?: { connection: string; type: DataType; externalId: string; hubId: number; writtenHash: string | null };
-  writtenHash?: { connection: string; type: DataType; hubId: number; hash: string };
+  /** `writtenHub`: the hub record's values (JSON) that the write carried out (see ExternalLink). */
+  link?: { connection: string; type: DataType; externalId: string; hubId: number; writtenHash: string | null; writtenHub?: string | null };
+  writtenHash?: { connection: string; type: DataType; hubId: number; hash: string; hub?: string | null };
   echo?: { connection: string; type: DataType; externalId: string; expiresAt: number };
   /** The connection's record of this hub record is gone (deleted there): its link is marked deleted, not removed. */
   linkDeleted?: { connection: string; type: DataType; hubId: number };

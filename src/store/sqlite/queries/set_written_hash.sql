@@ -1,2 +1,2 @@
--- Params: @connection, @type, @hubId, @writtenHash
-UPDATE external_ids SET written_hash = @writtenHash WHERE connection = @connection AND type = @type AND hub_id = @hubId
+-- Params: @connection, @type, @hubId, @writtenHash, @writtenHub (JSON)
+UPDATE external_ids SET written_hash = @writtenHash, written_hub = @writtenHub WHERE connection = @connection AND type = @type AND hub_id = @hubId

@@ -1,0 +1,154 @@
+/**
+ * hookyard's own write read back, end to end on a fake clock with the real demo shop and ERP: a
+ * hook about an ERP item that arrives after its echo was spent, while the hub record has moved on
+ * and the newer values have not reached the ERP yet, reads the values hookyard wrote. It must not
+ * wind the hub record back to them (and send the old values on to the shop). A change made in the
+ * ERP afterwards, even one back to what hookyard wrote, is still heard.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { FakeClock } from '../src/clock.js';
+import { buildConfig } from '../src/config/load.js';
+import { startDemoErp, startDemoShop, type DemoErp, type DemoShop } from '../src/demo/index.js';
+import { createHub, type Hub } from '../src/server.js';
+import { openStore } from '../src/store/index.js';
+import { tempDir } from './helpers/hub.js';
+import { freePort } from './helpers/wait.js';
+import { KEYS, type DemoConfig } from './helpers/world.js';
+
+const DEMO_YAML = resolve(import.meta.dirname, '../examples/demo.yaml');
+
+interface Setup {
+  hub: Hub;
+  shop: DemoShop;
+  erp: DemoErp;
+  clock: FakeClock;
+  /** Lets one system's held hooks reach the hub, then resolves them into transfer requests. */
+  deliver(system: DemoShop | DemoErp): Promise<void>;
+  /** Runs transfer requests until none is due. */
+  work(): Promise<void>;
+  hubProduct(sku: string): Promise<Record<string, unknown>>;
+}
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setUp(): Promise<Setup> {
+  const dir = tempDir('hookyard-read-back-');
+  cleanups.push(() => dir.remove());
+  const port = await freePort();
+  const hubUrl = `http://127.0.0.1:${port}`;
+  const shop = await startDemoShop({ hubUrl, signingSecret: KEYS.shopSecret, accessToken: KEYS.shopToken, retryDelaysMs: [20] });
+  cleanups.push(() => shop.close());
+  const erp = await startDemoErp({ hubUrl, webhookKey: KEYS.erpHook, apiToken: KEYS.erpToken, retryDelaysMs: [20] });
+  cleanups.push(() => erp.close());
+  shop.pauseHooks();
+  erp.pauseHooks();
+  const data = parseYaml(readFileSync(DEMO_YAML, 'utf8')) as DemoConfig;
+  const config = buildConfig(data, { file: DEMO_YAML, env: { SHOP_URL: shop.url, ERP_URL: erp.url } });
+  const clock = new FakeClock();
+  const hub = await createHub({ config, store: await openStore({ dataDir: dir.path }), clock, workers: false });
+  cleanups.push(() => hub.close());
+  await hub.listen(port, '127.0.0.1');
+  return {
+    hub,
+    shop,
+    erp,
+    clock,
+    async deliver(system) {
+      system.resumeHooks();
+      await system.settle();
+      system.pauseHooks();
+      while ((await hub.resolver.runOnce()) > 0);
+    },
+    async work() {
+      while ((await hub.transfers.runOnce()) > 0);
+    },
+    async hubProduct(sku) {
+      const { items } = await hub.store.listTransfers({ limit: 1000 });
+      const hubId = items.find((t) => t.type === 'product' && t.hubId !== null)?.hubId;
+      const record = hubId ? await hub.store.getHubRecord(hubId) : null;
+      expect(record?.data.sku).toBe(sku);
+      return record!.data;
+    },
+  };
+}
+
+/** The to_hub requests from the ERP about this item, oldest first. */
+async function fromErp(hub: Hub, code: string) {
+  const { items } = await hub.store.listTransfers({ limit: 1000 });
+  return items.filter((t) => t.connection === 'erp' && t.direction === 'to_hub' && t.type === 'product' && t.externalId === code).sort((a, b) => a.id - b.id);
+}
+
+describe("hookyard's own write read back", () => {
+  it('does not wind the hub record back when a late hook reads what hookyard wrote before the hub changed', async () => {
+    const s = await setUp();
+    const product = s.shop.createProduct({ title: 'Kettle', status: 'active', variants: [{ sku: 'KET-1', price: '25.00' }] });
+    await s.deliver(s.shop);
+    await s.work();
+    const item = [...s.erp.items.values()].find((i) => i.sku === 'KET-1')!;
+    expect(item).toMatchObject({ name: 'Kettle', price: 25 });
+    await s.deliver(s.erp); // the hook for hookyard's create: its echo
+    await s.work();
+    expect((await fromErp(s.hub, item.code)).map((t) => t.reasonCode)).toEqual(['echo']);
+
+    // The shop changes the product while the ERP refuses writes: the hub has the new values, the ERP
+    // keeps those hookyard wrote, and the write is retried later.
+    const refused = s.erp.failRequests({ method: 'PUT', pathIncludes: item.code, status: 503 });
+    s.shop.updateProduct(product.id, { title: 'Kettle, steel', variants: [{ sku: 'KET-1', price: '27.00' }] });
+    await s.deliver(s.shop);
+    await s.work();
+    expect(refused.hits).toBe(1);
+    expect(await s.hubProduct('KET-1')).toMatchObject({ name: 'Kettle, steel', price: 27 });
+
+    // The ERP sends hooks about the item again (it re-sends, or a save changed nothing): the first
+    // takes the echo registered before the refused write; the second finds none left and reads the item.
+    for (let i = 0; i < 2; i++) {
+      s.erp.sendNotifications([{ event: 'item.changed', id: item.code }]);
+      await s.deliver(s.erp);
+      await s.work();
+    }
+    const [, first, second] = await fromErp(s.hub, item.code);
+    expect(first).toMatchObject({ status: 'skipped', reasonCode: 'echo' });
+    expect(second).toMatchObject({ status: 'skipped', reasonCode: 'echo' });
+    expect((await s.hub.store.activityOf(second!.id)).map((a) => a.step)).toContain('fetch');
+    expect(await s.hubProduct('KET-1')).toMatchObject({ name: 'Kettle, steel', price: 27 });
+
+    // The ERP takes writes again: the retry brings it the hub's values, and the shop was never changed back.
+    s.erp.clearFailures();
+    const { items } = await s.hub.store.listTransfers({ limit: 1000 });
+    const retrying = items.find((t) => t.connection === 'erp' && t.direction === 'from_hub' && t.status === 'retrying')!;
+    s.clock.set(retrying.runAt);
+    await s.work();
+    expect(await s.hub.store.getTransfer(retrying.id)).toMatchObject({ status: 'succeeded' });
+    expect(s.erp.items.get(item.code)).toMatchObject({ name: 'Kettle, steel', price: 27 });
+    expect(s.shop.products.get(product.id)).toMatchObject({ title: 'Kettle, steel' });
+    expect(s.shop.writes.count('products', 'update', product.id)).toBe(0);
+  });
+
+  it('hears a change made in the ERP after hookyard wrote, even one back to what hookyard wrote', async () => {
+    const s = await setUp();
+    s.shop.createProduct({ title: 'Kettle', status: 'active', variants: [{ sku: 'KET-1', price: '25.00' }] });
+    await s.deliver(s.shop);
+    await s.work();
+    const item = [...s.erp.items.values()].find((i) => i.sku === 'KET-1')!;
+    await s.deliver(s.erp);
+    await s.work();
+
+    s.erp.updateItem(item.code, { price: 31 });
+    await s.deliver(s.erp);
+    await s.work();
+    expect(await s.hubProduct('KET-1')).toMatchObject({ name: 'Kettle', price: 31 });
+
+    s.erp.updateItem(item.code, { price: 25 }); // what hookyard once wrote there
+    await s.deliver(s.erp);
+    await s.work();
+    const last = (await fromErp(s.hub, item.code)).at(-1)!;
+    expect(last).toMatchObject({ status: 'succeeded', reasonCode: null });
+    expect(await s.hubProduct('KET-1')).toMatchObject({ name: 'Kettle', price: 25 });
+  });
+});
