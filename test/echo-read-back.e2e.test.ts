@@ -3,7 +3,8 @@
  * hook about an ERP item that arrives after its echo was spent, while the hub record has moved on
  * and the newer values have not reached the ERP yet, reads the values hookyard wrote. It must not
  * wind the hub record back to them (and send the old values on to the shop). A change made in the
- * ERP afterwards, even one back to what hookyard wrote, is still heard.
+ * ERP meanwhile brings the fields it changed, not the stale others; and one made afterwards, even
+ * back to what hookyard wrote, is still heard.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
@@ -105,17 +106,21 @@ describe("hookyard's own write read back", () => {
     expect(refused.hits).toBe(1);
     expect(await s.hubProduct('KET-1')).toMatchObject({ name: 'Kettle, steel', price: 27 });
 
-    // The ERP sends hooks about the item again (it re-sends, or a save changed nothing): the first
-    // takes the echo registered before the refused write; the second finds none left and reads the item.
+    // The echo registered before the refused write is taken back: no hook follows a refusal.
+    const { items: outs } = await s.hub.store.listTransfers({ limit: 1000 });
+    const refusedWrite = outs.find((t) => t.connection === 'erp' && t.direction === 'from_hub' && t.status === 'retrying')!;
+    expect((await s.hub.store.activityOf(refusedWrite.id)).map((a) => a.step)).toContain('echo withdrawn');
+
+    // The ERP sends hooks about the item again (it re-sends, or a save changed nothing): with no echo
+    // registered, each reads the item, finds hookyard's last write, and is dropped as its echo.
     for (let i = 0; i < 2; i++) {
       s.erp.sendNotifications([{ event: 'item.changed', id: item.code }]);
       await s.deliver(s.erp);
       await s.work();
     }
-    const [, first, second] = await fromErp(s.hub, item.code);
-    expect(first).toMatchObject({ status: 'skipped', reasonCode: 'echo' });
-    expect(second).toMatchObject({ status: 'skipped', reasonCode: 'echo' });
-    expect((await s.hub.store.activityOf(second!.id)).map((a) => a.step)).toContain('fetch');
+    const resent = (await fromErp(s.hub, item.code)).slice(1);
+    expect(resent.map((t) => [t.status, t.reasonCode])).toEqual([['skipped', 'echo'], ['skipped', 'echo']]);
+    expect((await s.hub.store.activityOf(resent[1]!.id)).map((a) => a.step)).toContain('fetch');
     expect(await s.hubProduct('KET-1')).toMatchObject({ name: 'Kettle, steel', price: 27 });
 
     // The ERP takes writes again: the retry brings it the hub's values, and the shop was never changed back.
@@ -128,6 +133,37 @@ describe("hookyard's own write read back", () => {
     expect(s.erp.items.get(item.code)).toMatchObject({ name: 'Kettle, steel', price: 27 });
     expect(s.shop.products.get(product.id)).toMatchObject({ title: 'Kettle, steel' });
     expect(s.shop.writes.count('products', 'update', product.id)).toBe(0);
+  });
+
+  it('takes in what the ERP changed while a newer hub value could not reach it, and keeps the hub value of the rest', async () => {
+    const s = await setUp();
+    const product = s.shop.createProduct({ title: 'Kettle', status: 'active', variants: [{ sku: 'KET-1', price: '25.00' }] });
+    await s.deliver(s.shop);
+    await s.work();
+    const item = [...s.erp.items.values()].find((i) => i.sku === 'KET-1')!;
+    await s.deliver(s.erp);
+    await s.work();
+
+    s.erp.failRequests({ method: 'PUT', pathIncludes: item.code, status: 503 });
+    s.shop.updateProduct(product.id, { title: 'Kettle, steel' });
+    await s.deliver(s.shop);
+    await s.work();
+    // Meanwhile someone changes the price in the ERP: its hook is not dropped as an echo of the
+    // refused write, and brings the price, not the name the ERP still has from before.
+    s.erp.updateItem(item.code, { price: 30 });
+    await s.deliver(s.erp);
+    await s.work();
+    const change = (await fromErp(s.hub, item.code)).at(-1)!;
+    expect(change).toMatchObject({ status: 'succeeded', reasonCode: null });
+    expect((await s.hub.store.activityOf(change.id)).find((a) => a.step === 'merge')?.detail).toMatch(/^name: /);
+    expect(await s.hubProduct('KET-1')).toMatchObject({ name: 'Kettle, steel', price: 30 });
+
+    s.erp.clearFailures();
+    const { items } = await s.hub.store.listTransfers({ limit: 1000 });
+    s.clock.set(Math.max(...items.filter((t) => t.status === 'retrying').map((t) => t.runAt)));
+    await s.work();
+    expect(s.erp.items.get(item.code)).toMatchObject({ name: 'Kettle, steel', price: 30 });
+    expect(s.shop.products.get(product.id)).toMatchObject({ title: 'Kettle, steel', variants: [expect.objectContaining({ price: '30.00' })] });
   });
 
   it('hears a change made in the ERP after hookyard wrote, even one back to what hookyard wrote', async () => {

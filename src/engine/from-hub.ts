@@ -6,12 +6,12 @@
 import { createHash } from 'node:crypto';
 import type { ConnectionConfig } from '../config/types.js';
 import type { DataType } from '../domain/types.js';
-import { permanentError } from '../integrations/errors.js';
+import { permanentError, TransferError } from '../integrations/errors.js';
 import type { ExternalRecord, WriteContext } from '../integrations/types.js';
 import { applyDeleteMapping, applyMapping, collectionFor, type CompiledCollection } from '../mapping/index.js';
 import type { FinishEffects } from '../store/store.js';
 import { decideFromHub, ended, looksForExisting, type FromHubDecision } from './decide/index.js';
-import type { Done, TransferRun } from './transfer-run.js';
+import { LeaseLost, type Done, type TransferRun } from './transfer-run.js';
 
 function stableHash(value: unknown): string {
   return createHash('sha1').update(JSON.stringify(value)).digest('hex');
@@ -75,9 +75,11 @@ async function perform(run: TransferRun, connection: ConnectionConfig, decision:
   const { integration } = connection;
   const type = run.t.type;
   let externalId = decision.externalId;
+  let echoed = false;
   for (const step of decision.steps) {
     if (step === 'register_echo') {
       await run.commit.registerEcho(connection.name, type, externalId!);
+      echoed = true;
     } else if (step === 'create') {
       if (!integration.create) throw permanentError('HY_ERR_INTEGRATION_UNSUPPORTED', `integration ${integration.id} cannot create records`);
       externalId = (await run.call(() => integration.create!(type, values!, ctx))).externalId;
@@ -85,16 +87,35 @@ async function perform(run: TransferRun, connection: ConnectionConfig, decision:
     } else if (step === 'update') {
       if (!integration.update) throw permanentError('HY_ERR_INTEGRATION_UNSUPPORTED', `integration ${integration.id} cannot update records`);
       const id = externalId!;
-      await run.call(() => integration.update!(type, id, values!, ctx));
+      await withdrawnIfRefused(run, echoed, connection.name, type, id, () => run.call(() => integration.update!(type, id, values!, ctx)));
+      echoed = false;
       run.log('updated', `${connection.name} ${type} ${id}`);
     } else {
       if (!integration.delete) throw permanentError('HY_ERR_INTEGRATION_UNSUPPORTED', `integration ${integration.id} cannot delete records`);
       const id = externalId!;
-      await run.call(() => integration.delete!(type, id, ctx));
+      await withdrawnIfRefused(run, echoed, connection.name, type, id, () => run.call(() => integration.delete!(type, id, ctx)));
+      echoed = false;
       run.log('deleted', `${connection.name} ${type} ${id}`);
     }
   }
   return externalId!;
+}
+
+/**
+ * A write whose echo was registered before it, and that the system refused or never got: no hook
+ * follows it, so its echo is taken back. Left registered, it would drop the next hook about the
+ * record, a change made there by someone else, as hookyard's own.
+ */
+async function withdrawnIfRefused(run: TransferRun, echoed: boolean, connection: string, type: DataType, externalId: string, write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (echoed && (error instanceof LeaseLost || (error instanceof TransferError && error.refused))) {
+      await run.deps.store.consumeEcho(connection, type, externalId, run.deps.clock.now());
+      run.log('echo withdrawn', `${connection} did not take the ${type} ${externalId} write: no hook will follow it`);
+    }
+    throw error;
+  }
 }
 
 function effectsOf(

@@ -10,7 +10,7 @@ import type { ExternalRecord } from '../integrations/types.js';
 import { applyDeleteMapping, applyMapping, collectionFor, type CompiledCollection } from '../mapping/index.js';
 import { HubConflictError } from '../store/store.js';
 import { ExpressionError, readPayloadRecord, type PayloadRecordRead } from '../resolve/payload.js';
-import { checksEcho, collisionValue, decideHubDelete, decideUpsert, ended, fanOut, isStalePayload, isWrittenBack, type LinkedHub } from './decide/index.js';
+import { checksEcho, collisionValue, decideHubDelete, decideUpsert, ended, fanOut, isStalePayload, isWrittenBack, sourceChanges, type LinkedHub } from './decide/index.js';
 import { LeaseLost, type Done, type TransferRun } from './transfer-run.js';
 
 /** Hub writes retried at once when another transfer changed the same hub record meanwhile. */
@@ -109,6 +109,8 @@ async function upsertHub(run: TransferRun, connection: ConnectionConfig, collect
     run.log('echo', `${connection.name} ${type} ${externalId} holds the values hookyard last wrote there; hub ${type} ${linked.hub.id} has changed since`);
     return done(ended('skipped', 'echo', `hookyard's own last write to ${connection.name}, read back after hub ${type} ${linked.hub.id} changed: dropped`, linked.hub.id));
   }
+  const taken = sourceChanges(linked, mapped.record);
+  if (taken.kept.length > 0) run.log('merge', `${taken.kept.join(', ')}: as hookyard last wrote them to ${connection.name}; the hub keeps its own`);
 
   let candidate: { hub: HubRecord; linkedHere: { externalId: string; deleted: boolean } | null } | null = null;
   const value = collisionValue(collection.match, mapped.record);
@@ -117,7 +119,7 @@ async function upsertHub(run: TransferRun, connection: ConnectionConfig, collect
     const here = hub ? await store.externalIdOf(connection.name, type, hub.id) : null;
     if (hub) candidate = { hub, linkedHere: here ? { externalId: here.externalId, deleted: here.deletedAt !== null } : null };
   }
-  const decision = decideUpsert({ connection: connection.name, type, externalId, sync: collection.sync, collision: collection.collision, match: collection.match, linked, candidate, mapped: mapped.record });
+  const decision = decideUpsert({ connection: connection.name, type, externalId, sync: collection.sync, collision: collection.collision, match: collection.match, linked, candidate, mapped: taken.fields });
   switch (decision.kind) {
     case 'skip':
       return done(ended('skipped', decision.reasonCode, decision.reason, decision.hubId));

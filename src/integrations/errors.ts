@@ -10,13 +10,19 @@ export class TransferError extends Error {
   readonly retryable: boolean;
   /** The system asked to wait this long (429 / 503 Retry-After). */
   readonly retryAfterMs: number | null;
+  /**
+   * The system answered that it did not do what was asked (a 4xx, a 429 or a 503): nothing changed
+   * there, so no hook follows. False when that is not known (no answer, another 5xx, a timeout).
+   */
+  readonly refused: boolean;
 
-  constructor(code: ErrorCode, message: string, options: { retryable?: boolean; retryAfterMs?: number | null; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { retryable?: boolean; retryAfterMs?: number | null; refused?: boolean; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
     this.name = 'TransferError';
     this.code = code;
     this.retryable = options.retryable ?? ERRORS[code].retryable;
     this.retryAfterMs = options.retryAfterMs ?? null;
+    this.refused = options.refused ?? false;
   }
 }
 

@@ -4,8 +4,8 @@
  * Retry-After); 401 (credentials refused) and other 4xx are permanent. A 404 on a read is not an
  * error: `getJson` gives null.
  */
-import { networkErrorMessage } from '../errors.js';
-import { permanentError, retryableError } from './errors.js';
+import { networkErrorMessage, type ErrorCode } from '../errors.js';
+import { permanentError, retryableError, TransferError } from './errors.js';
 
 export interface HttpClientOptions {
   baseUrl: string;
@@ -115,12 +115,19 @@ export async function exchange(request: Exchange): Promise<ExchangeAnswer> {
   const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
   if (response.status === 429 || request.rateLimit?.limited(response.status, response.headers)) {
     const waitMs = retryAfter ?? request.rateLimit?.waitMs(response.headers) ?? null;
-    throw retryableError('HY_ERR_RATE_LIMITED', `${detail}${waitMs === null ? '' : ` (waiting ${Math.ceil(waitMs / 1000)} s as it asks)`}`, waitMs);
+    throw refusal('HY_ERR_RATE_LIMITED', `${detail}${waitMs === null ? '' : ` (waiting ${Math.ceil(waitMs / 1000)} s as it asks)`}`, waitMs);
   }
+  // A 503 says the system did not take the request on; another 5xx may come after a change was made.
+  if (response.status === 503) throw refusal('HY_ERR_DESTINATION_FAILED', detail, retryAfter);
   if (response.status >= 500) throw retryableError('HY_ERR_DESTINATION_FAILED', detail, retryAfter);
   // A token or key that is wrong, expired or revoked stays so: retrying only repeats the refusal.
-  if (response.status === 401) throw permanentError('HY_ERR_CREDENTIALS_REJECTED', detail);
-  throw permanentError('HY_ERR_DESTINATION_REJECTED', detail);
+  if (response.status === 401) throw refusal('HY_ERR_CREDENTIALS_REJECTED', detail);
+  throw refusal('HY_ERR_DESTINATION_REJECTED', detail);
+}
+
+/** The system answered that it did not do it; retried when the code says trying again can help. */
+function refusal(code: ErrorCode, message: string, retryAfterMs: number | null = null): TransferError {
+  return new TransferError(code, message, { retryAfterMs, refused: true });
 }
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {

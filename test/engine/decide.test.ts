@@ -12,6 +12,7 @@ import {
   decideUpsert,
   failed,
   isWrittenBack,
+  sourceChanges,
   fanOut,
   looksForExisting,
   retiresFailedChildren,
@@ -285,6 +286,18 @@ describe("hookyard's own write read back", () => {
     ['a deleted hub record', linked({ deleted: true }), { sku: 'S', name: 'Kettle', price: 25 }],
   ])('is not %s', (_what, link, mapped) => {
     expect(isWrittenBack(link, mapped)).toBe(false);
+  });
+
+  it('brings only the fields the source changed since the write; the hub keeps newer values of the rest', () => {
+    expect(sourceChanges(linked(), { sku: 'S', name: 'Kettle', price: 30, stock: 4 })).toEqual({ fields: { price: 30 }, kept: ['name'] });
+    expect(sourceChanges(linked(), { sku: 'S', name: 'Pot', price: 30 })).toEqual({ fields: { name: 'Pot', price: 30 }, kept: [] });
+  });
+
+  it('brings the whole record when no write is remembered, or the link or record was deleted', () => {
+    const mapped = { sku: 'S', name: 'Kettle', price: 30 };
+    for (const link of [null, linked({ writtenHub: null }), linked({ linkDeleted: true }), linked({ deleted: true })]) {
+      expect(sourceChanges(link, mapped)).toEqual({ fields: mapped, kept: [] });
+    }
   });
 });
 

@@ -197,16 +197,33 @@ describe('failures', () => {
     const { erp, settings } = await setup();
     const ctx = writeContext(settings);
     erp.failRequests({ method: 'POST', times: 1 });
-    expect(await rejection(integration.create('product', { name: 'Mug' }, ctx))).toMatchObject({ code: 'HY_ERR_DESTINATION_FAILED', retryable: true });
+    // A 500 may come after the change was made: not known to be refused.
+    expect(await rejection(integration.create('product', { name: 'Mug' }, ctx))).toMatchObject({ code: 'HY_ERR_DESTINATION_FAILED', retryable: true, refused: false });
     expect(erp.items.size).toBe(0);
     const refused = await rejection(integration.create('product', { price: 1 }, ctx));
-    expect(refused).toMatchObject({ code: 'HY_ERR_DESTINATION_REJECTED', retryable: false });
+    expect(refused).toMatchObject({ code: 'HY_ERR_DESTINATION_REJECTED', retryable: false, refused: true });
     expect(refused.message).toContain("name can't be blank");
   });
 
-  it('makes an unreachable ERP retryable', async () => {
+  it('tells a refusal (4xx, 429, 503: nothing was done) from a failure that may follow a change', async () => {
+    const { erp, settings } = await setup();
+    const ctx = writeContext(settings);
+    for (const [status, code, refused] of [
+      [503, 'HY_ERR_DESTINATION_FAILED', true],
+      [429, 'HY_ERR_RATE_LIMITED', true],
+      [401, 'HY_ERR_CREDENTIALS_REJECTED', true],
+      [404, 'HY_ERR_DESTINATION_REJECTED', true],
+      [502, 'HY_ERR_DESTINATION_FAILED', false],
+      [504, 'HY_ERR_DESTINATION_FAILED', false],
+    ] as const) {
+      erp.failRequests({ method: 'POST', times: 1, status });
+      expect(await rejection(integration.create('product', { name: 'Mug' }, ctx))).toMatchObject({ code, refused });
+    }
+  });
+
+  it('makes an unreachable ERP retryable, not known to be refused', async () => {
     const ctx = writeContext({ baseUrl: await deadUrl(), apiToken: TOKEN });
-    expect(await rejection(integration.get('product', 'Item:1000', ctx))).toMatchObject({ code: 'HY_ERR_DESTINATION_UNREACHABLE', retryable: true });
+    expect(await rejection(integration.get('product', 'Item:1000', ctx))).toMatchObject({ code: 'HY_ERR_DESTINATION_UNREACHABLE', retryable: true, refused: false });
   });
 
   it('fails permanently, naming the setting, when a setting is missing', async () => {

@@ -37,9 +37,28 @@ export function checksEcho(type: DataType, externalId: string | null, isDelete: 
  * When the hub record has not changed, the record changes nothing anyway and is not called an echo.
  */
 export function isWrittenBack(linked: LinkedHub, mapped: Record<string, unknown>): boolean {
-  const written = linked.writtenHub ?? null;
-  if (written === null || linked.linkDeleted || linked.hub.deleted) return false;
-  return diffFields(written, mapped).length === 0 && diffFields(linked.hub.data, mapped).length > 0;
+  const written = writtenHubOf(linked);
+  return written !== null && diffFields(written, mapped).length === 0 && diffFields(linked.hub.data, mapped).length > 0;
+}
+
+/**
+ * What a record read from its source brings to the hub. When hookyard knows what it last wrote
+ * there, only the fields whose values differ from that write: the source's own changes since.
+ * A field still as hookyard wrote it is left to the hub, which may hold a newer value from another
+ * system that has not reached this one yet (its write is queued, or was refused and is retried).
+ */
+export function sourceChanges(linked: LinkedHub | null, mapped: Record<string, unknown>): { fields: Record<string, unknown>; kept: string[] } {
+  const written = linked ? writtenHubOf(linked) : null;
+  if (written === null) return { fields: mapped, kept: [] };
+  const changed = new Set(diffFields(written, mapped));
+  // `kept`: the fields left out where it matters, those the hub holds other values of.
+  const kept = diffFields(linked!.hub.data, mapped).filter((field) => !changed.has(field));
+  return { fields: Object.fromEntries([...changed].map((field) => [field, mapped[field]])), kept };
+}
+
+/** What hookyard last wrote to the linked record, while it still describes that record. */
+function writtenHubOf(linked: LinkedHub): Record<string, unknown> | null {
+  return linked.linkDeleted || linked.hub.deleted ? null : (linked.writtenHub ?? null);
 }
 
 /** The value collision handling looks a hub record up by, or null when there is none to look for. */
