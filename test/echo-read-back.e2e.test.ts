@@ -85,17 +85,26 @@ async function fromErp(hub: Hub, code: string) {
   return items.filter((t) => t.connection === 'erp' && t.direction === 'to_hub' && t.type === 'product' && t.externalId === code).sort((a, b) => a.id - b.id);
 }
 
+/**
+ * A shop product hookyard created in the ERP as an item, the ERP's hook for that create taken as
+ * its echo: the start of every case here.
+ */
+async function kettleInBoth(s: Setup) {
+  const product = s.shop.createProduct({ title: 'Kettle', status: 'active', variants: [{ sku: 'KET-1', price: '25.00' }] });
+  await s.deliver(s.shop);
+  await s.work();
+  const item = [...s.erp.items.values()].find((i) => i.sku === 'KET-1')!;
+  expect(item).toMatchObject({ name: 'Kettle', price: 25 });
+  await s.deliver(s.erp);
+  await s.work();
+  expect((await fromErp(s.hub, item.code)).map((t) => t.reasonCode)).toEqual(['echo']);
+  return { product, item };
+}
+
 describe("hookyard's own write read back", () => {
   it('does not wind the hub record back when a late hook reads what hookyard wrote before the hub changed', async () => {
     const s = await setUp();
-    const product = s.shop.createProduct({ title: 'Kettle', status: 'active', variants: [{ sku: 'KET-1', price: '25.00' }] });
-    await s.deliver(s.shop);
-    await s.work();
-    const item = [...s.erp.items.values()].find((i) => i.sku === 'KET-1')!;
-    expect(item).toMatchObject({ name: 'Kettle', price: 25 });
-    await s.deliver(s.erp); // the hook for hookyard's create: its echo
-    await s.work();
-    expect((await fromErp(s.hub, item.code)).map((t) => t.reasonCode)).toEqual(['echo']);
+    const { product, item } = await kettleInBoth(s);
 
     // The shop changes the product while the ERP refuses writes: the hub has the new values, the ERP
     // keeps those hookyard wrote, and the write is retried later.
@@ -137,12 +146,7 @@ describe("hookyard's own write read back", () => {
 
   it('takes in what the ERP changed while a newer hub value could not reach it, and keeps the hub value of the rest', async () => {
     const s = await setUp();
-    const product = s.shop.createProduct({ title: 'Kettle', status: 'active', variants: [{ sku: 'KET-1', price: '25.00' }] });
-    await s.deliver(s.shop);
-    await s.work();
-    const item = [...s.erp.items.values()].find((i) => i.sku === 'KET-1')!;
-    await s.deliver(s.erp);
-    await s.work();
+    const { product, item } = await kettleInBoth(s);
 
     s.erp.failRequests({ method: 'PUT', pathIncludes: item.code, status: 503 });
     s.shop.updateProduct(product.id, { title: 'Kettle, steel' });
@@ -168,12 +172,7 @@ describe("hookyard's own write read back", () => {
 
   it('hears a change made in the ERP after hookyard wrote, even one back to what hookyard wrote', async () => {
     const s = await setUp();
-    s.shop.createProduct({ title: 'Kettle', status: 'active', variants: [{ sku: 'KET-1', price: '25.00' }] });
-    await s.deliver(s.shop);
-    await s.work();
-    const item = [...s.erp.items.values()].find((i) => i.sku === 'KET-1')!;
-    await s.deliver(s.erp);
-    await s.work();
+    const { item } = await kettleInBoth(s);
 
     s.erp.updateItem(item.code, { price: 31 });
     await s.deliver(s.erp);
