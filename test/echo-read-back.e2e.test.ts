@@ -1,10 +1,10 @@
 /**
- * hookyard's own write read back, end to end on a fake clock with the real demo shop and ERP: a
- * hook about an ERP item that arrives after its echo was spent, while the hub record has moved on
- * and the newer values have not reached the ERP yet, reads the values hookyard wrote. It must not
- * wind the hub record back to them (and send the old values on to the shop). A change made in the
- * ERP meanwhile brings the fields it changed, not the stale others; and one made afterwards, even
- * back to what hookyard wrote, is still heard.
+ * Stale reads, end to end on a fake clock with the real demo shop and ERP: a hook about an ERP
+ * item that arrives after its echo was spent, while the hub record has moved on and the newer
+ * values have not reached the ERP yet, reads the values hookyard wrote. It must not wind the hub
+ * record back to them (and send the old values on to the shop). A change made in the ERP
+ * meanwhile brings the fields it changed, not the stale others, and the same hook sent again
+ * brings nothing; a change made afterwards, even back to what hookyard wrote, is still heard.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
@@ -101,7 +101,7 @@ async function kettleInBoth(s: Setup) {
   return { product, item };
 }
 
-describe("hookyard's own write read back", () => {
+describe('stale reads from a source', () => {
   it('does not wind the hub record back when a late hook reads what hookyard wrote before the hub changed', async () => {
     const s = await setUp();
     const { product, item } = await kettleInBoth(s);
@@ -121,14 +121,14 @@ describe("hookyard's own write read back", () => {
     expect((await s.hub.store.activityOf(refusedWrite.id)).map((a) => a.step)).toContain('echo withdrawn');
 
     // The ERP sends hooks about the item again (it re-sends, or a save changed nothing): with no echo
-    // registered, each reads the item, finds hookyard's last write, and is dropped as its echo.
+    // registered, each reads the item, finds hookyard's last write, and is dropped as stale.
     for (let i = 0; i < 2; i++) {
       s.erp.sendNotifications([{ event: 'item.changed', id: item.code }]);
       await s.deliver(s.erp);
       await s.work();
     }
     const resent = (await fromErp(s.hub, item.code)).slice(1);
-    expect(resent.map((t) => [t.status, t.reasonCode])).toEqual([['skipped', 'echo'], ['skipped', 'echo']]);
+    expect(resent.map((t) => [t.status, t.reasonCode])).toEqual([['skipped', 'stale'], ['skipped', 'stale']]);
     expect((await s.hub.store.activityOf(resent[1]!.id)).map((a) => a.step)).toContain('fetch');
     expect(await s.hubProduct('KET-1')).toMatchObject({ name: 'Kettle, steel', price: 27 });
 
@@ -161,6 +161,13 @@ describe("hookyard's own write read back", () => {
     expect(change).toMatchObject({ status: 'succeeded', reasonCode: null });
     expect((await s.hub.store.activityOf(change.id)).find((a) => a.step === 'merge')?.detail).toMatch(/^name: /);
     expect(await s.hubProduct('KET-1')).toMatchObject({ name: 'Kettle, steel', price: 30 });
+    // The ERP sends its hook again before hookyard's write gets through: it reads the name the ERP
+    // still has, and the price already taken in; nothing new, so the hub's name stays.
+    s.erp.sendNotifications([{ event: 'item.changed', id: item.code }]);
+    await s.deliver(s.erp);
+    await s.work();
+    expect((await fromErp(s.hub, item.code)).at(-1)).toMatchObject({ status: 'skipped', reasonCode: 'stale' });
+    expect(await s.hubProduct('KET-1')).toMatchObject({ name: 'Kettle, steel', price: 30 });
 
     s.erp.clearFailures();
     const { items } = await s.hub.store.listTransfers({ limit: 1000 });
@@ -168,6 +175,28 @@ describe("hookyard's own write read back", () => {
     await s.work();
     expect(s.erp.items.get(item.code)).toMatchObject({ name: 'Kettle, steel', price: 30 });
     expect(s.shop.products.get(product.id)).toMatchObject({ title: 'Kettle, steel', variants: [expect.objectContaining({ price: '30.00' })] });
+  });
+
+  it('remembers what the ERP came to by itself, so that a change back from it is heard', async () => {
+    const s = await setUp();
+    const { product, item } = await kettleInBoth(s);
+    s.erp.failRequests({ method: 'PUT', pathIncludes: item.code, status: 503 });
+    s.shop.updateProduct(product.id, { title: 'Kettle, steel' });
+    await s.deliver(s.shop);
+    await s.work();
+
+    // Someone in the ERP makes the same change: nothing changes in the hub, but the ERP's values are noted.
+    s.erp.updateItem(item.code, { name: 'Kettle, steel' });
+    await s.deliver(s.erp);
+    await s.work();
+    expect((await fromErp(s.hub, item.code)).at(-1)).toMatchObject({ status: 'succeeded', reasonCode: 'unchanged' });
+
+    // And takes it back: the name the ERP had from hookyard before, but a change in the ERP now.
+    s.erp.updateItem(item.code, { name: 'Kettle' });
+    await s.deliver(s.erp);
+    await s.work();
+    expect((await fromErp(s.hub, item.code)).at(-1)).toMatchObject({ status: 'succeeded', reasonCode: null });
+    expect(await s.hubProduct('KET-1')).toMatchObject({ name: 'Kettle', price: 25 });
   });
 
   it('hears a change made in the ERP after hookyard wrote, even one back to what hookyard wrote', async () => {

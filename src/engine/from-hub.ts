@@ -124,8 +124,8 @@ function effectsOf(
 ): FinishEffects {
   const effects: FinishEffects = {};
   const { connection, type, hubId, externalId } = w;
-  if (decision.link === 'new') effects.link = { connection, type, externalId, hubId, writtenHash: w.hash, writtenHub: w.written };
-  if (decision.link === 'keep_with_hash') effects.writtenHash = { connection, type, hubId, hash: w.hash!, hub: w.written };
+  if (decision.link === 'new') effects.link = { connection, type, externalId, hubId, writtenHash: w.hash, knownHub: w.written };
+  if (decision.link === 'keep_with_hash') effects.writtenHash = { connection, type, hubId, hash: w.hash!, known: w.written };
   if (decision.link === 'mark_deleted') effects.linkDeleted = { connection, type, hubId };
   if (decision.echoWithOutcome) effects.echo = { connection, type, externalId, expiresAt: w.echoUntil };
   return effects;

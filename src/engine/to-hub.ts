@@ -10,7 +10,7 @@ import type { ExternalRecord } from '../integrations/types.js';
 import { applyDeleteMapping, applyMapping, collectionFor, type CompiledCollection } from '../mapping/index.js';
 import { HubConflictError } from '../store/store.js';
 import { ExpressionError, readPayloadRecord, type PayloadRecordRead } from '../resolve/payload.js';
-import { checksEcho, collisionValue, decideHubDelete, decideUpsert, ended, fanOut, isStalePayload, isWrittenBack, sourceChanges, type LinkedHub } from './decide/index.js';
+import { checksEcho, collisionValue, decideHubDelete, decideUpsert, ended, fanOut, isStalePayload, isStaleRead, knowsAlready, sourceChanges, type LinkedHub } from './decide/index.js';
 import { LeaseLost, type Done, type TransferRun } from './transfer-run.js';
 
 /** Hub writes retried at once when another transfer changed the same hub record meanwhile. */
@@ -90,8 +90,8 @@ async function linkedHub(run: TransferRun, connection: string, externalId: strin
   const hub = await store.hubRecordByExternalId(connection, run.t.type, externalId);
   if (!hub) return null;
   const link = await store.externalIdOf(connection, run.t.type, hub.id);
-  const writtenHub = link?.writtenHub ? (JSON.parse(link.writtenHub) as Record<string, unknown>) : null;
-  return { hub, linkDeleted: link?.deletedAt != null, sourceVersion: link?.sourceVersion ?? null, writtenHub };
+  const knownHub = link?.knownHub ? (JSON.parse(link.knownHub) as Record<string, unknown>) : null;
+  return { hub, linkDeleted: link?.deletedAt != null, sourceVersion: link?.sourceVersion ?? null, knownHub };
 }
 
 async function upsertHub(run: TransferRun, connection: ConnectionConfig, collection: CompiledCollection, externalId: string, record: ExternalRecord, version: string | null): Promise<Done> {
@@ -105,12 +105,12 @@ async function upsertHub(run: TransferRun, connection: ConnectionConfig, collect
   if (mapped.kind === 'filtered') return done(ended('skipped', 'filtered', mapped.reason, linked?.hub.id ?? null));
   if (mapped.kind === 'error') throw permanentError(mapped.code, mapped.message);
   run.log('map', `${Object.keys(mapped.record).length} hub fields`);
-  if (linked && isWrittenBack(linked, mapped.record)) {
-    run.log('echo', `${connection.name} ${type} ${externalId} holds the values hookyard last wrote there; hub ${type} ${linked.hub.id} has changed since`);
-    return done(ended('skipped', 'echo', `hookyard's own last write to ${connection.name}, read back after hub ${type} ${linked.hub.id} changed: dropped`, linked.hub.id));
+  if (linked && isStaleRead(linked, mapped.record)) {
+    run.log('stale', `${connection.name} ${type} ${externalId} holds what hookyard last wrote there or read there; hub ${type} ${linked.hub.id} has changed since`);
+    return done(ended('skipped', 'stale', `${connection.name} ${type} ${externalId} brings nothing new (hookyard's own write read back, or a hook sent again) and hub ${type} ${linked.hub.id} has changed since: dropped`, linked.hub.id));
   }
   const taken = sourceChanges(linked, mapped.record);
-  if (taken.kept.length > 0) run.log('merge', `${taken.kept.join(', ')}: as hookyard last wrote them to ${connection.name}; the hub keeps its own`);
+  if (taken.kept.length > 0) run.log('merge', `${taken.kept.join(', ')}: unchanged in ${connection.name} since hookyard last wrote or read them there; the hub keeps its own`);
 
   let candidate: { hub: HubRecord; linkedHere: { externalId: string; deleted: boolean } | null } | null = null;
   const value = collisionValue(collection.match, mapped.record);
@@ -125,16 +125,32 @@ async function upsertHub(run: TransferRun, connection: ConnectionConfig, collect
       return done(ended('skipped', decision.reasonCode, decision.reason, decision.hubId));
     case 'fail':
       throw permanentError(decision.code, decision.message);
-    case 'unchanged':
+    case 'unchanged': {
       run.log('hub', `hub ${type} ${decision.hubId} unchanged: nothing to send on`);
       // The values are the same but the version moved on: remember it, or an older payload with
-      // other values arriving next would not be recognised as stale.
-      if (version !== null && linked && linked.hub.id === decision.hubId && version !== linked.sourceVersion) {
-        const kept = await run.commit.applyHubChange({ type, hubId: linked.hub.id, expectedVersion: linked.hub.version, data: linked.hub.data, deleted: linked.hub.deleted, link: null, fanOut: [], sourceVersion: { connection: connection.name, externalId, version } });
+      // other values arriving next would not be recognised as stale. The record holds other values
+      // than hookyard knew of (it came to the hub's by itself): remember those, or a later change
+      // back would look like no change.
+      const here = linked && linked.hub.id === decision.hubId ? linked : null;
+      const versionMoved = here !== null && version !== null && version !== here.sourceVersion;
+      const knownMoved = here !== null && !here.linkDeleted && !knowsAlready(here, mapped.record);
+      if (versionMoved || knownMoved) {
+        const kept = await run.commit.applyHubChange({
+          type,
+          hubId: here!.hub.id,
+          expectedVersion: here!.hub.version,
+          data: here!.hub.data,
+          deleted: here!.hub.deleted,
+          link: null,
+          fanOut: [],
+          sourceVersion: versionMoved ? { connection: connection.name, externalId, version: version! } : null,
+          takenFrom: knownMoved ? { connection: connection.name, externalId, known: JSON.stringify(mapped.record) } : null,
+        });
         if (!kept) throw new LeaseLost();
       }
       await run.postActions(connection, { hubId: decision.hubId, outcome: 'unchanged', externalId });
       return done(ended('succeeded', 'unchanged', 'the hub record already had these values', decision.hubId));
+    }
   }
   if (decision.collision) run.log('collision', decision.collision);
   const { target, changed } = decision;
@@ -144,8 +160,8 @@ async function upsertHub(run: TransferRun, connection: ConnectionConfig, collect
   // the transfer then decides again and links to it (two transfers, one match value, one record).
   const match = !target && value !== null ? { field: collection.match!, value } : null;
   const sourceVersion = version !== null ? { connection: connection.name, externalId, version } : null;
-  // The source's record is its own now: what hookyard last wrote there no longer describes it.
-  const takenFrom = linked ? { connection: connection.name, externalId } : null;
+  // What the source's record holds now, as hookyard knows it: the next read is compared with it.
+  const takenFrom = { connection: connection.name, externalId, known: JSON.stringify(mapped.record) };
   const applied = await run.commit.applyHubChange({ type, hubId: target?.id ?? null, expectedVersion: target?.version ?? null, data: decision.data, deleted: false, link, match, fanOut: destinations, sourceVersion, takenFrom });
   if (!applied) throw new LeaseLost();
   run.log(target ? 'hub updated' : 'hub created', `hub ${type} ${applied.hubId}${changed.length ? `: ${changed.join(', ')}` : ''}`);

@@ -11,7 +11,7 @@ import {
   decideHubDelete,
   decideUpsert,
   failed,
-  isWrittenBack,
+  isStaleRead,
   sourceChanges,
   fanOut,
   looksForExisting,
@@ -264,28 +264,28 @@ describe('echoes looked for on the way in', () => {
   });
 });
 
-describe("hookyard's own write read back", () => {
+describe('a stale read from a source: what hookyard last wrote or read there', () => {
   const written = { sku: 'S', name: 'Kettle', price: 25, active: true, stock: 4 };
   const hubNow = { ...written, name: 'Kettle, steel', price: 27 };
-  const linked = (o: { writtenHub?: Record<string, unknown> | null; linkDeleted?: boolean; deleted?: boolean } = {}) => ({
+  const linked = (o: { knownHub?: Record<string, unknown> | null; linkDeleted?: boolean; deleted?: boolean } = {}) => ({
     hub: { id: 1, version: 3, data: hubNow, deleted: o.deleted ?? false },
     linkDeleted: o.linkDeleted ?? false,
-    writtenHub: o.writtenHub === undefined ? written : o.writtenHub,
+    knownHub: o.knownHub === undefined ? written : o.knownHub,
   });
 
-  it('is the record holding exactly the values of the last write, once the hub has changed', () => {
-    expect(isWrittenBack(linked(), { sku: 'S', name: 'Kettle', price: 25, active: true })).toBe(true);
+  it('is the record holding exactly the values hookyard last knew it to hold, once the hub has changed', () => {
+    expect(isStaleRead(linked(), { sku: 'S', name: 'Kettle', price: 25, active: true })).toBe(true);
   });
 
   it.each([
     ['a field the source changed since', linked(), { sku: 'S', name: 'Kettle', price: 26, active: true }],
     ['a field only the source fills, changed there', linked(), { sku: 'S', name: 'Kettle', price: 25, stock: 3 }],
     ['the hub values already: nothing would change', linked(), { sku: 'S', name: 'Kettle, steel', price: 27 }],
-    ['no write remembered (a change was taken in since)', linked({ writtenHub: null }), { sku: 'S', name: 'Kettle', price: 25 }],
+    ['nothing known of the record yet', linked({ knownHub: null }), { sku: 'S', name: 'Kettle', price: 25 }],
     ['a link whose record was deleted there', linked({ linkDeleted: true }), { sku: 'S', name: 'Kettle', price: 25 }],
     ['a deleted hub record', linked({ deleted: true }), { sku: 'S', name: 'Kettle', price: 25 }],
   ])('is not %s', (_what, link, mapped) => {
-    expect(isWrittenBack(link, mapped)).toBe(false);
+    expect(isStaleRead(link, mapped)).toBe(false);
   });
 
   it('brings only the fields the source changed since the write; the hub keeps newer values of the rest', () => {
@@ -293,9 +293,9 @@ describe("hookyard's own write read back", () => {
     expect(sourceChanges(linked(), { sku: 'S', name: 'Pot', price: 30 })).toEqual({ fields: { name: 'Pot', price: 30 }, kept: [] });
   });
 
-  it('brings the whole record when no write is remembered, or the link or record was deleted', () => {
+  it('brings the whole record when nothing is known of it, or the link or record was deleted', () => {
     const mapped = { sku: 'S', name: 'Kettle', price: 30 };
-    for (const link of [null, linked({ writtenHub: null }), linked({ linkDeleted: true }), linked({ deleted: true })]) {
+    for (const link of [null, linked({ knownHub: null }), linked({ linkDeleted: true }), linked({ deleted: true })]) {
       expect(sourceChanges(link, mapped)).toEqual({ fields: mapped, kept: [] });
     }
   });

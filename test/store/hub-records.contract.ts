@@ -63,20 +63,26 @@ export const hubRecordsContract: ContractSuite = (adapter, factory) => {
       expect(await store.externalIdOf('shop', 'product', applied!.hubId)).toMatchObject({ sourceVersion: '2026-03-05T11:00:00Z' });
     });
 
-    it("remembers the hub values of hookyard's last write per link, and forgets them when a change is taken in from there", async () => {
+    it('keeps per link what hookyard last knew the record to hold: what it wrote there, or what it took in from there', async () => {
       const [a, b] = await queue(store, [['shop', 'A'], ['shop', 'B']]);
       const claims = byId(await store.claimTransfers('w', 10, T0, LEASE));
       const applied = await store.applyHubChange(claims.get(a!)!.claim, { ...create('S', null), data: { sku: 'S', price: 1 } }, T0);
       const hubId = applied!.hubId;
-      await store.finishTransfer(claims.get(a!)!.claim, ok, [], { link: { connection: 'erp', type: 'product', externalId: 'Item:1', hubId, writtenHash: 'h1', writtenHub: '{"sku":"S","price":1}' } }, T0);
-      await store.finishTransfer(claims.get(b!)!.claim, ok, [], { writtenHash: { connection: 'erp', type: 'product', hubId, hash: 'h2', hub: '{"sku":"S","price":2}' } }, T0 + 1);
-      expect(await store.externalIdOf('erp', 'product', hubId)).toMatchObject({ writtenHash: 'h2', writtenHub: '{"sku":"S","price":2}' });
+      await store.finishTransfer(claims.get(a!)!.claim, ok, [], { link: { connection: 'erp', type: 'product', externalId: 'Item:1', hubId, writtenHash: 'h1', knownHub: '{"sku":"S","price":1}' } }, T0);
+      await store.finishTransfer(claims.get(b!)!.claim, ok, [], { writtenHash: { connection: 'erp', type: 'product', hubId, hash: 'h2', known: '{"sku":"S","price":2}' } }, T0 + 1);
+      expect(await store.externalIdOf('erp', 'product', hubId)).toMatchObject({ writtenHash: 'h2', knownHub: '{"sku":"S","price":2}' });
 
-      await queue(store, [['erp', 'Item:1']], T0 + 2);
-      const [claimed] = await store.claimTransfers('w', 10, T0 + 2, LEASE);
-      const takenIn: HubChange = { type: 'product', hubId, expectedVersion: 1, data: { sku: 'S', price: 3 }, deleted: false, link: null, fanOut: [], takenFrom: { connection: 'erp', externalId: 'Item:1' } };
-      await store.applyHubChange(claimed!.claim, takenIn, T0 + 2);
-      expect(await store.externalIdOf('erp', 'product', hubId)).toMatchObject({ externalId: 'Item:1', writtenHash: null, writtenHub: null });
+      // Taken in from the ERP: its values are known, the hash of hookyard's write is not true any more.
+      await queue(store, [['erp', 'Item:1'], ['till', 'T1']], T0 + 2);
+      const [first, second] = await store.claimTransfers('w', 10, T0 + 2, LEASE);
+      const takenIn: HubChange = { type: 'product', hubId, expectedVersion: 1, data: { sku: 'S', price: 3 }, deleted: false, link: null, fanOut: [], takenFrom: { connection: 'erp', externalId: 'Item:1', known: '{"sku":"S","price":3}' } };
+      await store.applyHubChange(first!.claim, takenIn, T0 + 2);
+      expect(await store.externalIdOf('erp', 'product', hubId)).toMatchObject({ externalId: 'Item:1', writtenHash: null, knownHub: '{"sku":"S","price":3}' });
+
+      // A new link made by the change that takes a record in knows its values at once.
+      const link = { connection: 'till', externalId: 'T1', replaceExisting: false };
+      const linked = await store.applyHubChange(second!.claim, { ...create('S2', link), takenFrom: { connection: 'till', externalId: 'T1', known: '{"sku":"S2"}' } }, T0 + 3);
+      expect(await store.externalIdOf('till', 'product', linked!.hubId)).toMatchObject({ externalId: 'T1', writtenHash: null, knownHub: '{"sku":"S2"}' });
     });
 
     it('records links and echoes with the outcome; an echo is consumed once, and not after it expires', async () => {
@@ -84,10 +90,10 @@ export const hubRecordsContract: ContractSuite = (adapter, factory) => {
       const [claimed] = await store.claimTransfers('w', 10, T0, LEASE);
       const applied = await store.applyHubChange(claimed!.claim, { ...create('S', null), data: {} }, T0);
       await store.finishTransfer(claimed!.claim, ok, [], {
-        link: { connection: 'erp', type: 'product', externalId: 'Item:1', hubId: applied!.hubId, writtenHash: 'h1', writtenHub: '{"sku":"S"}' },
+        link: { connection: 'erp', type: 'product', externalId: 'Item:1', hubId: applied!.hubId, writtenHash: 'h1', knownHub: '{"sku":"S"}' },
         echo: { connection: 'erp', type: 'product', externalId: 'Item:1', expiresAt: T0 + 100 },
       }, T0);
-      expect(await store.externalIdOf('erp', 'product', applied!.hubId)).toEqual({ externalId: 'Item:1', writtenHash: 'h1', writtenHub: '{"sku":"S"}', deletedAt: null, sourceVersion: null });
+      expect(await store.externalIdOf('erp', 'product', applied!.hubId)).toEqual({ externalId: 'Item:1', writtenHash: 'h1', knownHub: '{"sku":"S"}', deletedAt: null, sourceVersion: null });
       expect(await store.consumeEcho('erp', 'product', 'Item:1', T0 + 50)).toBe(true);
       expect(await store.consumeEcho('erp', 'product', 'Item:1', T0 + 51)).toBe(false);
       await store.registerEcho('erp', 'product', 'Item:1', T0 + 100, T0 + 52);
@@ -114,7 +120,7 @@ export const hubRecordsContract: ContractSuite = (adapter, factory) => {
       expect(await store.externalIdOf('shop', 'product', hubId)).toMatchObject({ externalId: 'A', deletedAt: T0 + 2 });
       // Recreated there: the new link replaces the deleted one instead of conflicting with it.
       await store.finishTransfer(claims.get(c!)!.claim, ok, [], { link: { connection: 'erp', type: 'product', externalId: 'Item:2', hubId, writtenHash: 'h' } }, T0 + 3);
-      expect(await store.externalIdOf('erp', 'product', hubId)).toEqual({ externalId: 'Item:2', writtenHash: 'h', writtenHub: null, deletedAt: null, sourceVersion: null });
+      expect(await store.externalIdOf('erp', 'product', hubId)).toEqual({ externalId: 'Item:2', writtenHash: 'h', knownHub: null, deletedAt: null, sourceVersion: null });
     });
 
     it('refuses a second link of a hub record on one connection, writing nothing', async () => {

@@ -20,8 +20,11 @@ export interface LinkedHub {
   linkDeleted: boolean;
   /** The version of this source record the hub last took in (payload records with `record.version`). */
   sourceVersion?: string | null;
-  /** The hub record's values when hookyard last wrote to this source record (null: none since it last took a change in from it). */
-  writtenHub?: Record<string, unknown> | null;
+  /**
+   * What hookyard last knew this source record to hold, in hub terms: the hub record's values it
+   * wrote there, or the values it read there and took in (null: neither yet).
+   */
+  knownHub?: Record<string, unknown> | null;
 }
 
 /** An echo is only looked for on a record hookyard may have written: not on deletes, not on control types. */
@@ -29,36 +32,42 @@ export function checksEcho(type: DataType, externalId: string | null, isDelete: 
   return externalId !== null && !isDelete && !CONTROL_TYPES.includes(type);
 }
 
-/**
- * Whether a record read from its source is hookyard's own last write coming back: every hub field
- * it maps to has the value hookyard wrote there, and the hub record has changed since. Its echo
- * registration can be lost (a crash between the write and its record), or consumed by another hook
- * about the same record; taking it in would wind the hub record back to what it was at the write.
- * When the hub record has not changed, the record changes nothing anyway and is not called an echo.
- */
-export function isWrittenBack(linked: LinkedHub, mapped: Record<string, unknown>): boolean {
-  const written = writtenHubOf(linked);
-  return written !== null && diffFields(written, mapped).length === 0 && diffFields(linked.hub.data, mapped).length > 0;
+/** Whether the record read holds exactly what hookyard last knew it to hold (in every field it maps to). */
+export function knowsAlready(linked: LinkedHub, mapped: Record<string, unknown>): boolean {
+  const known = knownHubOf(linked);
+  return known !== null && diffFields(known, mapped).length === 0;
 }
 
 /**
- * What a record read from its source brings to the hub. When hookyard knows what it last wrote
- * there, only the fields whose values differ from that write: the source's own changes since.
- * A field still as hookyard wrote it is left to the hub, which may hold a newer value from another
- * system that has not reached this one yet (its write is queued, or was refused and is retried).
+ * Whether a record read from its source is stale: it brings nothing hookyard did not know of it,
+ * and the hub record has changed since. It is hookyard's own write coming back (its echo
+ * registration was lost in a crash, or taken by another hook about the record) or a hook sent
+ * again; taking it in would wind the hub record back. When the hub record has not changed, the
+ * record changes nothing anyway and is not called stale.
+ */
+export function isStaleRead(linked: LinkedHub, mapped: Record<string, unknown>): boolean {
+  return knowsAlready(linked, mapped) && diffFields(linked.hub.data, mapped).length > 0;
+}
+
+/**
+ * What a record read from its source brings to the hub. When hookyard knows what the record held
+ * (it wrote there, or read it before), only the fields whose values differ from that: the
+ * source's own changes since. A field still as hookyard knew it is left to the hub, which may hold
+ * a newer value from another system that has not reached this one yet (its write is queued, or
+ * was refused and is retried).
  */
 export function sourceChanges(linked: LinkedHub | null, mapped: Record<string, unknown>): { fields: Record<string, unknown>; kept: string[] } {
-  const written = linked ? writtenHubOf(linked) : null;
-  if (written === null) return { fields: mapped, kept: [] };
-  const changed = new Set(diffFields(written, mapped));
+  const known = linked ? knownHubOf(linked) : null;
+  if (known === null) return { fields: mapped, kept: [] };
+  const changed = new Set(diffFields(known, mapped));
   // `kept`: the fields left out where it matters, those the hub holds other values of.
   const kept = diffFields(linked!.hub.data, mapped).filter((field) => !changed.has(field));
   return { fields: Object.fromEntries([...changed].map((field) => [field, mapped[field]])), kept };
 }
 
-/** What hookyard last wrote to the linked record, while it still describes that record. */
-function writtenHubOf(linked: LinkedHub): Record<string, unknown> | null {
-  return linked.linkDeleted || linked.hub.deleted ? null : (linked.writtenHub ?? null);
+/** What hookyard last knew the linked record to hold, while that still describes it. */
+function knownHubOf(linked: LinkedHub): Record<string, unknown> | null {
+  return linked.linkDeleted || linked.hub.deleted ? null : (linked.knownHub ?? null);
 }
 
 /** The value collision handling looks a hub record up by, or null when there is none to look for. */

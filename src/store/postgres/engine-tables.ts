@@ -116,11 +116,11 @@ export class EngineTables {
         if (existing && existing.external_id !== link.externalId) {
           throw new LinkConflictError(link.connection, link.externalId, String(existing.external_id)); // rolls the transaction back
         }
-        await sql.run('link_external_id', [link.connection, link.type, link.externalId, link.hubId, link.writtenHash, link.writtenHub ?? null, now]);
+        await sql.run('link_external_id', [link.connection, link.type, link.externalId, link.hubId, link.writtenHash, link.knownHub ?? null, now]);
       }
       if (effects.writtenHash) {
         const w = effects.writtenHash;
-        await sql.run('set_written_hash', [w.connection, w.type, w.hubId, w.hash, w.hub ?? null]);
+        await sql.run('set_written_hash', [w.connection, w.type, w.hubId, w.hash, w.known ?? null]);
       }
       if (effects.echo) {
         const e = effects.echo;
@@ -204,13 +204,14 @@ export class EngineTables {
         const { link } = change;
         await sql.run('lock_link', [link.connection, change.type, hubId]);
         await sql.run(link.replaceExisting ? 'unlink_hub_record' : 'drop_deleted_link', [link.connection, change.type, hubId]);
-        await sql.run('link_external_id', [link.connection, change.type, link.externalId, hubId, null, null, now]);
+        await sql.run('link_external_id', [link.connection, change.type, link.externalId, hubId, null, change.takenFrom?.known ?? null, now]);
       }
       if (change.sourceVersion) {
         const { connection, externalId, version } = change.sourceVersion;
         await sql.run('set_source_version', [connection, change.type, externalId, version]);
       }
-      if (change.takenFrom) await sql.run('forget_written', [change.takenFrom.connection, change.type, change.takenFrom.externalId]);
+      // A new link has the known values already (above).
+      if (change.takenFrom && !change.link) await sql.run('take_known', [change.takenFrom.connection, change.type, change.takenFrom.externalId, change.takenFrom.known]);
       if (change.linkDeleted) await sql.run('mark_link_deleted', [change.linkDeleted.connection, change.type, hubId, now]);
       // A queued request for the destination absorbs its fan-out: it reads the hub record as it is then.
       const fanOut = rows.map((row) => enqueue.put(row).id);
@@ -253,7 +254,7 @@ export class EngineTables {
       ? {
           externalId: String(row.external_id),
           writtenHash: row.written_hash === null ? null : String(row.written_hash),
-          writtenHub: row.written_hub === null || row.written_hub === undefined ? null : String(row.written_hub),
+          knownHub: row.known_hub === null || row.known_hub === undefined ? null : String(row.known_hub),
           deletedAt: row.deleted_at === null ? null : Number(row.deleted_at),
           sourceVersion: row.source_version === null ? null : String(row.source_version),
         }

@@ -35,18 +35,21 @@ export interface HubChange {
   /** The source deleted its record: its link (connection + type → this hub record) is marked deleted. */
   linkDeleted?: { connection: string } | null;
   /**
-   * The source record this change took its values from: what hookyard last wrote there (the
-   * link's written hash and hub values) no longer describes it, and is forgotten.
+   * The source record this change read and took in, and the values it holds in hub terms (JSON):
+   * they become its link's known values, and the hash of hookyard's last write there is forgotten.
    */
-  takenFrom?: { connection: string; externalId: string } | null;
+  takenFrom?: { connection: string; externalId: string; known: string } | null;
 }
 
 /** A connection's link to a hub record. */
 export interface ExternalLink {
   externalId: string;
   writtenHash: string | null;
-  /** The hub record's values (JSON) when hookyard last wrote there; null once a change was taken in from there. */
-  writtenHub: string | null;
+  /**
+   * What hookyard last knew the record to hold, in hub terms (JSON): the hub record's values it
+   * wrote there, or the values it read there and took in; null when neither happened yet.
+   */
+  knownHub: string | null;
   /** Set when the record was deleted in that system. */
   deletedAt: number | null;
   /** The version of the source record the hub last took in through this link (payload records). */

@@ -62,9 +62,9 @@ export interface TransferOutcome {
 
 /** Writes that end a transfer together with it (from_hub: the new cross-reference and the echo). */
 export interface FinishEffects {
-  /** `writtenHub`: the hub record's values (JSON) that the write carried out (see ExternalLink). */
-  link?: { connection: string; type: DataType; externalId: string; hubId: number; writtenHash: string | null; writtenHub?: string | null };
-  writtenHash?: { connection: string; type: DataType; hubId: number; hash: string; hub?: string | null };
+  /** `knownHub` / `known`: the hub record's values (JSON) the write carried there (see ExternalLink). */
+  link?: { connection: string; type: DataType; externalId: string; hubId: number; writtenHash: string | null; knownHub?: string | null };
+  writtenHash?: { connection: string; type: DataType; hubId: number; hash: string; known?: string | null };
   echo?: { connection: string; type: DataType; externalId: string; expiresAt: number };
   /** The connection's record of this hub record is gone (deleted there): its link is marked deleted, not removed. */
   linkDeleted?: { connection: string; type: DataType; hubId: number };

@@ -66,7 +66,7 @@ export class EngineTables {
         'drop_deleted_link',
         'retire_failed_children',
         'set_source_version',
-        'forget_written',
+        'take_known',
       ].map((name) => [name, prepare(name)]),
     );
 
@@ -135,11 +135,11 @@ export class EngineTables {
           if (existing && existing.external_id !== link.externalId) {
             throw new LinkConflictError(link.connection, link.externalId, String(existing.external_id)); // rolls the transaction back
           }
-          this.s.link_external_id!.run({ connection: link.connection, type: link.type, externalId: link.externalId, hubId: link.hubId, writtenHash: link.writtenHash, writtenHub: link.writtenHub ?? null, now });
+          this.s.link_external_id!.run({ connection: link.connection, type: link.type, externalId: link.externalId, hubId: link.hubId, writtenHash: link.writtenHash, knownHub: link.knownHub ?? null, now });
         }
         if (effects.writtenHash) {
           const w = effects.writtenHash;
-          this.s.set_written_hash!.run({ connection: w.connection, type: w.type, hubId: w.hubId, writtenHash: w.hash, writtenHub: w.hub ?? null });
+          this.s.set_written_hash!.run({ connection: w.connection, type: w.type, hubId: w.hubId, writtenHash: w.hash, knownHub: w.known ?? null });
         }
         if (effects.echo) this.s.register_echo!.run({ ...effects.echo, now });
         if (effects.linkDeleted) this.s.mark_link_deleted!.run({ ...effects.linkDeleted, now });
@@ -178,13 +178,14 @@ export class EngineTables {
         const { link } = change;
         if (link.replaceExisting) this.s.unlink_hub_record!.run({ connection: link.connection, type: change.type, hubId });
         else this.s.drop_deleted_link!.run({ connection: link.connection, type: change.type, hubId });
-        this.s.link_external_id!.run({ connection: link.connection, type: change.type, externalId: link.externalId, hubId, writtenHash: null, writtenHub: null, now });
+        this.s.link_external_id!.run({ connection: link.connection, type: change.type, externalId: link.externalId, hubId, writtenHash: null, knownHub: change.takenFrom?.known ?? null, now });
       }
       if (change.sourceVersion) {
         const { connection, externalId, version } = change.sourceVersion;
         this.s.set_source_version!.run({ connection, type: change.type, externalId, version });
       }
-      if (change.takenFrom) this.s.forget_written!.run({ connection: change.takenFrom.connection, type: change.type, externalId: change.takenFrom.externalId });
+      // A new link has the known values already (above).
+      if (change.takenFrom && !change.link) this.s.take_known!.run({ connection: change.takenFrom.connection, type: change.type, externalId: change.takenFrom.externalId, knownHub: change.takenFrom.known });
       if (change.linkDeleted) this.s.mark_link_deleted!.run({ connection: change.linkDeleted.connection, type: change.type, hubId, now });
       // A queued request for the destination absorbs its fan-out: it reads the hub record as it is then.
       const fanOut = change.fanOut.map((out) => this.enqueue.put(transferParams({ ...out, hubId }, now, { status: 'queued', leaseOwner: null, leaseUntil: null })).id);
@@ -253,7 +254,7 @@ export class EngineTables {
       ? {
           externalId: String(row.external_id),
           writtenHash: row.written_hash === null ? null : String(row.written_hash),
-          writtenHub: row.written_hub === null || row.written_hub === undefined ? null : String(row.written_hub),
+          knownHub: row.known_hub === null || row.known_hub === undefined ? null : String(row.known_hub),
           deletedAt: row.deleted_at === null ? null : Number(row.deleted_at),
           sourceVersion: row.source_version === null || row.source_version === undefined ? null : String(row.source_version),
         }
