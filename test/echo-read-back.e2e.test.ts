@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FakeClock } from '../src/clock.js';
 import { buildConfig } from '../src/config/load.js';
-import { startDemoErp, startDemoShop, type DemoErp, type DemoShop } from '../src/demo/index.js';
+import { startDemoErp, startDemoShop, type DemoErp, type DemoShop, type ProductInput } from '../src/demo/index.js';
 import { createHub, type Hub } from '../src/server.js';
 import { openStore } from '../src/store/index.js';
 import { tempDir } from './helpers/hub.js';
@@ -101,6 +101,18 @@ async function kettleInBoth(s: Setup) {
   return { product, item };
 }
 
+/**
+ * The shop changes the product while the ERP refuses writes (503): the hub takes the change, the
+ * ERP keeps the values hookyard wrote, and the write is retried later.
+ */
+async function changedWhileErpRefuses(s: Setup, productId: number, code: string, patch: ProductInput) {
+  const refused = s.erp.failRequests({ method: 'PUT', pathIncludes: code, status: 503 });
+  s.shop.updateProduct(productId, patch);
+  await s.deliver(s.shop);
+  await s.work();
+  expect(refused.hits).toBe(1);
+}
+
 describe('stale reads from a source', () => {
   it('does not wind the hub record back when a late hook reads what hookyard wrote before the hub changed', async () => {
     const s = await setUp();
@@ -108,11 +120,7 @@ describe('stale reads from a source', () => {
 
     // The shop changes the product while the ERP refuses writes: the hub has the new values, the ERP
     // keeps those hookyard wrote, and the write is retried later.
-    const refused = s.erp.failRequests({ method: 'PUT', pathIncludes: item.code, status: 503 });
-    s.shop.updateProduct(product.id, { title: 'Kettle, steel', variants: [{ sku: 'KET-1', price: '27.00' }] });
-    await s.deliver(s.shop);
-    await s.work();
-    expect(refused.hits).toBe(1);
+    await changedWhileErpRefuses(s, product.id, item.code, { title: 'Kettle, steel', variants: [{ sku: 'KET-1', price: '27.00' }] });
     expect(await s.hubProduct('KET-1')).toMatchObject({ name: 'Kettle, steel', price: 27 });
 
     // The echo registered before the refused write is taken back: no hook follows a refusal.
@@ -148,10 +156,7 @@ describe('stale reads from a source', () => {
     const s = await setUp();
     const { product, item } = await kettleInBoth(s);
 
-    s.erp.failRequests({ method: 'PUT', pathIncludes: item.code, status: 503 });
-    s.shop.updateProduct(product.id, { title: 'Kettle, steel' });
-    await s.deliver(s.shop);
-    await s.work();
+    await changedWhileErpRefuses(s, product.id, item.code, { title: 'Kettle, steel' });
     // Meanwhile someone changes the price in the ERP: its hook is not dropped as an echo of the
     // refused write, and brings the price, not the name the ERP still has from before.
     s.erp.updateItem(item.code, { price: 30 });
@@ -180,10 +185,7 @@ describe('stale reads from a source', () => {
   it('remembers what the ERP came to by itself, so that a change back from it is heard', async () => {
     const s = await setUp();
     const { product, item } = await kettleInBoth(s);
-    s.erp.failRequests({ method: 'PUT', pathIncludes: item.code, status: 503 });
-    s.shop.updateProduct(product.id, { title: 'Kettle, steel' });
-    await s.deliver(s.shop);
-    await s.work();
+    await changedWhileErpRefuses(s, product.id, item.code, { title: 'Kettle, steel' });
 
     // Someone in the ERP makes the same change: nothing changes in the hub, but the ERP's values are noted.
     s.erp.updateItem(item.code, { name: 'Kettle, steel' });
