@@ -1,7 +1,7 @@
 /**
  * from_hub: hub record → from_hub mapping → the decision (decide/from-hub.ts) → its steps in the
  * destination, each write preceded by its echo → post-actions; the link, the written hash and the
- * hub values written (to know the write when it is read back) commit with the outcome.
+ * hub values written (what the link then knows the record to hold) commit with the outcome.
  */
 import { createHash } from 'node:crypto';
 import type { ConnectionConfig } from '../config/types.js';
