@@ -5,16 +5,10 @@
  * they are now, so a replay that takes a request or hook back meanwhile keeps it.
  */
 import type { PrunePolicy, PruneStep } from '../store.js';
+import { nextStep, PRUNE_DONE as DONE, youngest } from '../prune-window.js';
 import type { Db, Row, Sql } from './db.js';
 
-/** The latest of the cutoffs given (null when none is): rows of a window at or after it are too young for all. */
-function youngest(...cutoffs: Array<number | null>): number | null {
-  const given = cutoffs.filter((c): c is number => c !== null);
-  return given.length === 0 ? null : Math.max(...given);
-}
-
 const BUSY: PruneStep = { pruned: 0, next: null, busy: true };
-const DONE: PruneStep = { pruned: 0, next: null, busy: false };
 
 export class PruneTables {
   constructor(
@@ -36,7 +30,7 @@ export class PruneTables {
         await sql.run('delete_transfer_activity', [ids]);
         await sql.run('delete_transfers', [ids]);
       }
-      return { pruned: ids.length, next: Number(window.newest) >= cutoff ? null : last, busy: false };
+      return nextStep(ids.length, window, cutoff);
     });
   }
 
@@ -57,7 +51,7 @@ export class PruneTables {
         await sql.run('delete_hook_body_hashes', [ids]);
         await sql.run('delete_hooks', [ids]);
       }
-      return { pruned: ids.length, next: Number(window.newest) >= cutoff ? null : last, busy: false };
+      return nextStep(ids.length, window, cutoff);
     });
   }
 }

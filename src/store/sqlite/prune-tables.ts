@@ -1,14 +1,10 @@
 /** Retention in SQLite: finished requests and hooks removed a window at a time (roles/retention.ts). */
 import type Database from 'better-sqlite3';
 import type { PrunePolicy, PruneStep } from '../store.js';
+import { nextStep, PRUNE_DONE, youngest } from '../prune-window.js';
 
 type Row = Record<string, unknown>;
 
-/** The latest of the cutoffs given (null when none is): rows of a window at or after it are too young for all. */
-function youngest(...cutoffs: Array<number | null>): number | null {
-  const given = cutoffs.filter((c): c is number => c !== null);
-  return given.length === 0 ? null : Math.max(...given);
-}
 
 export class PruneTables {
   private readonly s: Record<string, Database.Statement>;
@@ -39,9 +35,9 @@ export class PruneTables {
     );
     this.transfersTx = db.transaction((policy: PrunePolicy, after: number, limit: number): PruneStep => {
       const cutoff = youngest(policy.finishedBefore, policy.deadBefore);
-      if (cutoff === null) return { pruned: 0, next: null, busy: false };
+      if (cutoff === null) return PRUNE_DONE;
       const window = this.s.prune_window_transfers!.get({ after, limit }) as Row;
-      if (Number(window.n) === 0) return { pruned: 0, next: null, busy: false };
+      if (Number(window.n) === 0) return PRUNE_DONE;
       const last = Number(window.last);
       const ids = (
         this.s.prunable_transfers!.all({ after, last, finishedBefore: policy.finishedBefore, deadBefore: policy.deadBefore }) as Row[]
@@ -52,13 +48,13 @@ export class PruneTables {
         this.s.delete_transfer_activity!.run({ ids: json });
         this.s.delete_transfers!.run({ ids: json });
       }
-      return { pruned: ids.length, next: Number(window.newest) >= cutoff ? null : last, busy: false };
+      return nextStep(ids.length, window, cutoff);
     });
     this.hooksTx = db.transaction((policy: PrunePolicy, after: number, limit: number, now: number): PruneStep => {
       const cutoff = youngest(policy.hooksBefore, policy.deadHooksBefore);
-      if (cutoff === null) return { pruned: 0, next: null, busy: false };
+      if (cutoff === null) return PRUNE_DONE;
       const window = this.s.prune_window_hooks!.get({ after, limit }) as Row;
-      if (Number(window.n) === 0) return { pruned: 0, next: null, busy: false };
+      if (Number(window.n) === 0) return PRUNE_DONE;
       const last = Number(window.last);
       const ids = (
         this.s.prunable_hooks!.all({
@@ -77,7 +73,7 @@ export class PruneTables {
         this.s.delete_hook_body_hashes!.run({ ids: json });
         this.s.delete_hooks!.run({ ids: json });
       }
-      return { pruned: ids.length, next: Number(window.newest) >= cutoff ? null : last, busy: false };
+      return nextStep(ids.length, window, cutoff);
     });
   }
 
